@@ -1,0 +1,75 @@
+"""Stable addresses of items, fields and entries, over the raw (YAML-shaped) content.
+
+``<collection>/<id>`` is an item, ``<collection>/<id>/<field>`` one of its fields, and
+``<collection>/<id>/<field>/<entry-id>[/<child-id>...]`` an entry of a list field. Entries are
+the mappings with an ``id`` inside list fields; other lists (``levels``, ``requires``) are plain
+values of their field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+#: Raw content: collection name -> the list of item mappings of its file.
+RawItems = Mapping[str, list[dict[str, Any]]]
+
+NodeKind = Literal["item", "field", "entry"]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One addressable thing, with its path inside its collection file's data."""
+
+    address: str
+    kind: NodeKind
+    path: tuple[str | int, ...]
+    value: Any
+
+
+def is_entry_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and "id" in v for v in value
+    )
+
+
+def iter_nodes(content: RawItems) -> Iterator[Node]:
+    """Every item, field and entry of the content, in file order."""
+    for name, items in content.items():
+        for i, item in enumerate(items):
+            item_address = f"{name}/{item['id']}"
+            yield Node(item_address, "item", ("items", i), item)
+            for key, value in item.items():
+                if key == "id":
+                    continue
+                path = ("items", i, key)
+                yield Node(f"{item_address}/{key}", "field", path, value)
+                if is_entry_list(value):
+                    yield from _iter_entries(value, f"{item_address}/{key}", path)
+
+
+def _iter_entries(entries: list[dict[str, Any]], prefix: str, path: tuple[str | int, ...]) -> Iterator[Node]:
+    for j, entry in enumerate(entries):
+        address = f"{prefix}/{entry['id']}"
+        entry_path = path + (j,)
+        yield Node(address, "entry", entry_path, entry)
+        if is_entry_list(entry.get("children")):
+            yield from _iter_entries(entry["children"], address, entry_path + ("children",))
+
+
+def index_addresses(content: RawItems) -> dict[str, Node]:
+    """Address -> node. The first node wins where ids repeat (duplicates are reported elsewhere)."""
+    index: dict[str, Node] = {}
+    for node in iter_nodes(content):
+        index.setdefault(node.address, node)
+    return index
+
+
+def nearest_address(address: str, known: Mapping[str, Any]) -> str:
+    """The known address most like ``address``, preferring ones in the same collection."""
+    head = address.split("/", 1)[0]
+    same = [a for a in known if a.split("/", 1)[0] == head] or list(known)
+    matches = difflib.get_close_matches(address, same, n=1, cutoff=0.5)
+    return matches[0] if matches else ""

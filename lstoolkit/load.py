@@ -1,0 +1,308 @@
+"""Load the content tree: strict YAML, schema validation, integrity checks, typed models.
+
+Every problem found in a tree is collected and raised together as one
+:class:`~lstoolkit.errors.LstoolkitError`, each with its file, line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from lstoolkit.addresses import RawItems, index_addresses, is_entry_list, nearest_address
+from lstoolkit.errors import Location, LstoolkitError, suggest
+from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Collection, Toolkit
+from lstoolkit.schema import build, collection_file_schema
+from lstoolkit.yamlfile import YamlDocument, read_yaml
+
+SCHEMA_ERROR = "LS302"
+REFERENCE_ERROR = "LS301"
+DUPLICATE_ERROR = "LS304"
+
+#: Fields whose values are addresses of other items or entries.
+REFERENCE_FIELDS = ("requires", "about", "lessons")
+
+
+def prototype_content_dir() -> Path:
+    """The bundled prototype content: inside the wheel, or the source tree when run from it."""
+    package = Path(__file__).resolve().parent
+    installed = package / "data" / "content"
+    return installed if installed.is_dir() else package.parent / "content"
+
+
+@dataclass(frozen=True)
+class ContentTree:
+    """A loaded content tree: the raw data (for adaptation), its documents, and the models."""
+
+    raw: dict[str, dict[str, Any]]
+    documents: dict[str, YamlDocument]
+    toolkit: Toolkit
+
+
+def load_content(content_dir: Path | None = None) -> ContentTree:
+    """Read and check every collection file of ``content_dir`` (default: the prototype)."""
+    directory = content_dir or prototype_content_dir()
+    problems: list[LstoolkitError] = []
+    documents: dict[str, YamlDocument] = {}
+    for name in COLLECTIONS:
+        path = directory / f"{name}.yml"
+        try:
+            document = read_yaml(path, display=_display(path))
+        except LstoolkitError as error:
+            problems.append(error)
+            continue
+        found = validate(document, collection_file_schema(name))
+        problems.extend(found)
+        if not found:
+            documents[name] = document
+    if not problems:
+        problems.extend(check_integrity(documents))
+    if problems:
+        raise LstoolkitError.collect(problems)
+    raw = {name: document.data for name, document in documents.items()}
+    return ContentTree(raw=raw, documents=documents, toolkit=build_toolkit(raw))
+
+
+def build_toolkit(raw: dict[str, dict[str, Any]]) -> Toolkit:
+    """Typed models from schema-valid raw content."""
+    return Toolkit(
+        tuple(
+            Collection(
+                name=name,
+                title=data["title"],
+                intro=data.get("intro", ""),
+                items=tuple(build(COLLECTIONS[name], item) for item in data["items"]),
+            )
+            for name, data in raw.items()
+        )
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- schema validation --------------------------------------------------------------------------
+
+_TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping (key: value lines)",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
+
+
+def validate(document: YamlDocument, schema: dict[str, Any]) -> list[LstoolkitError]:
+    """Schema problems of ``document``, in file order, each located and with a fix."""
+    validator = Draft202012Validator(schema)
+    problems = [
+        problem
+        for error in validator.iter_errors(document.data)
+        for problem in _explain(error, document)
+    ]
+    problems.sort(key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
+    return problems
+
+
+def _explain(error: ValidationError, document: YamlDocument) -> Iterator[LstoolkitError]:
+    path = tuple(error.absolute_path)
+    where = _describe(path, document.data)
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed:
+                hint = suggest(key, allowed) or f"Valid keys: {', '.join(allowed)}."
+                yield _problem(f"unknown key '{key}' in {where}", document.locate(path + (key,), key=True), hint)
+    elif error.validator == "required":
+        for key in error.validator_value:
+            if key not in error.instance:
+                yield _problem(f"{where} is missing the required key '{key}'", document.locate(path), f"Add '{key}:'.")
+    elif error.validator == "type":
+        expected = error.validator_value
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+        hint = "Write it as one text; use '|-' for several paragraphs." if expected == "string" else ""
+        yield _problem(f"{where} must be {words}, not {_kind(error.instance)}", document.locate(path), hint)
+    elif error.validator == "pattern":
+        yield _problem(*_pattern_problem(error, where), document.locate(path))
+    elif error.validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        hint = suggest(str(error.instance), options) or f"Use one of: {', '.join(options)}."
+        yield _problem(f"{where} is '{error.instance}', which is not one of: {', '.join(options)}", document.locate(path), hint)
+    elif error.validator == "maxLength":
+        yield _problem(f"{where} is longer than {error.validator_value} characters", document.locate(path), "Shorten it.")
+    else:
+        yield _problem(f"{where}: {error.message}", document.locate(path))
+
+
+def _pattern_problem(error: ValidationError, where: str) -> tuple[str, str]:
+    value = str(error.instance)
+    if "/" in error.validator_value:  # an address
+        return (f"{where} '{value}' is not an address", "Write <collection>/<id>[/<field>/<entry-id>].")
+    slug = "-".join("".join(c if c.isalnum() else " " for c in value.lower()).split())
+    return (f"{where} '{value}' is not a valid id", f"Use lowercase words joined by hyphens, e.g. '{slug}'.")
+
+
+def _problem(message: str, location: Location, hint: str = "") -> LstoolkitError:
+    return LstoolkitError(message, location, hint=hint, code=SCHEMA_ERROR)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if value is None:
+        return "empty"
+    return "text"
+
+
+def _describe(path: tuple[str | int, ...], data: Any) -> str:
+    """A readable name for the value at ``path``, using ids where the data has them."""
+    words: list[str] = []
+    node = data
+    for step in path:
+        node = node[step] if isinstance(node, dict | list) else None
+        if isinstance(step, int):
+            label = node.get("id") if isinstance(node, dict) and isinstance(node.get("id"), str) else f"#{step + 1}"
+            words.append(f"'{label}'" if not label.startswith("#") else label)
+        elif step != "items":
+            words.append(str(step))
+    return " ".join(words) or "the file"
+
+
+# -- integrity ----------------------------------------------------------------------------------
+
+
+def check_integrity(documents: dict[str, YamlDocument]) -> list[LstoolkitError]:
+    """Duplicate ids, dangling references, undeclared placeholders, empty entries."""
+    content: RawItems = {name: document.data["items"] for name, document in documents.items()}
+    index = index_addresses(content)
+    declared = {value["id"] for value in content.get("values", [])}
+    problems: list[LstoolkitError] = []
+    for name, items in content.items():
+        document = documents[name]
+        problems += _duplicate_ids(items, ("items",), document, what=f"item of {name}")
+        for i, item in enumerate(items):
+            problems += _check_item(item, ("items", i), document, index, declared)
+        for key in ("title", "intro"):
+            problems += _placeholders(document.data.get(key), (key,), document, declared)
+    return problems
+
+
+def _check_item(
+    item: dict[str, Any],
+    path: tuple[str | int, ...],
+    document: YamlDocument,
+    index: dict[str, Any],
+    declared: set[str],
+) -> Iterator[LstoolkitError]:
+    for key, value in item.items():
+        field_path = path + (key,)
+        if key in REFERENCE_FIELDS:
+            for k, address in enumerate(value):
+                yield from _reference(address, field_path + (k,), document, index)
+        elif key == "relations":
+            for k, relation in enumerate(value):
+                yield from _reference(relation["to"], field_path + (k, "to"), document, index)
+        elif key == "source" and f"sources/{value['doc']}" not in index:
+            yield from _reference(f"sources/{value['doc']}", field_path + ("doc",), document, index)
+        elif is_entry_list(value):
+            yield from _duplicate_ids(_flatten(value), field_path, document, what=f"entry of {key}")
+            yield from _check_entries(value, field_path, document, declared)
+        else:
+            yield from _placeholders(value, field_path, document, declared)
+
+
+def _check_entries(
+    entries: list[dict[str, Any]], path: tuple[str | int, ...], document: YamlDocument, declared: set[str]
+) -> Iterator[LstoolkitError]:
+    for j, entry in enumerate(entries):
+        entry_path = path + (j,)
+        if not entry.get("text") and not entry.get("title"):
+            yield LstoolkitError(
+                f"entry '{entry['id']}' has neither text nor title",
+                document.locate(entry_path),
+                hint="Add 'text:' or remove the entry.",
+                code=SCHEMA_ERROR,
+            )
+        for key in ("text", "title"):
+            yield from _placeholders(entry.get(key), entry_path + (key,), document, declared)
+        yield from _check_entries(entry.get("children", []), entry_path + ("children",), document, declared)
+
+
+def _flatten(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    flat: list[dict[str, Any]] = []
+    for entry in entries:
+        flat.append(entry)
+        flat.extend(_flatten(entry.get("children", [])))
+    return flat
+
+
+def _duplicate_ids(
+    items: list[dict[str, Any]], path: tuple[str | int, ...], document: YamlDocument, *, what: str
+) -> Iterator[LstoolkitError]:
+    seen: set[str] = set()
+    for item in items:
+        if item["id"] in seen:
+            location = _find_id(document, path, item)
+            yield LstoolkitError(
+                f"duplicate id '{item['id']}' ({what})",
+                location,
+                hint="Ids must be unique: rename one of them.",
+                code=DUPLICATE_ERROR,
+            )
+        seen.add(item["id"])
+
+
+def _find_id(document: YamlDocument, path: tuple[str | int, ...], item: dict[str, Any]) -> Location:
+    """Location of ``item``'s id: search the document's paths for the mapping itself."""
+    for key_path, location in document.keys.items():
+        if key_path[-1] == "id" and key_path[: len(path)] == path and _at(document.data, key_path[:-1]) is item:
+            return location
+    return document.locate(path)
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _reference(
+    address: str, path: tuple[str | int, ...], document: YamlDocument, index: dict[str, Any]
+) -> Iterator[LstoolkitError]:
+    if address not in index:
+        nearest = nearest_address(address, index)
+        yield LstoolkitError(
+            f"'{address}' does not exist",
+            document.locate(path),
+            hint=f"Did you mean '{nearest}'?" if nearest else "Run 'lstoolkit addresses' to list them.",
+            code=REFERENCE_ERROR,
+        )
+
+
+def _placeholders(
+    value: Any, path: tuple[str | int, ...], document: YamlDocument, declared: set[str]
+) -> Iterator[LstoolkitError]:
+    if not isinstance(value, str):
+        return
+    for name in PLACEHOLDER.findall(value):
+        if name not in declared:
+            yield LstoolkitError(
+                f"placeholder '${{{name}}}' is not declared",
+                document.locate(path),
+                hint=suggest(name, declared) or "Declare it in values.yml.",
+                code=REFERENCE_ERROR,
+            )

@@ -1,0 +1,307 @@
+"""The typed content model of the toolkit.
+
+Frozen dataclasses, not pydantic: the models are plain values that every stage passes along
+(load -> adapt -> check -> render), hashable and cheap to compare, and the one thing pydantic
+would add, validation with messages, is done on the raw YAML with JSON Schema (generated from
+these classes by :mod:`lstoolkit.schema`) so that every error carries a file, line and column.
+
+Field types say what a field is: ``Text`` (plain text, paragraphs separated by blank lines),
+``Id``, ``Address`` (a reference to another item or entry), ``tuple[Entry, ...]`` (a list an
+agency may change entry by entry). The ``doc`` metadata becomes the schema's description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Annotated, Any, Literal, get_type_hints
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ADDRESS_PATTERN = r"^[a-z]+(/[a-z0-9_]+(-[a-z0-9]+)*)+$"
+PLACEHOLDER = re.compile(r"\$\{([a-z_][a-z0-9_]*)\}")
+ID_MAX_LENGTH = 60
+
+Level = Literal["state", "region", "district", "school"]
+LEVELS: tuple[Level, ...] = ("state", "region", "district", "school")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Annotated marker: a string that must match ``regex``."""
+
+    regex: str
+    max_length: int = 0
+
+
+Id = Annotated[str, Pattern(ID_PATTERN, ID_MAX_LENGTH)]
+Address = Annotated[str, Pattern(ADDRESS_PATTERN)]
+Text = str
+
+
+def about(text: str, **extra: Any) -> dict[str, Any]:
+    """Field metadata: the description shown in the JSON Schema and editor completions."""
+    return {"doc": text, **extra}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """One entry of a list that an agency may change: a function, a point, a task."""
+
+    id: Id = field(metadata=about("Stable id, unique within its list."))
+    text: Text = field(default="", metadata=about("The entry's wording."))
+    title: str = field(default="", metadata=about("A short heading, where the entry has one."))
+    children: tuple[Entry, ...] = field(default=(), metadata=about("Entries nested under this one."))
+    levels: tuple[Level, ...] = field(
+        default=(), metadata=about("Levels this entry applies to; empty means every level.")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Citation:
+    """Where an item comes from: a source document and the section in it."""
+
+    doc: Id = field(metadata=about("Id of the source document (an item of sources.yml)."))
+    section: str = field(default="", metadata=about("Heading or part of the document."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Relation:
+    """A relation from one mechanism to another, in the source's words."""
+
+    to: Address = field(metadata=about("Address of the related item."))
+    text: str = field(metadata=about("The relation, e.g. 'appoints'."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """Fields every cited item has."""
+
+    id: Id = field(metadata=about("Stable id, unique within the collection."))
+    source: Citation = field(metadata=about("The source document this item comes from."))
+    notes: tuple[Entry, ...] = field(default=(), metadata=about("Footnotes and asides."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A source document of the toolkit."""
+
+    id: Id = field(metadata=about("Stable id, used by citations."))
+    title: str = field(metadata=about("Full title of the document."))
+    publisher: str = field(metadata=about("Who publishes it."))
+    date: str = field(default="", metadata=about("Date of the document, as it gives it."))
+    url: str = field(default="", metadata=about("Where the document is published."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Element(Item):
+    """One of the five essential elements of the system."""
+
+    number: int = field(metadata=about("Position in the list of essential elements."))
+    title: str = field(metadata=about("Name of the element."))
+    definition: Text = field(metadata=about("What the element is."))
+    facets: tuple[Entry, ...] = field(default=(), metadata=about("What the element requires."))
+    requires: tuple[Address, ...] = field(
+        default=(), metadata=about("Addresses of items essential to this element.")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mechanism(Item):
+    """A systemic change or infrastructure mechanism (a body, team, role or group)."""
+
+    title: str = field(metadata=about("Name of the mechanism."))
+    also_called: tuple[str, ...] = field(default=(), metadata=about("Other names in the sources."))
+    description: Text = field(default="", metadata=about("What the mechanism is."))
+    functions_intro: Text = field(default="", metadata=about("Lead-in to the functions."))
+    functions: tuple[Entry, ...] = field(default=(), metadata=about("What it does."))
+    composition: tuple[Entry, ...] = field(default=(), metadata=about("Who is on it."))
+    process: Text = field(default="", metadata=about("How it works."))
+    levels: tuple[Level, ...] = field(default=(), metadata=about("Levels where it exists."))
+    relations: tuple[Relation, ...] = field(default=(), metadata=about("Relations to others."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Role(Item):
+    """A role that is not a position: coach, mentor."""
+
+    title: str = field(metadata=about("Name of the role."))
+    description: Text = field(default="", metadata=about("What the role is."))
+    functions: tuple[Entry, ...] = field(default=(), metadata=about("What it does."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Job(Item):
+    """A job description."""
+
+    title: str = field(metadata=about("Job title."))
+    purpose: Text = field(default="", metadata=about("Why the position exists."))
+    title_guidance: Text = field(default="", metadata=about("Guidance on the job title."))
+    what_it_is: tuple[Entry, ...] = field(default=(), metadata=about("What the role is."))
+    what_it_is_not: tuple[Entry, ...] = field(default=(), metadata=about("What the role is not."))
+    duties: tuple[Entry, ...] = field(default=(), metadata=about("Duties and activities."))
+    district_duties: tuple[Entry, ...] = field(
+        default=(), metadata=about("Duties at the district level.")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Template(Item):
+    """A document an agency fills in: introductory session, design document, action plan."""
+
+    title: str = field(metadata=about("Name of the template."))
+    purpose: Text = field(default="", metadata=about("What the document is for."))
+    intro: Text = field(default="", metadata=about("Lead-in text."))
+    sections: tuple[Entry, ...] = field(default=(), metadata=about("Sections, with entries."))
+    fields: tuple[str, ...] = field(
+        default=(), metadata=about("Columns filled in for each entry, e.g. who, how, when.")
+    )
+
+
+CautionGroup = Literal["facilitator-position", "coaching", "lessons-learned"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Caution(Item):
+    """A caution or lesson learned."""
+
+    title: str = field(metadata=about("Short name of the caution."))
+    group: CautionGroup = field(metadata=about("Which set of cautions it belongs to."))
+    text: Text = field(default="", metadata=about("The caution."))
+    points: tuple[Entry, ...] = field(default=(), metadata=about("Its separate points."))
+    about: tuple[Address, ...] = field(default=(), metadata=about("What it concerns."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phase(Item):
+    """A phase of systemic change."""
+
+    number: int = field(metadata=about("Position among the phases."))
+    title: str = field(metadata=about("Name of the phase."))
+    description: Text = field(default="", metadata=about("What the phase covers."))
+    examples: tuple[Entry, ...] = field(default=(), metadata=about("Major steps of the phase."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step(Item):
+    """A major process step (I to IV) of strategic planning."""
+
+    number: Literal["I", "II", "III", "IV"] = field(metadata=about("Roman numeral."))
+    title: str = field(metadata=about("Name of the step."))
+    objectives: tuple[Entry, ...] = field(default=(), metadata=about("The step's objectives."))
+    text: Text = field(default="", metadata=about("Explanation of the step."))
+    parts: tuple[Entry, ...] = field(default=(), metadata=about("Parts of the step."))
+    lessons: tuple[Address, ...] = field(default=(), metadata=about("Lessons learned for it."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskList(Item):
+    """A list of tasks: for coaches, or what one level helps the next accomplish."""
+
+    title: str = field(metadata=about("Name of the list."))
+    intro: Text = field(default="", metadata=about("Lead-in text."))
+    tasks: tuple[Entry, ...] = field(default=(), metadata=about("The tasks."))
+    levels: tuple[Level, ...] = field(default=(), metadata=about("Levels it is for."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resource(Item):
+    """A resource the sources point to."""
+
+    title: str = field(metadata=about("Title of the resource."))
+    url: str = field(default="", metadata=about("Where it is."))
+    description: Text = field(default="", metadata=about("What it is."))
+    citation: Text = field(default="", metadata=about("Full bibliographic reference."))
+    group: str = field(default="", metadata=about("Heading it is listed under."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quote(Item):
+    """A quotation or saying set apart in the sources."""
+
+    text: Text = field(metadata=about("The quotation."))
+    author: str = field(default="", metadata=about("Who said it."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Value:
+    """A local value the content asks for, written ``${name}`` in a text."""
+
+    id: Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$", ID_MAX_LENGTH)] = field(
+        metadata=about("Name used in ${...} placeholders.")
+    )
+    description: str = field(metadata=about("What the value is."))
+    prototype: str = field(metadata=about("The source's own wording where the value goes."))
+    type: Literal["text", "number"] = field(default="text", metadata=about("Kind of value."))
+
+
+AnyItem = (
+    Source | Element | Mechanism | Role | Job | Template | Caution | Phase | Step | TaskList
+    | Resource | Quote | Value
+)
+
+#: Collection name -> item class, in the order the site and the reference present them.
+COLLECTIONS: dict[str, type[Any]] = {
+    "sources": Source,
+    "values": Value,
+    "elements": Element,
+    "mechanisms": Mechanism,
+    "roles": Role,
+    "jobs": Job,
+    "templates": Template,
+    "phases": Phase,
+    "steps": Step,
+    "tasks": TaskList,
+    "cautions": Caution,
+    "resources": Resource,
+    "quotes": Quote,
+}
+
+
+@dataclass(frozen=True)
+class Collection:
+    """The items of one content file, in source order."""
+
+    name: str
+    title: str
+    intro: str
+    items: tuple[Any, ...]
+
+    def get(self, item_id: str) -> Any | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class Toolkit:
+    """The whole content: every collection, by name."""
+
+    collections: tuple[Collection, ...]
+
+    def __getitem__(self, name: str) -> Collection:
+        for collection in self.collections:
+            if collection.name == name:
+                return collection
+        raise KeyError(name)
+
+    def items(self, name: str) -> tuple[Any, ...]:
+        return self[name].items
+
+
+def entry_fields(cls: type[Any]) -> tuple[str, ...]:
+    """Names of the fields of ``cls`` that are lists of entries."""
+    hints = get_type_hints(cls)
+    return tuple(f.name for f in fields(cls) if hints[f.name] == tuple[Entry, ...])
+
+
+def text_fields(cls: type[Any]) -> tuple[str, ...]:
+    """Names of the fields of ``cls`` that hold wording (where placeholders may appear)."""
+    hints = get_type_hints(cls)
+    return tuple(f.name for f in fields(cls) if hints[f.name] is str and f.name != "id")
+
+
+def walk_entries(entries: tuple[Entry, ...], prefix: str) -> Iterator[tuple[str, Entry]]:
+    """Every entry with its address, depth first, in order."""
+    for entry in entries:
+        address = f"{prefix}/{entry.id}"
+        yield address, entry
+        yield from walk_entries(entry.children, address)

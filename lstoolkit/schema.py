@@ -1,0 +1,111 @@
+"""JSON Schema generated from the dataclasses of :mod:`lstoolkit.models`, and values built back.
+
+The schema is the single description of a file's shape: the loader validates raw YAML against it
+(so errors point at a line), editors use it for completion, and :func:`build` turns validated
+data into frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import MISSING, fields, is_dataclass
+from functools import cache
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
+
+from lstoolkit.models import COLLECTIONS, Pattern
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _type_schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin = get_origin(hint)
+    if origin is Annotated:
+        base, *extras = get_args(hint)
+        schema = _type_schema(base, defs)
+        for extra in extras:
+            if isinstance(extra, Pattern):
+                schema["pattern"] = extra.regex
+                if extra.max_length:
+                    schema["maxLength"] = extra.max_length
+        return schema
+    if origin is Literal:
+        return {"enum": list(get_args(hint))}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(get_args(hint)[0], defs)}
+    if origin in (Union, types.UnionType):
+        return {"anyOf": [_type_schema(arg, defs) for arg in get_args(hint)]}
+    if hint is str:
+        return {"type": "string"}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is int:
+        return {"type": "integer"}
+    if is_dataclass(hint):
+        name = hint.__name__
+        if name not in defs:
+            defs[name] = {}  # placeholder first: Entry refers to itself
+            defs[name] = object_schema(hint, defs)
+        return {"$ref": f"#/$defs/{name}"}
+    raise TypeError(f"no JSON Schema for {hint!r}")
+
+
+def object_schema(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """Schema of one dataclass: its fields, which are required, no other keys."""
+    hints = get_type_hints(cls, include_extras=True)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for f in fields(cls):
+        prop = _type_schema(hints[f.name], defs)
+        if "doc" in f.metadata:
+            prop = {"description": f.metadata["doc"], **prop}
+        properties[f.name] = prop
+        if f.default is MISSING and f.default_factory is MISSING:
+            required.append(f.name)
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if cls.__doc__:
+        schema = {"description": cls.__doc__.strip().splitlines()[0], **schema}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+@cache
+def collection_file_schema(name: str) -> dict[str, Any]:
+    """Schema of ``content/<name>.yml``: a title, an optional intro and the items."""
+    defs: dict[str, Any] = {}
+    item = _type_schema(COLLECTIONS[name], defs)
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": f"lstoolkit content: {name}",
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "description": "Title of the collection."},
+            "intro": {"type": "string", "description": "Text before the items."},
+            "items": {"type": "array", "items": item},
+        },
+        "required": ["title", "items"],
+        "additionalProperties": False,
+        "$defs": defs,
+    }
+
+
+def build(cls: type[Any], data: Any) -> Any:
+    """Turn schema-valid data into an instance of ``cls`` (lists become tuples)."""
+    hints = get_type_hints(cls)
+    kwargs = {
+        f.name: _build_value(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data
+    }
+    return cls(**kwargs)
+
+
+def _build_value(hint: Any, value: Any) -> Any:
+    if get_origin(hint) is tuple:
+        (item_hint, _) = get_args(hint)
+        return tuple(_build_value(item_hint, v) for v in value)
+    if is_dataclass(hint):
+        return build(hint, value)  # type: ignore[arg-type]
+    return value
