@@ -108,7 +108,7 @@ def validate(document: YamlDocument, schema: dict[str, Any]) -> list[LstoolkitEr
         for error in validator.iter_errors(document.data)
         for problem in _explain(error, document)
     ]
-    problems.sort(key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
+    problems.sort(key=_file_order)
     return problems
 
 
@@ -131,7 +131,8 @@ def _explain(error: ValidationError, document: YamlDocument) -> Iterator[Lstoolk
         hint = "Write it as one text; use '|-' for several paragraphs." if expected == "string" else ""
         yield _problem(f"{where} must be {words}, not {_kind(error.instance)}", document.locate(path), hint)
     elif error.validator == "pattern":
-        yield _problem(*_pattern_problem(error, where), document.locate(path))
+        message, hint = _pattern_problem(error, where)
+        yield _problem(message, document.locate(path), hint)
     elif error.validator == "enum":
         options = [str(o) for o in error.validator_value]
         hint = suggest(str(error.instance), options) or f"Use one of: {', '.join(options)}."
@@ -145,9 +146,9 @@ def _explain(error: ValidationError, document: YamlDocument) -> Iterator[Lstoolk
 def _pattern_problem(error: ValidationError, where: str) -> tuple[str, str]:
     value = str(error.instance)
     if "/" in error.validator_value:  # an address
-        return (f"{where} '{value}' is not an address", "Write <collection>/<id>[/<field>/<entry-id>].")
+        return (f"{where}: '{value}' is not an address", "Write <collection>/<id>[/<field>/<entry-id>].")
     slug = "-".join("".join(c if c.isalnum() else " " for c in value.lower()).split())
-    return (f"{where} '{value}' is not a valid id", f"Use lowercase words joined by hyphens, e.g. '{slug}'.")
+    return (f"'{value}' is not a valid id", f"Use lowercase words joined by hyphens, e.g. '{slug}'.")
 
 
 def _problem(message: str, location: Location, hint: str = "") -> LstoolkitError:
@@ -198,7 +199,12 @@ def check_integrity(documents: dict[str, YamlDocument]) -> list[LstoolkitError]:
             problems += _check_item(item, ("items", i), document, index, declared)
         for key in ("title", "intro"):
             problems += _placeholders(document.data.get(key), (key,), document, declared)
-    return problems
+    return sorted(problems, key=_file_order)
+
+
+def _file_order(problem: LstoolkitError) -> tuple[str, int, int]:
+    location = problem.location or Location("")
+    return (location.path, location.line, location.column)
 
 
 def _check_item(

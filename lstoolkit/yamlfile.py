@@ -120,8 +120,16 @@ def _yaml_hint(message: str) -> str:
     return ""
 
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _build(node: yaml.Node, loader: _StrictLoader, path: PathKey, document: YamlDocument) -> Any:
     document.values[path] = _location(node, document)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+        raise yaml.MarkedYAMLError(
+            problem=f"could not determine a constructor for the tag '{node.tag}'",
+            problem_mark=node.start_mark,
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
