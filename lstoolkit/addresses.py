@@ -9,6 +9,7 @@ values of their field.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -73,3 +74,10 @@ def nearest_address(address: str, known: Mapping[str, Any]) -> str:
     same = [a for a in known if a.split("/", 1)[0] == head] or list(known)
     matches = difflib.get_close_matches(address, same, n=1, cutoff=0.5)
     return matches[0] if matches else ""
+
+
+def slugify(text: str, *, words: int = 0) -> str:
+    """An id made of the first ``words`` words of ``text`` (all when 0)."""
+    tokens = re.findall(r"[a-z0-9]+", text.lower())
+    slug = "-".join(tokens[:words] if words else tokens)
+    return slug[:60].rstrip("-") or "entry"

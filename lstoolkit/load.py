@@ -100,20 +100,27 @@ _TYPE_WORDS = {
 }
 
 
-def validate(document: YamlDocument, schema: dict[str, Any]) -> list[LstoolkitError]:
-    """Schema problems of ``document``, in file order, each located and with a fix."""
+def validate(
+    document: YamlDocument, schema: dict[str, Any], *, at: tuple[str | int, ...] = ()
+) -> list[LstoolkitError]:
+    """Schema problems of ``document`` (or of its value at path ``at``), in file order."""
     validator = Draft202012Validator(schema)
+    value = document.data
+    for step in at:
+        value = value[step]
     problems = [
         problem
-        for error in validator.iter_errors(document.data)
-        for problem in _explain(error, document)
+        for error in validator.iter_errors(value)
+        for problem in _explain(error, document, at)
     ]
     problems.sort(key=_file_order)
     return problems
 
 
-def _explain(error: ValidationError, document: YamlDocument) -> Iterator[LstoolkitError]:
-    path = tuple(error.absolute_path)
+def _explain(
+    error: ValidationError, document: YamlDocument, at: tuple[str | int, ...]
+) -> Iterator[LstoolkitError]:
+    path = at + tuple(error.absolute_path)
     where = _describe(path, document.data)
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
@@ -128,7 +135,7 @@ def _explain(error: ValidationError, document: YamlDocument) -> Iterator[Lstoolk
     elif error.validator == "type":
         expected = error.validator_value
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        hint = "Write it as one text; use '|-' for several paragraphs." if expected == "string" else ""
+        hint = _type_hint(expected, error.instance)
         yield _problem(f"{where} must be {words}, not {_kind(error.instance)}", document.locate(path), hint)
     elif error.validator == "pattern":
         message, hint = _pattern_problem(error, where)
@@ -137,10 +144,21 @@ def _explain(error: ValidationError, document: YamlDocument) -> Iterator[Lstoolk
         options = [str(o) for o in error.validator_value]
         hint = suggest(str(error.instance), options) or f"Use one of: {', '.join(options)}."
         yield _problem(f"{where} is '{error.instance}', which is not one of: {', '.join(options)}", document.locate(path), hint)
+    elif error.validator == "anyOf":
+        kinds = " or ".join(_TYPE_WORDS.get(str(o.get("type")), str(o.get("type"))) for o in error.validator_value if "type" in o)
+        yield _problem(f"{where} must be {kinds}, not {_kind(error.instance)}", document.locate(path))
     elif error.validator == "maxLength":
         yield _problem(f"{where} is longer than {error.validator_value} characters", document.locate(path), "Shorten it.")
     else:
         yield _problem(f"{where}: {error.message}", document.locate(path))
+
+
+def _type_hint(expected: Any, instance: Any) -> str:
+    if expected == "string" and isinstance(instance, int | float) and not isinstance(instance, bool):
+        return f'Quote it: "{instance}".'
+    if expected == "string":
+        return "Write it as one text; use '|-' for several paragraphs."
+    return ""
 
 
 def _pattern_problem(error: ValidationError, where: str) -> tuple[str, str]:

@@ -32,6 +32,12 @@ def _type_schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"enum": list(get_args(hint))}
     if origin is tuple:
         return {"type": "array", "items": _type_schema(get_args(hint)[0], defs)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(get_args(hint)[1], defs)}
+    if hint is Any:
+        return {}
+    if hint is type(None):
+        return {"type": "null"}
     if origin in (Union, types.UnionType):
         return {"anyOf": [_type_schema(arg, defs) for arg in get_args(hint)]}
     if hint is str:
@@ -106,6 +112,11 @@ def _build_value(hint: Any, value: Any) -> Any:
     if get_origin(hint) is tuple:
         (item_hint, _) = get_args(hint)
         return tuple(_build_value(item_hint, v) for v in value)
+    if get_origin(hint) in (Union, types.UnionType):
+        dataclass_args = [a for a in get_args(hint) if is_dataclass(a)]
+        if dataclass_args and isinstance(value, dict):
+            return build(dataclass_args[0], value)
+        return value
     if is_dataclass(hint):
         return build(hint, value)  # type: ignore[arg-type]
     return value

@@ -1,0 +1,248 @@
+"""Customization files (``agency.yml``) and the chain of layers they form through ``extends``.
+
+A chain runs from the layer closest to the prototype (a state) down to the file given (a
+district or school). Relative ``extends`` and ``logo`` paths resolve from the file that names
+them and must stay inside the project root: the enclosing git repository, else the directory of
+the file given, unless the caller widens it (a parent layer in a sibling checkout).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.load import validate
+from lstoolkit.models import Level, Pattern
+from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
+from lstoolkit.yamlfile import YamlDocument, read_yaml
+
+PROTOTYPE = "prototype"
+CHAIN_ERROR = "LS303"
+SCHEMA_ERROR = "LS302"
+
+#: A target of a change: a collection, an item, a field or an entry.
+Target = Annotated[str, Pattern(r"^[a-z]+(/[a-z0-9_]+(-[a-z0-9]+)*)*$")]
+
+
+def _about(text: str) -> dict[str, Any]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Agency:
+    """Who publishes this adaptation."""
+
+    name: str = field(metadata=_about("Full name, e.g. Springfield Public Schools."))
+    short_name: str = field(default="", metadata=_about("Short name or acronym, e.g. SPS."))
+    level: Level = field(metadata=_about("state, region, district or school."))
+    logo: str = field(default="", metadata=_about("Path to a logo, inside the project."))
+    contact: str = field(default="", metadata=_about("Contact e-mail or address."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Adoption:
+    """When and by whom the design document was adopted."""
+
+    date: str = field(metadata=_about("Date of adoption, YYYY-MM-DD."))
+    by: str = field(metadata=_about("The body that adopted it, e.g. Board of Education."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """One change to the prototype: exactly one of remove, add, replace, and why."""
+
+    remove: Target = field(default="", metadata=_about("Address of what to remove."))
+    add: Target = field(
+        default="", metadata=_about("List (or entry) to append to, or a collection for a new item.")
+    )
+    replace: Target = field(default="", metadata=_about("Address of what to replace."))
+    text: str | dict[str, Any] = field(
+        default="", metadata=_about("New text, or a mapping of fields (an item, an entry).")
+    )
+    id: Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", 60)] = field(
+        default="", metadata=_about("Id of an added entry (derived from its text if absent).")
+    )
+    title: str = field(default="", metadata=_about("Title of an added entry."))
+    why: str = field(default="", metadata=_about("The reason for the change."))
+    when: Literal["pre-implementation", "implementation", "scale-up", "maintenance"] | None = field(
+        default=None, metadata=_about("FRAME: when in the work the change was made.")
+    )
+    planned: Literal["proactive", "reactive", "unplanned"] | None = field(
+        default=None, metadata=_about("FRAME: whether the change was planned.")
+    )
+    decided_by: str = field(default="", metadata=_about("FRAME: who decided the change."))
+    goal: str = field(default="", metadata=_about("FRAME: what the change is meant to achieve."))
+
+    @property
+    def kind(self) -> Literal["remove", "add", "replace"]:
+        return "remove" if self.remove else "add" if self.add else "replace"
+
+    @property
+    def target(self) -> str:
+        return self.remove or self.add or self.replace
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgencyFile:
+    """An agency's customization file: who it is, and how it adapts the layer it extends."""
+
+    extends: str = field(
+        default=PROTOTYPE, metadata=_about("'prototype', or a relative path to the parent agency file.")
+    )
+    agency: Agency = field(metadata=_about("Who publishes this adaptation."))
+    version: str = field(metadata=_about('Version of the design document, e.g. "2026.1" (quoted).'))
+    status: Literal["draft", "adopted"] = field(default="draft", metadata=_about("draft or adopted."))
+    adopted: Adoption | None = field(default=None, metadata=_about("When status is adopted."))
+    component_name: str = field(
+        default="", metadata=_about("Name of the third component, e.g. Learning Supports Component.")
+    )
+    terms: dict[str, str] = field(
+        default_factory=dict, metadata=_about("Wording used on every page: prototype term -> local term.")
+    )
+    values: dict[str, str | int] = field(
+        default_factory=dict, metadata=_about("Local values the content asks for, by name.")
+    )
+    protect: tuple[str, ...] = field(
+        default=(), metadata=_about("Addresses this layer makes essential for layers that extend it.")
+    )
+    changes: tuple[Change, ...] = field(default=(), metadata=_about("The adaptation log."))
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One customization file of a chain, read and validated."""
+
+    path: Path
+    document: YamlDocument
+    file: AgencyFile
+
+    @property
+    def display(self) -> str:
+        return self.document.display
+
+    def locate(self, *path: str | int, key: bool = False) -> Location:
+        return self.document.locate(tuple(path), key=key)
+
+
+@cache
+def agency_schema() -> dict[str, Any]:
+    """JSON Schema of a customization file (published as ``agency.schema.json``)."""
+    defs: dict[str, Any] = {}
+    schema = object_schema(AgencyFile, defs)
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": "https://lstoolkit.invalid/agency.schema.json",
+        "title": "lstoolkit customization file (agency.yml)",
+        **schema,
+        "$defs": defs,
+    }
+
+
+def write_agency_schema(path: Path) -> None:
+    path.write_text(json.dumps(agency_schema(), indent=2) + "\n", encoding="utf-8")
+
+
+def read_chain(path: Path, *, root: Path | None = None, display_base: Path | None = None) -> tuple[Layer, ...]:
+    """The layers from the one nearest the prototype down to ``path``."""
+    top = path.resolve()
+    project = (root or _project_root(top)).resolve()
+    base = display_base or Path.cwd()
+    chain: list[Layer] = []
+    seen: list[Path] = []
+    current, named_at = top, None
+    while True:
+        if current in seen:
+            cycle = " -> ".join(_show(p, base) for p in [*seen[seen.index(current):], current])
+            raise LstoolkitError(f"'extends' forms a cycle: {cycle}", named_at, hint="Remove one of the links.", code=CHAIN_ERROR)
+        seen.append(current)
+        layer = read_layer(current, display=_show(current, base), named_at=named_at)
+        chain.append(layer)
+        if layer.file.extends == PROTOTYPE:
+            break
+        named_at = layer.locate("extends")
+        current = resolve_inside(layer.file.extends, layer.path.parent, project, named_at, what="extends")
+    for layer in chain:
+        if layer.file.agency.logo:
+            resolve_inside(layer.file.agency.logo, layer.path.parent, project, layer.locate("agency", "logo"), what="logo", must_exist=True)
+    return tuple(reversed(chain))
+
+
+def read_layer(path: Path, *, display: str, named_at: Location | None = None) -> Layer:
+    """Read and validate one customization file."""
+    if not path.is_file():
+        raise LstoolkitError(
+            f"the parent layer '{display}' does not exist" if named_at else f"'{display}' does not exist",
+            named_at or Location(display),
+            hint="Check the path; it is relative to the file that names it.",
+            code=CHAIN_ERROR,
+        )
+    document = read_yaml(path, display=display)
+    problems = validate(document, agency_schema())
+    if not problems:
+        problems = _check_changes(document)
+    if problems:
+        raise LstoolkitError.collect(problems)
+    return Layer(path=path, document=document, file=build(AgencyFile, document.data))
+
+
+def _check_changes(document: YamlDocument) -> list[LstoolkitError]:
+    problems = []
+    data = document.data
+    if data.get("status") == "adopted" and not data.get("adopted"):
+        problems.append(LstoolkitError(
+            "status is 'adopted' but 'adopted' is missing",
+            document.locate(("status",)),
+            hint="Add 'adopted: {date: YYYY-MM-DD, by: Board of Education}'.",
+            code=SCHEMA_ERROR,
+        ))
+    for i, change in enumerate(data.get("changes", [])):
+        actions = [k for k in ("remove", "add", "replace") if k in change]
+        if len(actions) != 1:
+            message = "a change needs one of remove, add, replace" if not actions else (
+                f"a change has {len(actions)} actions ({', '.join(actions)}); write one change for each"
+            )
+            problems.append(LstoolkitError(message, document.locate(("changes", i)), code=SCHEMA_ERROR))
+        elif actions[0] in ("add", "replace") and "text" not in change:
+            problems.append(LstoolkitError(
+                f"'{actions[0]}' needs 'text'", document.locate(("changes", i)),
+                hint="Add 'text:' with the new wording.", code=SCHEMA_ERROR,
+            ))
+    return problems
+
+
+def resolve_inside(
+    relative: str, directory: Path, project: Path, named_at: Location | None, *, what: str, must_exist: bool = False
+) -> Path:
+    """Resolve a path named in a file; refuse absolute paths and anything leading out of the project."""
+    if Path(relative).is_absolute():
+        raise LstoolkitError(
+            f"'{what}' must be a relative path, not '{relative}'", named_at,
+            hint="Write it relative to this file.", code=CHAIN_ERROR,
+        )
+    target = (directory / relative).resolve()
+    if not target.is_relative_to(project):
+        raise LstoolkitError(
+            f"'{what}: {relative}' leads outside the project ({project})", named_at,
+            hint="Keep files inside the project, or widen the project root (--root).", code=CHAIN_ERROR,
+        )
+    if must_exist and not target.is_file():
+        raise LstoolkitError(f"'{what}: {relative}' does not exist", named_at, code=CHAIN_ERROR)
+    return target
+
+
+def _project_root(path: Path) -> Path:
+    for directory in path.parents:
+        if (directory / ".git").exists():
+            return directory
+    return path.parent
+
+
+def _show(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
