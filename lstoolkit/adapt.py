@@ -51,7 +51,7 @@ class AppliedChange:
     before: Any
     after: Any
     prototype: Any
-    essential: frozenset[str]
+    essential: Mapping[str, str]  # address -> why it is essential, as the layer found it
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,11 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     chain = tuple(layers)
     raw = copy.deepcopy(prototype.raw)
     applied: list[AppliedChange] = []
-    protected: set[str] = set()
+    protected: dict[str, str] = {}
     problems: list[LstoolkitError] = []
     prototype_index = index_addresses(_items(prototype.raw))
     for layer in chain:
-        essential = frozenset(_required_addresses(raw) | protected)
+        essential = {**_required_addresses(raw), **protected}
         for i, change in enumerate(layer.file.changes):
             try:
                 before, after = apply_change(raw, change, layer, i)
@@ -93,7 +93,7 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
                 prototype=copy.deepcopy(node.value) if node else None, essential=essential,
             ))
         problems += _check_protect(layer, raw)
-        protected |= set(layer.file.protect)
+        protected.update({a: f"protected by {layer.display}" for a in layer.file.protect})
         rename_terms(raw, layer.file.terms)
     if problems:
         raise LstoolkitError.collect(problems)
@@ -312,8 +312,12 @@ def _prune_references(raw: Raw) -> None:
                 item["relations"] = [r for r in item["relations"] if r["to"] in known]
 
 
-def _required_addresses(raw: Raw) -> set[str]:
-    return {address for element in raw["elements"]["items"] for address in element.get("requires", [])}
+def _required_addresses(raw: Raw) -> dict[str, str]:
+    return {
+        address: f"required by elements/{element['id']}"
+        for element in raw["elements"]["items"]
+        for address in element.get("requires", [])
+    }
 
 
 def _items(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:

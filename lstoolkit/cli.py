@@ -13,9 +13,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from collections import Counter
+
 from lstoolkit import __version__
+from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import iter_nodes
+from lstoolkit.check import check_adapted, log_changes
 from lstoolkit.errors import LstoolkitError
+from lstoolkit.findings import Finding, fails, format_findings
+from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import COLLECTIONS
 from lstoolkit.schema import collection_file_schema
@@ -54,7 +60,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(command=lambda args: parser.print_help() or 0, debug=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    check = commands.add_parser("check", parents=[common], help="load and check the content")
+    check = commands.add_parser(
+        "check", parents=[common],
+        help="check the content, or resolve an agency file's chain and report fidelity findings",
+    )
+    check.add_argument("file", nargs="?", type=Path, help="customization file, e.g. agency.yml")
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text")
+    check.add_argument(
+        "--root", type=Path, default=None,
+        help="project root that 'extends' and 'logo' must stay inside "
+        "(default: the enclosing git repository, else the file's directory)",
+    )
     check.set_defaults(command=run_check)
 
     addresses = commands.add_parser(
@@ -65,15 +82,45 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser(
         "schema", parents=[common], help="print the JSON Schema of a content file"
     )
-    schema.add_argument("collection", choices=list(COLLECTIONS))
+    schema.add_argument("collection", choices=["agency", *COLLECTIONS])
     schema.set_defaults(command=run_schema)
     return parser
 
 
 def run_check(args: argparse.Namespace) -> int:
     tree = load_content(args.content)
-    print(summarize(tree))
-    return 0
+    if args.file is None:
+        print(summarize(tree))
+        return 0
+    try:
+        adapted = adapt(tree, read_chain(args.file, root=args.root))
+        findings = check_adapted(adapted)
+        summary = summarize_adaptation(adapted, findings)
+    except LstoolkitError as error:
+        findings = tuple(Finding.from_error(problem) for problem in error.problems)
+        summary = f"{args.file}: cannot be resolved"
+    output = format_findings(findings, args.format)
+    if output:
+        print(output)
+    if args.format != "json":
+        print(summary)
+    return 1 if fails(findings, strict=args.strict) else 0
+
+
+def summarize_adaptation(adapted: Adapted, findings: tuple[Finding, ...]) -> str:
+    """One line: the chain, its changes and their classification, the findings by severity."""
+    logged = log_changes(adapted, findings)
+    inconsistent = sum(not entry.consistent for entry in logged)
+    by_severity = Counter(f.severity.value for f in findings)
+    counts = ", ".join(
+        f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 and s != 'info' else ''}"
+        for s in ("error", "warning", "info")
+    )
+    chain = " -> ".join(["prototype", *(layer.display for layer in adapted.layers)])
+    return (
+        f"{chain}: {len(logged)} changes ({len(logged) - inconsistent} fidelity-consistent, "
+        f"{inconsistent} inconsistent); {counts}"
+    )
 
 
 def summarize(tree: ContentTree) -> str:
@@ -100,7 +147,8 @@ def run_addresses(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(collection_file_schema(args.collection), indent=2))
+    schema = agency_schema() if args.collection == "agency" else collection_file_schema(args.collection)
+    print(json.dumps(schema, indent=2))
     return 0
 
 

@@ -143,6 +143,9 @@ class Job(Item):
     district_duties: tuple[Entry, ...] = field(
         default=(), metadata=about("Duties at the district level.")
     )
+    discouraged_titles: tuple[str, ...] = field(
+        default=(), metadata=about("Titles the toolkit cautions against for this job (finding LS202).")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

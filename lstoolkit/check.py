@@ -1,0 +1,130 @@
+"""The fidelity check: findings about an adapted toolkit, and each change's classification.
+
+"While reasonable adaptation is wise, care must be taken not to eliminate elements that are
+essential"; beware of places that "adopt the terminology and not the substance". Removals of
+essential elements (LS101) and of what they require or a parent protects (LS102) are judged per
+change; an element emptied (LS103) is judged on the result and laid at the change that emptied it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lstoolkit.adapt import Adapted, AppliedChange
+from lstoolkit.addresses import index_addresses
+from lstoolkit.errors import Location
+from lstoolkit.findings import Finding
+
+
+@dataclass(frozen=True)
+class LoggedChange:
+    """A change of the adaptation log with its fidelity classification."""
+
+    applied: AppliedChange
+    consistent: bool
+    findings: tuple[Finding, ...]
+
+
+def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
+    """Every finding about ``adapted``, in chain order."""
+    findings: list[Finding] = []
+    for index, applied in enumerate(adapted.changes):
+        findings += _removal_findings(index, applied)
+        if not applied.change.why.strip():
+            findings.append(Finding("LS201", f"this change to '{applied.change.target}' has no 'why'",
+                                    applied.location, applied.change.target, index))
+    findings += _emptied_elements(adapted)
+    findings += _discouraged_titles(adapted)
+    findings += _missing_values(adapted)
+    return tuple(findings)
+
+
+def log_changes(adapted: Adapted, findings: tuple[Finding, ...]) -> tuple[LoggedChange, ...]:
+    """The adaptation log: a change is fidelity-inconsistent when it caused an LS1xx finding."""
+    logged = []
+    for index, applied in enumerate(adapted.changes):
+        own = tuple(f for f in findings if f.change == index)
+        logged.append(LoggedChange(applied, not any(f.code.startswith("LS1") for f in own), own))
+    return tuple(logged)
+
+
+def _removal_findings(index: int, applied: AppliedChange) -> Iterator[Finding]:
+    change = applied.change
+    if change.kind != "remove":
+        return
+    target = change.target
+    if re.fullmatch(r"elements/[^/]+", target):
+        yield Finding("LS101", f"the essential element '{target}' is removed", applied.location, target, index)
+        return
+    hit = sorted(a for a in applied.essential if a == target or a.startswith(target + "/"))
+    if hit:
+        held = "" if hit == [target] else f" holds '{hit[0]}', which is"
+        yield Finding("LS102", f"'{target}' is removed but{held} {applied.essential[hit[0]]}",
+                      applied.location, target, index)
+
+
+def _emptied_elements(adapted: Adapted) -> Iterator[Finding]:
+    prototype = {e["id"]: e for e in adapted.prototype.raw["elements"]["items"]}
+    known = index_addresses({name: data["items"] for name, data in adapted.raw.items()})
+    for element in adapted.raw["elements"]["items"]:
+        base = prototype.get(element["id"])
+        if base is None:
+            continue
+        address = f"elements/{element['id']}"
+        touching = [i for i, a in enumerate(adapted.changes) if a.change.target.startswith(address)]
+        redefined = [i for i in touching if _redefines(adapted.changes[i])]
+        if redefined:
+            yield _emptied(adapted, redefined[-1], address, "its definition is replaced")
+        elif base.get("facets") and not element.get("facets"):
+            yield _emptied(adapted, touching[-1] if touching else None, address, "all its facets are removed")
+        requires = base.get("requires", [])
+        if requires and not any(r in known for r in element.get("requires", [])):
+            causes = [i for i, a in enumerate(adapted.changes)
+                      if a.change.kind == "remove" and any(r == a.change.target or r.startswith(a.change.target + "/") for r in requires)]
+            yield _emptied(adapted, (causes or touching or [None])[-1], address, "all the items it requires are removed")
+
+
+def _redefines(applied: AppliedChange) -> bool:
+    change, parts = applied.change, applied.change.target.split("/")
+    if change.kind == "remove":
+        return parts[2:] == ["definition"]
+    if change.kind == "replace":
+        return parts[2:] == ["definition"] or (len(parts) == 2 and isinstance(change.text, dict) and "definition" in change.text)
+    return False
+
+
+def _emptied(adapted: Adapted, index: int | None, address: str, how: str) -> Finding:
+    location = adapted.changes[index].location if index is not None else _top_location(adapted)
+    return Finding("LS103", f"the essential element '{address}' is kept by name but {how}", location, address, index)
+
+
+def _discouraged_titles(adapted: Adapted) -> Iterator[Finding]:
+    jobs = {job["title"].lower(): job for job in adapted.prototype.raw["jobs"]["items"]}
+    for layer in adapted.layers:
+        for term, replacement in layer.file.terms.items():
+            job = jobs.get(term.lower())
+            for word in (job or {}).get("discouraged_titles", []):
+                if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, re.I):
+                    yield Finding(
+                        "LS202",
+                        f"'{term}' is renamed '{replacement}'; the toolkit cautions against the title '{word}'",
+                        layer.locate("terms", term, key=True), f"jobs/{job['id']}",  # type: ignore[index]
+                    )
+
+
+def _missing_values(adapted: Adapted) -> Iterator[Finding]:
+    if not adapted.layers:
+        return
+    for name in adapted.missing_values:
+        yield Finding("LS203", f"no value for '{name}': pages show a bracketed placeholder",
+                      _top_location(adapted, "values"))
+
+
+def _top_location(adapted: Adapted, key: str = "") -> Location | None:
+    top = adapted.top
+    if top is None:
+        return None
+    return top.locate(key, key=True) if key else top.locate()
+
