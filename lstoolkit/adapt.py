@@ -15,7 +15,7 @@ from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 from lstoolkit.addresses import index_addresses, is_entry_list, nearest_address, slugify
-from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.errors import Location, LstoolkitError, suggest
 from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree, build_toolkit, validate
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Toolkit, entry_fields
@@ -92,7 +92,7 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
                 location=layer.locate("changes", i), before=before, after=after,
                 prototype=copy.deepcopy(node.value) if node else None, essential=essential,
             ))
-        problems += _check_protect(layer, raw)
+        problems += _check_names(layer, raw)
         protected.update({a: f"protected by {layer.display}" for a in layer.file.protect})
         rename_terms(raw, layer.file.terms)
     if problems:
@@ -287,9 +287,17 @@ def _unique(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def _check_protect(layer: Layer, raw: Raw) -> list[LstoolkitError]:
+def _check_names(layer: Layer, raw: Raw) -> list[LstoolkitError]:
+    """Protected addresses and value names must exist: a typo would silently protect nothing."""
     index = index_addresses(_items(raw))
+    declared = [value["id"] for value in raw["values"]["items"]]
     problems = []
+    for name in layer.file.values:
+        if name not in declared:
+            problems.append(LstoolkitError(
+                f"the content asks for no value named '{name}'", layer.locate("values", name, key=True),
+                hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.", code=ADDRESS_ERROR,
+            ))
     for i, address in enumerate(layer.file.protect):
         if address not in index:
             nearest = nearest_address(address, index)
