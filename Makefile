@@ -27,6 +27,7 @@ $(VENV)/.installed: pyproject.toml
 
 site: setup
 	$(BIN)/lstoolkit check
+	$(BIN)/lstoolkit check $(AGENCY)
 
 test: setup
 	$(BIN)/pytest

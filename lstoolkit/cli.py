@@ -20,7 +20,7 @@ from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import check_adapted, log_changes
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.findings import Finding, fails, format_findings
+from lstoolkit.findings import Finding, codes_reference, fails, format_findings
 from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import COLLECTIONS
@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
         "addresses", parents=[common], help="print every address with its text"
     )
     addresses.set_defaults(command=run_addresses)
+
+    codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
+    codes.set_defaults(command=lambda args: print(codes_reference(), end="") or 0)
 
     schema = commands.add_parser(
         "schema", parents=[common], help="print the JSON Schema of a content file"

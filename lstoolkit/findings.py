@@ -139,3 +139,20 @@ def _github(finding: Finding) -> str:
                 properties.insert(2, f"col={finding.location.column}")
     message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{level} {','.join(properties)}::{message}"
+
+
+def codes_reference() -> str:
+    """The findings-code reference page, in Markdown (docs/findings.md and the site)."""
+    lines = [
+        "# Finding codes",
+        "",
+        "`lstoolkit check` and the site build report these codes. Errors always fail; warnings "
+        "fail `lstoolkit check --strict` and `mkdocs build --strict`; info never fails.",
+        "",
+        "| code | severity | what |",
+        "|---|---|---|",
+        *(f"| [{c.code}](#{c.code.lower()}) | {c.severity.value} | {c.title} |" for c in CODES.values()),
+    ]
+    for c in CODES.values():
+        lines += ["", f"## {c.code}", "", f"**{c.title}** ({c.severity.value}). {c.explanation}", "", f"Fix: {c.fix}"]
+    return "\n".join(lines) + "\n"

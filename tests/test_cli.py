@@ -74,3 +74,10 @@ def test_schema_is_json_with_the_fields_of_the_model() -> None:
     schema = json.loads(result.stdout)
     assert set(schema["$defs"]["Mechanism"]["required"]) == {"id", "source", "title"}
     assert schema["$defs"]["Entry"]["properties"]["children"]["items"] == {"$ref": "#/$defs/Entry"}
+
+
+def test_findings_reference_page_is_current() -> None:
+    from lstoolkit.findings import codes_reference
+
+    page = Path(__file__).parent.parent / "docs" / "findings.md"
+    assert page.read_text(encoding="utf-8") == codes_reference(), "regenerate: lstoolkit codes > docs/findings.md"

@@ -1,0 +1,124 @@
+"""Adaptation as a user meets it: the identity, terms, the example chain, the schema, the CLI."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lstoolkit import adapt as adapt_module
+from lstoolkit.adapt import adapt, find, rename_terms
+from lstoolkit.layers import agency_schema, read_chain
+from lstoolkit.load import ContentTree, load_content
+
+ROOT = Path(__file__).parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def prototype() -> ContentTree:
+    return load_content()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_layer_without_changes_is_the_prototype(tmp_path: Path, prototype: ContentTree) -> None:
+    values = {v["id"]: v["prototype"] for v in prototype.raw["values"]["items"]}
+    layer = write(
+        tmp_path / "agency.yml",
+        'agency: {name: Springfield, level: district}\nversion: "1"\nvalues: ' + json.dumps(values) + "\n",
+    )
+    adapted = adapt(prototype, read_chain(layer))
+    expected = copy.deepcopy(prototype.raw)
+    adapt_module._filter_level(expected, "district")
+    adapt_module._fill_values(expected, values)
+    assert adapted.raw == expected
+    assert adapted.changes == ()
+    assert adapted.raw != prototype.raw  # the level and values did apply
+
+
+def test_terms_keep_case_prefer_longest_and_spare_ids_and_quotations(prototype: ContentTree) -> None:
+    raw = copy.deepcopy(prototype.raw)
+    rename_terms(raw, {"Steering Body": "Steering Committee", "Steering": "Guiding", "Learning Supports Facilitator": "Learning Supports Coach"})
+    body = find(raw, "mechanisms/steering-body")
+    assert body is not None and body.value["title"] == "Steering Committee"
+    assert body.value["id"] == "steering-body"
+    job = find(raw, "jobs/learning-supports-facilitator/purpose")
+    assert job is not None and "Hiring a Learning Supports Coach" in job.value
+    assert "Learning Supports Facilitator" not in job.value
+    quotes = json.dumps(raw["quotes"]) + json.dumps(raw["sources"]) + json.dumps(raw["resources"])
+    assert quotes == json.dumps(prototype.raw["quotes"]) + json.dumps(prototype.raw["sources"]) + json.dumps(prototype.raw["resources"])
+
+
+def test_terms_match_whole_words_and_case() -> None:
+    raw = {"mechanisms": {"title": "t", "items": [{"id": "a", "text": "STEERING BODY, steering body, Steering Body, steering bodyguard"}]}}
+    rename_terms(raw, {"Steering Body": "Steering Committee"})
+    assert raw["mechanisms"]["items"][0]["text"] == (
+        "STEERING COMMITTEE, steering committee, Steering Committee, steering bodyguard"
+    )
+
+
+def test_example_district_resolves_with_its_terms_and_values(prototype: ContentTree) -> None:
+    adapted = adapt(prototype, read_chain(EXAMPLES / "district" / "agency.yml"))
+    assert [layer.file.agency.level for layer in adapted.layers] == ["state", "district"]
+    toolkit = adapted.toolkit
+    assert toolkit["jobs"].get("learning-supports-facilitator").title == "Learning Supports Coach"
+    assert toolkit["mechanisms"].get("steering-body").title == "Learning Supports Steering Committee"
+    assert toolkit["mechanisms"].get("external-collaborators") is None
+    points = find(adapted.raw, "templates/introductory-session/sections/points")
+    assert points is not None and "(12 number of personnel)" in json.dumps(points.value)
+    assert [t.id for t in toolkit.items("tasks")] == ["coach-tasks", "mechanism-focus", "district-helps-schools", "start-up-with-schools"]
+    assert not adapted.missing_values
+
+
+def test_published_schema_is_up_to_date() -> None:
+    published = json.loads((ROOT / "lstoolkit" / "agency.schema.json").read_text())
+    assert published == json.loads(json.dumps(agency_schema()))
+    assert "changes" in published["properties"]
+    assert published["$defs"]["Change"]["additionalProperties"] is False
+
+
+def run_check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "lstoolkit.cli", "check", *args], capture_output=True, text=True, cwd=ROOT, check=False)
+
+
+def test_cli_reports_the_district_finding_and_strict_fails() -> None:
+    result = run_check("examples/district/agency.yml")
+    assert result.returncode == 0
+    assert result.stdout.startswith("examples/district/agency.yml:25:5: LS102 'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml\n")
+    assert "7 changes (6 fidelity-consistent, 1 inconsistent); 0 errors, 1 warning, 0 info" in result.stdout
+    assert run_check("examples/district/agency.yml", "--strict").returncode == 1
+
+
+def test_cli_strict_passes_a_clean_file() -> None:
+    result = run_check("examples/state/agency.yml", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+def test_cli_json_and_github_formats() -> None:
+    findings = json.loads(run_check("examples/district/agency.yml", "--format", "json").stdout)
+    assert findings == [{
+        "code": "LS102", "severity": "warning",
+        "message": "'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml",
+        "file": "examples/district/agency.yml", "line": 25, "column": 5,
+        "address": "mechanisms/leadership-council",
+    }]
+    github = run_check("examples/district/agency.yml", "--format", "github").stdout.splitlines()[0]
+    assert github.startswith("::warning file=examples/district/agency.yml,line=25,col=5,title=LS102 ")
+
+
+def test_cli_errors_exit_1_without_traceback(tmp_path: Path) -> None:
+    bad = write(tmp_path / "agency.yml", "agency: {name: X, level: district}\nversion: '1'\nchanges:\n  - remove: mechanisms/steering-bodyy\n    why: typo\n")
+    result = run_check(str(bad))
+    assert result.returncode == 1
+    assert "LS301 'mechanisms/steering-bodyy' does not exist" in result.stdout
+    assert "Did you mean 'mechanisms/steering-body'?" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
