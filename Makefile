@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 AGENCY ?= examples/district/agency.yml
 
-.PHONY: setup system-deps site test check clean
+.PHONY: setup system-deps site test lint clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -31,6 +31,11 @@ site: setup
 
 test: setup
 	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/ruff check lstoolkit tests
+	$(BIN)/mypy lstoolkit
 
 clean:
 	rm -rf $(VENV) site .pytest_cache

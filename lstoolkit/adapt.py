@@ -125,7 +125,7 @@ class _Target:
     @property
     def value(self) -> Any:
         if isinstance(self.container, dict):
-            return self.container.get(self.key)  # type: ignore[call-overload]
+            return self.container.get(self.key)
         return self.container[self.key]
 
 

@@ -83,7 +83,8 @@ def _emptied_elements(adapted: Adapted) -> Iterator[Finding]:
         if requires and not any(r in known for r in element.get("requires", [])):
             causes = [i for i, a in enumerate(adapted.changes)
                       if a.change.kind == "remove" and any(r == a.change.target or r.startswith(a.change.target + "/") for r in requires)]
-            yield _emptied(adapted, (causes or touching or [None])[-1], address, "all the items it requires are removed")
+            cause = (causes or touching)[-1] if causes or touching else None
+            yield _emptied(adapted, cause, address, "all the items it requires are removed")
 
 
 def _redefines(applied: AppliedChange) -> bool:

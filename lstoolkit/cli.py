@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-
-from collections import Counter
 
 from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt
@@ -57,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"lstoolkit {__version__}")
-    parser.set_defaults(command=lambda args: parser.print_help() or 0, debug=False)
+    parser.set_defaults(command=lambda args: _print_help(parser), debug=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     check = commands.add_parser(
@@ -88,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("collection", choices=["agency", *COLLECTIONS])
     schema.set_defaults(command=run_schema)
     return parser
+
+
+def _print_help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

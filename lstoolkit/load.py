@@ -122,33 +122,37 @@ def _explain(
 ) -> Iterator[LstoolkitError]:
     path = at + tuple(error.absolute_path)
     where = _describe(path, document.data)
+    # jsonschema types these as possibly unset; on a reported error they are always set.
+    schema: Any = error.schema
+    instance: Any = error.instance
+    rule: Any = error.validator_value
     if error.validator == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        for key in error.instance:
+        allowed = list(schema.get("properties", {}))
+        for key in instance:
             if key not in allowed:
                 hint = suggest(key, allowed) or f"Valid keys: {', '.join(allowed)}."
                 yield _problem(f"unknown key '{key}' in {where}", document.locate(path + (key,), key=True), hint)
     elif error.validator == "required":
-        for key in error.validator_value:
-            if key not in error.instance:
+        for key in rule:
+            if key not in instance:
                 yield _problem(f"{where} is missing the required key '{key}'", document.locate(path), f"Add '{key}:'.")
     elif error.validator == "type":
-        expected = error.validator_value
+        expected = rule
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        hint = _type_hint(expected, error.instance)
-        yield _problem(f"{where} must be {words}, not {_kind(error.instance)}", document.locate(path), hint)
+        hint = _type_hint(expected, instance)
+        yield _problem(f"{where} must be {words}, not {_kind(instance)}", document.locate(path), hint)
     elif error.validator == "pattern":
         message, hint = _pattern_problem(error, where)
         yield _problem(message, document.locate(path), hint)
     elif error.validator == "enum":
-        options = [str(o) for o in error.validator_value]
-        hint = suggest(str(error.instance), options) or f"Use one of: {', '.join(options)}."
-        yield _problem(f"{where} is '{error.instance}', which is not one of: {', '.join(options)}", document.locate(path), hint)
+        options = [str(o) for o in rule]
+        hint = suggest(str(instance), options) or f"Use one of: {', '.join(options)}."
+        yield _problem(f"{where} is '{instance}', which is not one of: {', '.join(options)}", document.locate(path), hint)
     elif error.validator == "anyOf":
-        kinds = " or ".join(_TYPE_WORDS.get(str(o.get("type")), str(o.get("type"))) for o in error.validator_value if "type" in o)
-        yield _problem(f"{where} must be {kinds}, not {_kind(error.instance)}", document.locate(path))
+        kinds = " or ".join(_TYPE_WORDS.get(str(o.get("type")), str(o.get("type"))) for o in rule if "type" in o)
+        yield _problem(f"{where} must be {kinds}, not {_kind(instance)}", document.locate(path))
     elif error.validator == "maxLength":
-        yield _problem(f"{where} is longer than {error.validator_value} characters", document.locate(path), "Shorten it.")
+        yield _problem(f"{where} is longer than {rule} characters", document.locate(path), "Shorten it.")
     else:
         yield _problem(f"{where}: {error.message}", document.locate(path))
 
@@ -163,7 +167,7 @@ def _type_hint(expected: Any, instance: Any) -> str:
 
 def _pattern_problem(error: ValidationError, where: str) -> tuple[str, str]:
     value = str(error.instance)
-    if "/" in error.validator_value:  # an address
+    if "/" in str(error.validator_value):  # an address
         return (f"{where}: '{value}' is not an address", "Write <collection>/<id>[/<field>/<entry-id>].")
     slug = "-".join("".join(c if c.isalnum() else " " for c in value.lower()).split())
     return (f"'{value}' is not a valid id", f"Use lowercase words joined by hyphens, e.g. '{slug}'.")
@@ -190,12 +194,12 @@ def _kind(value: Any) -> str:
 def _describe(path: tuple[str | int, ...], data: Any) -> str:
     """A readable name for the value at ``path``, using ids where the data has them."""
     words: list[str] = []
-    node = data
+    node: Any = data
     for step in path:
-        node = node[step] if isinstance(node, dict | list) else None
+        node = node[step] if isinstance(node, dict | list) else None  # type: ignore[index]
         if isinstance(step, int):
-            label = node.get("id") if isinstance(node, dict) and isinstance(node.get("id"), str) else f"#{step + 1}"
-            words.append(f"'{label}'" if not label.startswith("#") else label)
+            item_id = node.get("id") if isinstance(node, dict) else None
+            words.append(f"'{item_id}'" if isinstance(item_id, str) else f"#{step + 1}")
         elif step != "items":
             words.append(str(step))
     return " ".join(words) or "the file"

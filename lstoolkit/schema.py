@@ -46,7 +46,7 @@ def _type_schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "boolean"}
     if hint is int:
         return {"type": "integer"}
-    if is_dataclass(hint):
+    if isinstance(hint, type) and is_dataclass(hint):
         name = hint.__name__
         if name not in defs:
             defs[name] = {}  # placeholder first: Entry refers to itself
@@ -113,10 +113,10 @@ def _build_value(hint: Any, value: Any) -> Any:
         (item_hint, _) = get_args(hint)
         return tuple(_build_value(item_hint, v) for v in value)
     if get_origin(hint) in (Union, types.UnionType):
-        dataclass_args = [a for a in get_args(hint) if is_dataclass(a)]
+        dataclass_args = [a for a in get_args(hint) if isinstance(a, type) and is_dataclass(a)]
         if dataclass_args and isinstance(value, dict):
             return build(dataclass_args[0], value)
         return value
-    if is_dataclass(hint):
-        return build(hint, value)  # type: ignore[arg-type]
+    if isinstance(hint, type) and is_dataclass(hint):
+        return build(hint, value)
     return value
