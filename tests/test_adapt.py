@@ -122,3 +122,31 @@ def test_cli_errors_exit_1_without_traceback(tmp_path: Path) -> None:
     assert "LS301 'mechanisms/steering-bodyy' does not exist" in result.stdout
     assert "Did you mean 'mechanisms/steering-body'?" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+CHAIN = {
+    "state.yml": "extends: prototype\nagency: {name: S, level: state}\nversion: '1'\n",
+    "district.yml": "extends: state.yml\nagency: {name: D, level: district}\nversion: '1'\n",
+    "school.yml": "extends: district.yml\nagency: {name: E, level: school}\nversion: '1'\nvalues: {facilitator_positions: 2}\n",
+}
+HARMFUL = {
+    "remove: elements/capacity-building": "LS101",
+    "replace: elements/capacity-building/definition\n    text: Two workshops a year.": "LS103",
+    "remove: mechanisms/leadership-team": "LS102",
+}
+
+
+@pytest.mark.parametrize("layer", list(CHAIN))
+@pytest.mark.parametrize("change", list(HARMFUL))
+def test_harmful_change_is_reported_whichever_layer_makes_it(
+    layer: str, change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prototype: ContentTree
+) -> None:
+    from lstoolkit.check import check_adapted
+
+    for name, text in CHAIN.items():
+        if name == layer:
+            text += f"changes:\n  - {change}\n    why: testing\n"
+        write(tmp_path / name, text)
+    monkeypatch.chdir(tmp_path)
+    findings = check_adapted(adapt(prototype, read_chain(Path("school.yml"))))
+    assert [(f.code, f.location.path if f.location else "") for f in findings] == [(HARMFUL[change], layer)]
