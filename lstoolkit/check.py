@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lstoolkit.adapt import Adapted, AppliedChange
 from lstoolkit.addresses import index_addresses
@@ -38,7 +38,13 @@ def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
     findings += _emptied_elements(adapted)
     findings += _discouraged_titles(adapted)
     findings += _missing_values(adapted)
-    return tuple(findings)
+    return tuple(_mark_accepted(adapted, f) for f in findings)
+
+
+def _mark_accepted(adapted: Adapted, finding: Finding) -> Finding:
+    if finding.change is None or finding.code not in adapted.changes[finding.change].change.accept:
+        return finding
+    return replace(finding, accepted=True)
 
 
 def log_changes(adapted: Adapted, findings: tuple[Finding, ...]) -> tuple[LoggedChange, ...]:

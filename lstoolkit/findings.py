@@ -87,10 +87,11 @@ class Finding:
     location: Location | None = None
     address: str = ""
     change: int | None = None  # index into Adapted.changes
+    accepted: bool = False  # the change that caused it lists the code under 'accept'
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code].severity
+        return Severity.INFO if self.accepted else CODES[self.code].severity
 
     @classmethod
     def from_error(cls, error: LstoolkitError) -> Finding:
@@ -112,7 +113,9 @@ def format_findings(findings: Iterable[Finding], fmt: str) -> str:
         return json.dumps([_as_dict(f) for f in items], indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(_github(f) for f in items)
-    return "\n".join(f"{f.location or '-'}: {f.code} {f.message}" for f in items)
+    return "\n".join(
+        f"{f.location or '-'}: {f.code} {f.message}{' (accepted)' if f.accepted else ''}" for f in items
+    )
 
 
 def _as_dict(finding: Finding) -> dict[str, object]:
@@ -125,6 +128,7 @@ def _as_dict(finding: Finding) -> dict[str, object]:
         "line": location.line,
         "column": location.column,
         "address": finding.address,
+        "accepted": finding.accepted,
     }
 
 

@@ -76,6 +76,13 @@ class Change:
     )
     decided_by: str = field(default="", metadata=_about("FRAME: who decided the change."))
     goal: str = field(default="", metadata=_about("FRAME: what the change is meant to achieve."))
+    accept: tuple[Literal["LS101", "LS102", "LS103"], ...] = field(
+        default=(),
+        metadata=_about(
+            "Fidelity findings this change knowingly causes, reviewed and accepted: they stay on "
+            "the record and on the Adaptations page, but no longer fail --strict."
+        ),
+    )
 
     @property
     def kind(self) -> Literal["remove", "add", "replace"]:

@@ -89,12 +89,25 @@ def run_check(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "lstoolkit.cli", "check", *args], capture_output=True, text=True, cwd=ROOT, check=False)
 
 
-def test_cli_reports_the_district_finding_and_strict_fails() -> None:
-    result = run_check("examples/district/agency.yml")
-    assert result.returncode == 0
-    assert result.stdout.startswith("examples/district/agency.yml:25:5: LS102 'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml\n")
-    assert "7 changes (6 fidelity-consistent, 1 inconsistent); 0 errors, 1 warning, 0 info" in result.stdout
-    assert run_check("examples/district/agency.yml", "--strict").returncode == 1
+def test_cli_reports_the_district_finding_it_accepted() -> None:
+    result = run_check("examples/district/agency.yml", "--strict")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("examples/district/agency.yml:25:5: LS102 'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml (accepted)\n")
+    assert "7 changes (6 fidelity-consistent, 1 inconsistent); 0 errors, 0 warnings, 1 info" in result.stdout
+
+
+def test_cli_strict_fails_on_a_warning_not_accepted(tmp_path: Path) -> None:
+    district = (EXAMPLES / "district" / "agency.yml").read_text().replace("    accept: [LS102]", "")
+    (tmp_path / "state").mkdir()
+    (tmp_path / "district").mkdir()
+    write(tmp_path / "state" / "agency.yml", (EXAMPLES / "state" / "agency.yml").read_text())
+    layer = write(tmp_path / "district" / "agency.yml", district)
+    assert run_check(str(layer)).returncode == 1  # the parent is outside the default root
+    assert run_check(str(layer), "--root", str(tmp_path)).returncode == 0
+    strict = run_check(str(layer), "--root", str(tmp_path), "--strict")
+    assert strict.returncode == 1
+    assert "LS102 'mechanisms/leadership-council' is removed but protected by" in strict.stdout
+    assert "0 errors, 1 warning, 0 info" in strict.stdout
 
 
 def test_cli_strict_passes_a_clean_file() -> None:
@@ -106,13 +119,13 @@ def test_cli_strict_passes_a_clean_file() -> None:
 def test_cli_json_and_github_formats() -> None:
     findings = json.loads(run_check("examples/district/agency.yml", "--format", "json").stdout)
     assert findings == [{
-        "code": "LS102", "severity": "warning",
+        "code": "LS102", "severity": "info",
         "message": "'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml",
         "file": "examples/district/agency.yml", "line": 25, "column": 5,
-        "address": "mechanisms/leadership-council",
+        "address": "mechanisms/leadership-council", "accepted": True,
     }]
     github = run_check("examples/district/agency.yml", "--format", "github").stdout.splitlines()[0]
-    assert github.startswith("::warning file=examples/district/agency.yml,line=25,col=5,title=LS102 ")
+    assert github.startswith("::notice file=examples/district/agency.yml,line=25,col=5,title=LS102 ")
 
 
 def test_cli_errors_exit_1_without_traceback(tmp_path: Path) -> None:
