@@ -1,0 +1,87 @@
+"""The MkDocs plugin: load, adapt and check in ``on_config``; add the pages in ``on_files``.
+
+Everything of substance happens in plain modules (:mod:`lstoolkit.load`, :mod:`~lstoolkit.adapt`,
+:mod:`~lstoolkit.check`, :mod:`~lstoolkit.render`); this class only wires them to MkDocs events.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from lstoolkit.adapt import adapt
+from lstoolkit.check import check_adapted
+from lstoolkit.errors import LstoolkitError
+from lstoolkit.findings import Severity
+from lstoolkit.layers import read_chain
+from lstoolkit.load import load_content
+from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir
+
+log = get_plugin_logger(__name__)
+
+ASSETS = "assets/lstoolkit"
+
+
+class LstoolkitConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it."""
+    agency = c.Optional(c.Type(str))
+    """Customization file, relative to mkdocs.yml; unset publishes the prototype itself."""
+    content = c.Optional(c.Type(str))
+    """Content tree to use instead of the bundled prototype, relative to mkdocs.yml."""
+    root = c.Optional(c.Type(str))
+    """Project root that 'extends' and 'logo' must stay inside (default: the git repository)."""
+
+
+class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
+    renderer: SiteRenderer | None = None
+
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        resolve = lambda value: base_dir / value if value else None  # noqa: E731
+        try:
+            tree = load_content(resolve(self.config.content))
+            agency = resolve(self.config.agency)
+            layers = read_chain(agency, root=resolve(self.config.root), display_base=base_dir) if agency else ()
+            adapted = adapt(tree, layers)
+        except LstoolkitError as error:
+            raise PluginError(f"lstoolkit:\n{error}") from None
+        findings = check_adapted(adapted)
+        for finding in findings:
+            emit = log.warning if finding.severity is Severity.WARNING else log.info
+            emit(f"{finding.location}: {finding.code} {finding.message}")
+        config.watch.extend(str(layer.path) for layer in layers if str(layer.path) not in config.watch)
+        overrides = [Path(d) / "lstoolkit" for d in [config.theme.custom_dir] if d]
+        self.renderer = SiteRenderer(adapted, findings, page_environment(overrides))
+        if config.nav is None:
+            config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
+        config.extra_css.append(f"{ASSETS}/lstoolkit.css")
+        return config
+
+    @event_priority(50)
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.renderer is None:
+            return files
+        for page in self.renderer.pages():
+            if files.get_file_from_path(page.uri) is None:  # the agency's own page wins
+                files.append(File.generated(config, page.uri, content=self.renderer.render(page)))
+        files.append(File.generated(config, f"{ASSETS}/mechanisms.svg", content=self.renderer.diagram()))
+        css = (templates_dir() / "site" / "lstoolkit.css").read_text(encoding="utf-8")
+        files.append(File.generated(config, f"{ASSETS}/lstoolkit.css", content=css))
+        return files
+
+
+def _own_pages(docs_dir: Path) -> list[str]:
+    """The agency's own Markdown pages, appended to the generated navigation."""
+    if not docs_dir.is_dir():
+        return []
+    return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md") if p.name != "index.md")
