@@ -336,15 +336,18 @@ def _items(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, list[dict[str, Any
 
 
 def rename_terms(raw: Raw, terms: Mapping[str, str]) -> None:
-    """Rename whole words everywhere in the prose, longest term first, keeping case."""
+    """Rename whole words everywhere in the prose, longest term first, keeping case and plurals."""
     if not terms:
         return
-    by_lower = {term.lower(): replacement for term, replacement in terms.items()}
-    alternatives = sorted(by_lower, key=len, reverse=True)
+    forms: dict[str, str] = {}
+    for term, replacement in terms.items():
+        forms[pluralize(term).lower()] = pluralize(replacement)
+        forms[term.lower()] = replacement
+    alternatives = sorted(forms, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in alternatives) + r")(?!\w)", re.I)
 
     def rename(text: str) -> str:
-        return pattern.sub(lambda m: _match_case(m.group(0), by_lower[m.group(0).lower()]), text)
+        return pattern.sub(lambda m: _match_case(m.group(0), forms[m.group(0).lower()]), text)
 
     for name, data in raw.items():
         if name in VERBATIM_COLLECTIONS:
@@ -354,6 +357,15 @@ def rename_terms(raw: Raw, terms: Mapping[str, str]) -> None:
                 data[key] = rename(data[key])
         for item in data["items"]:
             _map_prose(item, rename)
+
+
+def pluralize(noun_phrase: str) -> str:
+    """English plural of a title's last word: Coach -> Coaches, Body -> Bodies, Team -> Teams."""
+    if re.search(r"(s|x|z|ch|sh)$", noun_phrase, re.I):
+        return noun_phrase + "es"
+    if re.search(r"[^aeiou]y$", noun_phrase, re.I):
+        return noun_phrase[:-1] + "ies"
+    return noun_phrase + "s"
 
 
 def _match_case(found: str, replacement: str) -> str:

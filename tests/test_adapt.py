@@ -57,11 +57,12 @@ def test_terms_keep_case_prefer_longest_and_spare_ids_and_quotations(prototype: 
     assert quotes == json.dumps(prototype.raw["quotes"]) + json.dumps(prototype.raw["sources"]) + json.dumps(prototype.raw["resources"])
 
 
-def test_terms_match_whole_words_and_case() -> None:
-    raw = {"mechanisms": {"title": "t", "items": [{"id": "a", "text": "STEERING BODY, steering body, Steering Body, steering bodyguard"}]}}
-    rename_terms(raw, {"Steering Body": "Steering Committee"})
+def test_terms_match_whole_words_case_and_plurals() -> None:
+    text = "STEERING BODY, steering body, Steering Body, steering bodyguard; Facilitators and Facilitator; Steering Bodies"
+    raw = {"mechanisms": {"title": "t", "items": [{"id": "a", "text": text}]}}
+    rename_terms(raw, {"Steering Body": "Steering Committee", "Facilitator": "Coach"})
     assert raw["mechanisms"]["items"][0]["text"] == (
-        "STEERING COMMITTEE, steering committee, Steering Committee, steering bodyguard"
+        "STEERING COMMITTEE, steering committee, Steering Committee, steering bodyguard; Coaches and Coach; Steering Committees"
     )
 
 
