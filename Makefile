@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 AGENCY ?= examples/district/agency.yml
 
-.PHONY: setup system-deps site test lint clean
+.PHONY: setup system-deps site test goldens lint clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -26,11 +26,15 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 site: setup
-	$(BIN)/lstoolkit check
 	$(BIN)/lstoolkit check $(AGENCY)
+	$(BIN)/mkdocs build --strict
+	@echo "The example district's site is in site/: open site/index.html, or run: $(BIN)/mkdocs serve"
 
 test: setup
 	$(BIN)/pytest
+
+goldens: setup  # regenerate tests/goldens after an intended change to the pages; review the diff
+	LSTOOLKIT_UPDATE_GOLDENS=1 $(BIN)/pytest -q tests/test_site.py
 
 lint: setup
 	$(BIN)/pip install -q -e '.[dev]'

@@ -115,13 +115,13 @@ def _box(box: Box, title: str) -> str:
 
 
 def _arrow(a: Box, b: Box, dashed: bool) -> str:
-    x1, y1 = a.x + BOX_W / 2, a.y + BOX_H
-    x2, y2 = b.x + BOX_W / 2, b.y
+    x1, y1 = a.x + BOX_W / 2, float(a.y + BOX_H)
+    x2, y2 = b.x + BOX_W / 2, float(b.y)
     if a.y == b.y:  # side by side
-        x1, y1 = (a.x + BOX_W, a.y + BOX_H / 2) if a.x < b.x else (a.x, a.y + BOX_H / 2)
-        x2, y2 = (b.x, b.y + BOX_H / 2) if a.x < b.x else (b.x + BOX_W, b.y + BOX_H / 2)
+        x1, y1 = (a.x + BOX_W, a.y + BOX_H / 2) if a.x < b.x else (float(a.x), a.y + BOX_H / 2)
+        x2, y2 = (float(b.x), b.y + BOX_H / 2) if a.x < b.x else (b.x + BOX_W, b.y + BOX_H / 2)
     elif a.y > b.y:
-        y1, y2 = a.y, b.y + BOX_H
+        y1, y2 = float(a.y), float(b.y + BOX_H)
     dash = ' stroke-dasharray="6 4"' if dashed else ""
     return (
         f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" stroke="#1a1a1a" stroke-width="1.5"'

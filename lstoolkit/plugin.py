@@ -19,7 +19,7 @@ from lstoolkit.adapt import adapt
 from lstoolkit.check import check_adapted
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Severity
-from lstoolkit.layers import read_chain
+from lstoolkit.layers import Layer, read_chain
 from lstoolkit.load import load_content
 from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir
 
@@ -41,6 +41,7 @@ class LstoolkitConfig(base.Config):
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     renderer: SiteRenderer | None = None
+    logo: Path | None = None
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -51,7 +52,9 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         try:
             tree = load_content(resolve(self.config.content))
             agency = resolve(self.config.agency)
-            layers = read_chain(agency, root=resolve(self.config.root), display_base=base_dir) if agency else ()
+            layers: tuple[Layer, ...] = (
+                read_chain(agency, root=resolve(self.config.root), display_base=base_dir) if agency else ()
+            )
             adapted = adapt(tree, layers)
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
@@ -65,6 +68,9 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
+        self.logo = _logo(layers)
+        if self.logo:
+            config.theme["logo"] = config.theme["favicon"] = f"{ASSETS}/logo{self.logo.suffix}"
         return config
 
     @event_priority(50)
@@ -77,7 +83,18 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         files.append(File.generated(config, f"{ASSETS}/mechanisms.svg", content=self.renderer.diagram()))
         css = (templates_dir() / "site" / "lstoolkit.css").read_text(encoding="utf-8")
         files.append(File.generated(config, f"{ASSETS}/lstoolkit.css", content=css))
+        if self.logo:
+            uri = f"{ASSETS}/logo{self.logo.suffix}"
+            files.append(File.generated(config, uri, content=self.logo.read_bytes()))
         return files
+
+
+def _logo(layers: tuple[Layer, ...]) -> Path | None:
+    """The nearest layer's logo (checked to exist inside the project when the chain was read)."""
+    for layer in reversed(layers):
+        if layer.file.agency.logo:
+            return (layer.path.parent / layer.file.agency.logo).resolve()
+    return None
 
 
 def _own_pages(docs_dir: Path) -> list[str]:

@@ -273,7 +273,7 @@ def summarize_value(value: Any, limit: int = 160) -> str:
     if isinstance(value, dict):
         value = value.get("title") or value.get("text") or value.get("id") or ""
     elif isinstance(value, list):
-        value = ", ".join(str(v.get("id", "")) if isinstance(v, dict) else str(v) for v in value)
+        value = "; ".join(summarize_value(v, limit) for v in value)
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

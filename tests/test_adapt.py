@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import json
 import subprocess
 import sys
@@ -93,7 +94,7 @@ def run_check(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_reports_the_district_finding_it_accepted() -> None:
     result = run_check("examples/district/agency.yml", "--strict")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("examples/district/agency.yml:25:5: LS102 'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml (accepted)\n")
+    assert result.stdout.startswith("examples/district/agency.yml:26:5: LS102 'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml (accepted)\n")
     assert "7 changes (6 fidelity-consistent, 1 inconsistent); 0 errors, 0 warnings, 1 info" in result.stdout
 
 
@@ -102,6 +103,7 @@ def test_cli_strict_fails_on_a_warning_not_accepted(tmp_path: Path) -> None:
     (tmp_path / "state").mkdir()
     (tmp_path / "district").mkdir()
     write(tmp_path / "state" / "agency.yml", (EXAMPLES / "state" / "agency.yml").read_text())
+    shutil.copytree(EXAMPLES / "district" / "assets", tmp_path / "district" / "assets")
     layer = write(tmp_path / "district" / "agency.yml", district)
     assert run_check(str(layer)).returncode == 1  # the parent is outside the default root
     assert run_check(str(layer), "--root", str(tmp_path)).returncode == 0
@@ -122,11 +124,11 @@ def test_cli_json_and_github_formats() -> None:
     assert findings == [{
         "code": "LS102", "severity": "info",
         "message": "'mechanisms/leadership-council' is removed but protected by examples/state/agency.yml",
-        "file": "examples/district/agency.yml", "line": 25, "column": 5,
+        "file": "examples/district/agency.yml", "line": 26, "column": 5,
         "address": "mechanisms/leadership-council", "accepted": True,
     }]
     github = run_check("examples/district/agency.yml", "--format", "github").stdout.splitlines()[0]
-    assert github.startswith("::notice file=examples/district/agency.yml,line=25,col=5,title=LS102 ")
+    assert github.startswith("::notice file=examples/district/agency.yml,line=26,col=5,title=LS102 ")
 
 
 def test_cli_errors_exit_1_without_traceback(tmp_path: Path) -> None:
