@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 site: setup
 	$(BIN)/lstoolkit check $(AGENCY)
 	$(BIN)/mkdocs build --strict
-	@echo "The example district's site is in site/: open site/index.html, or run: $(BIN)/mkdocs serve"
+	@echo "The example district's site is in site/ (handouts in site/handouts/): open site/index.html, or run: $(BIN)/mkdocs serve"
 
 test: setup
 	$(BIN)/pytest

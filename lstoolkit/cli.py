@@ -20,6 +20,14 @@ from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import check_adapted, log_changes
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding, codes_reference, fails, format_findings
+from lstoolkit.handouts import (
+    CACHE_DIR,
+    HandoutRenderer,
+    RenderedHandout,
+    handout_environment,
+    plan_handouts,
+    render_handouts,
+)
 from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import COLLECTIONS
@@ -78,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     addresses.set_defaults(command=run_addresses)
 
+    handouts = commands.add_parser(
+        "handouts", parents=[common], help="render the PDF handouts without building the site"
+    )
+    handouts.add_argument("file", nargs="?", type=Path, help="customization file (default: the prototype)")
+    handouts.add_argument("--only", action="append", metavar="NAME", help="render only this handout (repeatable)")
+    handouts.add_argument("--out", type=Path, default=Path("handouts"), metavar="DIR", help="output directory")
+    handouts.add_argument("--paper", choices=["letter", "a4"], default="letter")
+    handouts.add_argument("--jobs", type=int, default=None, help="parallel renderers (default: one per core)")
+    handouts.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
+    handouts.set_defaults(command=run_handouts)
+
     codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
     codes.set_defaults(command=lambda args: print(codes_reference(), end="") or 0)
 
@@ -112,6 +131,32 @@ def run_check(args: argparse.Namespace) -> int:
     if args.format != "json":
         print(summary)
     return 1 if fails(findings, strict=args.strict) else 0
+
+
+def run_handouts(args: argparse.Namespace) -> int:
+    tree = load_content(args.content)
+    adapted = adapt(tree, read_chain(args.file, root=args.root) if args.file else ())
+    findings = check_adapted(adapted)
+    planned = plan_handouts(adapted)
+    if args.only:
+        unknown = sorted(set(args.only) - {h.name for h in planned})
+        if unknown:
+            names = ", ".join(h.name for h in planned)
+            raise LstoolkitError(f"no handout named {', '.join(unknown)}", hint=f"Handouts: {names}.")
+        planned = [h for h in planned if h.name in args.only]
+    overrides = [Path("overrides") / "lstoolkit"]
+    renderer = HandoutRenderer(adapted, findings, handout_environment(overrides), paper=args.paper)
+
+    def progress(done: RenderedHandout) -> None:
+        how = "unchanged, from cache" if done.cached else f"rendered in {done.seconds:.1f} s"
+        print(f"{done.path} ({done.size / 1024:.0f} KB): {how}", flush=True)
+
+    results = render_handouts(
+        renderer, planned, args.out, cache_dir=Path(CACHE_DIR) / "handouts", jobs=args.jobs, progress=progress
+    )
+    rendered = sum(not r.cached for r in results)
+    print(f"{len(results)} handouts in {args.out}: {rendered} rendered, {len(results) - rendered} from cache")
+    return 0
 
 
 def summarize_adaptation(adapted: Adapted, findings: tuple[Finding, ...]) -> str:

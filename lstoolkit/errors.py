@@ -68,3 +68,14 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """A ``did you mean ...?`` hint for the nearest valid choice, or an empty string."""
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"Did you mean '{matches[0]}'?" if matches else ""
+
+
+def template_error(error: Exception, template: str) -> LstoolkitError:
+    """A Jinja error in a page or handout template, located in the template file."""
+    name = getattr(error, "filename", None) or getattr(error, "name", None) or template
+    line = getattr(error, "lineno", 0) or 0
+    return LstoolkitError(
+        f"template error: {error}", Location(str(name), line),
+        hint="Check the template (an override in overrides/lstoolkit/ wins over the bundled one).",
+        code="LS305",
+    )

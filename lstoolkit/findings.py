@@ -74,6 +74,10 @@ CODES: dict[str, Code] = {
         Code("LS304", Severity.ERROR, "Duplicate id",
              "Two items of a collection, or two entries of a list, share an id.",
              "Rename one of them."),
+        Code("LS305", Severity.ERROR, "Template error",
+             "A page or handout template (an override in overrides/lstoolkit/, or a bundled one) "
+             "cannot be rendered.",
+             "Fix the template at the line given, or remove the override."),
     )
 }
 

@@ -6,6 +6,7 @@ Everything of substance happens in plain modules (:mod:`lstoolkit.load`, :mod:`~
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.config import base
@@ -19,6 +20,14 @@ from lstoolkit.adapt import adapt
 from lstoolkit.check import check_adapted
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Severity
+from lstoolkit.handouts import (
+    CACHE_DIR,
+    HandoutRenderer,
+    RenderedHandout,
+    handout_environment,
+    plan_handouts,
+    render_handouts,
+)
 from lstoolkit.layers import Layer, read_chain
 from lstoolkit.load import load_content
 from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir
@@ -37,11 +46,20 @@ class LstoolkitConfig(base.Config):
     """Content tree to use instead of the bundled prototype, relative to mkdocs.yml."""
     root = c.Optional(c.Type(str))
     """Project root that 'extends' and 'logo' must stay inside (default: the git repository)."""
+    handouts = c.Choice(("auto", "true", "false"), default="auto")
+    """PDF handouts: 'auto' renders them in 'mkdocs build' and not in 'mkdocs serve' (unless the
+    environment variable LSTOOLKIT_HANDOUTS=1 is set)."""
+    paper = c.Choice(("letter", "a4"), default="letter")
+    """Paper size of the handouts."""
 
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     renderer: SiteRenderer | None = None
     logo: Path | None = None
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -63,8 +81,9 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             emit = log.warning if finding.severity is Severity.WARNING else log.info
             emit(f"{finding.location}: {finding.code} {finding.message}")
         config.watch.extend(str(layer.path) for layer in layers if str(layer.path) not in config.watch)
-        overrides = [Path(d) / "lstoolkit" for d in [config.theme.custom_dir] if d]
-        self.renderer = SiteRenderer(adapted, findings, page_environment(overrides))
+        self.overrides = [Path(d) / "lstoolkit" for d in [config.theme.custom_dir] if d]
+        self.base_dir = base_dir
+        self.renderer = SiteRenderer(adapted, findings, page_environment(self.overrides))
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
@@ -77,6 +96,9 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.renderer is None:
             return files
+        if self._handouts_wanted():
+            for done in self._render_handouts():
+                files.append(File.generated(config, f"handouts/{done.handout.filename}", content=done.path.read_bytes()))
         for page in self.renderer.pages():
             if files.get_file_from_path(page.uri) is None:  # the agency's own page wins
                 files.append(File.generated(config, page.uri, content=self.renderer.render(page)))
@@ -87,6 +109,30 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             uri = f"{ASSETS}/logo{self.logo.suffix}"
             files.append(File.generated(config, uri, content=self.logo.read_bytes()))
         return files
+
+
+    def _handouts_wanted(self) -> bool:
+        if self.config.handouts == "auto":
+            return not self.serving or os.environ.get("LSTOOLKIT_HANDOUTS") == "1"
+        return self.config.handouts == "true"
+
+    def _render_handouts(self) -> list[RenderedHandout]:
+        """Rendered before the pages, so the pages can link each PDF with its size."""
+        assert self.renderer is not None
+        adapted, findings = self.renderer.adapted, self.renderer.findings
+        renderer = HandoutRenderer(adapted, findings, handout_environment(self.overrides), paper=self.config.paper)
+        cache = self.base_dir / CACHE_DIR / "handouts"
+        try:
+            done = render_handouts(renderer, plan_handouts(adapted), cache / "out", cache_dir=cache, progress=_log_handout)
+        except LstoolkitError as error:
+            raise PluginError(f"lstoolkit:\n{error}") from None
+        self.renderer.handouts = {r.handout.name: r for r in done}
+        return done
+
+
+def _log_handout(done: RenderedHandout) -> None:
+    how = "unchanged" if done.cached else f"rendered in {done.seconds:.1f} s"
+    log.info(f"handout {done.handout.filename} ({done.size / 1024:.0f} KB): {how}")
 
 
 def _logo(layers: tuple[Layer, ...]) -> Path | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -24,6 +24,7 @@ from lstoolkit.adapt import Adapted, find
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import log_changes
 from lstoolkit.diagram import diagram_description, mechanism_diagram
+from lstoolkit.errors import template_error
 from lstoolkit.findings import CODES, Finding, codes_reference
 
 #: Inline Markdown syntax (links, emphasis, code, attribute lists, table cells).
@@ -156,6 +157,7 @@ class SiteRenderer:
         self.env = env
         self.toolkit = adapted.toolkit
         self.prototype = adapted.prototype.toolkit
+        self.handouts: dict[str, Any] | None = None  # name -> RenderedHandout, when rendered
 
     # The list of pages, in navigation order.
     def pages(self) -> list[Page]:
@@ -178,6 +180,7 @@ class SiteRenderer:
             Page("cautions.md", "cautions.md.j2", {}),
             Page("resources.md", "resources.md.j2", {}),
             Page("adaptations.md", "adaptations.md.j2", {}),
+            Page("handouts.md", "handouts.md.j2", {}),
             Page("reference/addresses.md", "addresses.md.j2", {}),
             Page("reference/findings.md", "findings.md.j2", {}),
         ]
@@ -185,7 +188,10 @@ class SiteRenderer:
 
     def render(self, page: Page) -> str:
         context = {**self._globals(page.uri), **page.context}
-        return self.env.get_template(page.template).render(context)
+        try:
+            return self.env.get_template(page.template).render(context)
+        except TemplateError as error:
+            raise template_error(error, page.template) from None
 
     def diagram(self) -> str:
         return mechanism_diagram(self.toolkit)
@@ -211,6 +217,8 @@ class SiteRenderer:
             "codes_reference": lambda: Markup(codes_reference().split("\n", 2)[2]),
             "summarize": summarize_value,
             "diagram_description": diagram_description(self.toolkit),
+            "handouts": self.handouts,
+            "handout_link": lambda name, label: self.handout_link(uri, name, label),
         }
 
     # Helpers offered to templates.
@@ -227,6 +235,14 @@ class SiteRenderer:
         if not self.exists(address):
             return Markup("{} <em>(removed)</em>").format(escape_markdown(label))
         return Markup("[{}]({})").format(escape_markdown(label), Markup(self.url(from_uri, address)))
+
+    def handout_link(self, from_uri: str, name: str, label: str) -> Markup:
+        """A download link with the file type and size, or nothing when handouts are off."""
+        done = (self.handouts or {}).get(name)
+        if done is None:
+            return Markup("")
+        url = posixpath.relpath(f"handouts/{done.handout.filename}", posixpath.dirname(from_uri) or ".")
+        return Markup("[{} (PDF, {} KB)]({})").format(escape_markdown(label), f"{done.size / 1024:.0f}", Markup(url))
 
     def exists(self, address: str) -> bool:
         return find(self.adapted.raw, address) is not None
@@ -296,6 +312,7 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
         {"Cautions": "cautions.md"},
         {"Resources and citation": "resources.md"},
         {"Adaptations and fidelity": "adaptations.md"},
+        {"Handouts": "handouts.md"},
         {"Reference": [{"Addresses": "reference/addresses.md"}, {"Finding codes": "reference/findings.md"}]},
         *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]

@@ -1,0 +1,159 @@
+"""PDF handouts: personalised text, tagged structure, forms, determinism and the cache."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from lstoolkit.adapt import Adapted, adapt
+from lstoolkit.check import check_adapted
+from lstoolkit.handouts import HandoutRenderer, handout_environment, plan_handouts, render_handouts
+from lstoolkit.layers import read_chain
+from lstoolkit.load import load_content
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def district() -> Adapted:
+    return adapt(load_content(), read_chain(EXAMPLES / "district" / "agency.yml"))
+
+
+@pytest.fixture(scope="module")
+def rendered(district: Adapted, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("handouts")
+    renderer = HandoutRenderer(district, check_adapted(district), handout_environment())
+    done = render_handouts(renderer, plan_handouts(district), out / "pdf", cache_dir=out / "cache")
+    return {r.handout.name: r.path for r in done}
+
+
+def text_of(path: Path) -> str:
+    return " ".join((page.extract_text() or "") for page in PdfReader(path).pages)
+
+
+def test_every_handout_is_there(rendered: dict[str, Path]) -> None:
+    assert sorted(rendered) == sorted([
+        "introductory-session", "job-learning-supports-facilitator", "job-administrative-leader",
+        "job-district-partnership-facilitator", "mechanism-sheets", "action-plan-worksheet",
+        "design-document", "fidelity-report",
+    ])
+
+
+def test_introductory_session_is_personalised(rendered: dict[str, Path]) -> None:
+    text = " ".join(text_of(rendered["introductory-session"]).split())
+    assert "Springfield Public Schools" in text
+    assert "Dr. Ana Ruiz" in text and "Marcus Lee" in text
+    assert "(12 number of personnel)" in text
+    assert "The district is determined to move away" in text
+    assert "DRAFT" in text
+
+
+def test_job_description_has_adapted_duties_and_cautions(rendered: dict[str, Path]) -> None:
+    text = " ".join(text_of(rendered["job-learning-supports-facilitator"]).split())
+    assert text.count("Learning Supports Coach") >= 2
+    assert "serves two elementary schools" in text
+    assert "Co-opting" in text or "co-opt" in text
+
+
+def test_removed_mechanism_has_no_sheet(rendered: dict[str, Path]) -> None:
+    text = " ".join(text_of(rendered["mechanism-sheets"]).split())
+    assert "External Collaborators" not in text
+    assert "Learning Supports Steering Committee" in text
+    pages = len(PdfReader(rendered["mechanism-sheets"]).pages)
+    assert pages >= 9
+
+
+def test_fidelity_report_lists_changes_and_findings(rendered: dict[str, Path]) -> None:
+    text = " ".join(text_of(rendered["fidelity-report"]).split())
+    assert "LS102" in text and "accepted" in text
+    assert "No university partner in year one" in text
+
+
+@pytest.mark.parametrize("name", ["introductory-session", "design-document", "action-plan-worksheet", "mechanism-sheets"])
+def test_tagged_pdf_ua(rendered: dict[str, Path], name: str) -> None:
+    with pikepdf.open(rendered[name]) as pdf:
+        root = pdf.Root
+        assert root.MarkInfo.Marked is True
+        assert len(root.StructTreeRoot.K) > 0
+        assert str(root.Lang) == "en"
+        assert str(pdf.docinfo.Title).startswith(("Introductory", "Design", "Action", "Mechanism"))
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert "pdfuaid:part" in pdf.open_metadata().__str__() or b"pdfuaid" in bytes(root.Metadata.read_bytes())
+
+
+def test_figures_carry_alternative_text(rendered: dict[str, Path]) -> None:
+    with pikepdf.open(rendered["design-document"]) as pdf:
+        figures = [node for node in _struct_elements(pdf.Root.StructTreeRoot) if node.get("/S") == "/Figure"]
+        assert figures
+        assert all(str(f.get("/Alt", "")) for f in figures)
+
+
+def _struct_elements(node: object) -> list[pikepdf.Dictionary]:
+    found: list[pikepdf.Dictionary] = []
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None  # type: ignore[union-attr]
+    if kids is None:
+        return found
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary):
+            found.append(kid)
+            found += _struct_elements(kid)
+    return found
+
+
+def test_worksheet_has_a_form_field_per_task_and_column(rendered: dict[str, Path], district: Adapted) -> None:
+    plan = district.toolkit["templates"].get("action-plan")
+    tasks = sum(len(section.children) for section in plan.sections)
+    with pikepdf.open(rendered["action-plan-worksheet"]) as pdf:
+        fields = pdf.Root.AcroForm.Fields
+        assert len(fields) == tasks * len(plan.fields)
+        names = {str(f.T) for f in fields}
+        assert {"who-1", "how-1", "when-1"} <= names
+
+
+def test_two_renders_are_byte_identical_and_the_cache_renders_nothing(district: Adapted, tmp_path: Path) -> None:
+    renderer = HandoutRenderer(district, check_adapted(district), handout_environment())
+    only = [h for h in plan_handouts(district) if h.name in ("fidelity-report", "job-administrative-leader")]
+    first = render_handouts(renderer, only, tmp_path / "a", cache_dir=tmp_path / "cache-a", jobs=1)
+    second = render_handouts(renderer, only, tmp_path / "b", cache_dir=tmp_path / "cache-b", jobs=2)
+    assert [r.path.read_bytes() for r in first] == [r.path.read_bytes() for r in second]
+    assert not any(r.cached for r in first + second)
+    again = render_handouts(renderer, only, tmp_path / "a", cache_dir=tmp_path / "cache-a")
+    assert all(r.cached for r in again)
+
+
+def test_a4_and_adopted_versions(tmp_path: Path) -> None:
+    state = adapt(load_content(), read_chain(EXAMPLES / "state" / "agency.yml"))
+    renderer = HandoutRenderer(state, check_adapted(state), handout_environment(), paper="a4")
+    only = [h for h in plan_handouts(state) if h.name == "introductory-session"]
+    [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
+    reader = PdfReader(done.path)
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)
+    text = " ".join(text_of(done.path).split())
+    assert "DRAFT" not in text
+    assert "Adopted 2026-05-14 by State Board of Education" in text
+    assert "The department is determined to move away" in text
+    assert PdfReader(done.path).metadata.get("/CreationDate", "").startswith("D:20260514")
+
+
+def test_agency_strings_are_text_in_pdfs(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "state" / "agency.yml", tmp_path / "state.yml")
+    hostile = '<script>alert(1)</script> "} @page { size: 1in } {{ 7*7 }}'
+    (tmp_path / "agency.yml").write_text(
+        "extends: state.yml\n"
+        f"agency: {{name: '{hostile}', level: district}}\nversion: '1'\n",
+        encoding="utf-8",
+    )
+    adapted = adapt(load_content(), read_chain(tmp_path / "agency.yml", root=tmp_path))
+    renderer = HandoutRenderer(adapted, check_adapted(adapted), handout_environment())
+    only = [h for h in plan_handouts(adapted) if h.name == "fidelity-report"]
+    [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
+    text = " ".join(text_of(done.path).split())
+    assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text
+    page = PdfReader(io.BytesIO(done.path.read_bytes())).pages[0]
+    assert round(float(page.mediabox.width)) == 612
