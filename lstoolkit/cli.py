@@ -18,6 +18,7 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import check_adapted, log_changes
+from lstoolkit.diff import checkout, diff_adapted, format_diff, repository_root
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding, codes_reference, fails, format_findings
 from lstoolkit.handouts import (
@@ -97,6 +98,17 @@ def _parser() -> argparse.ArgumentParser:
     handouts.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     handouts.set_defaults(command=run_handouts)
 
+    diff = commands.add_parser(
+        "diff", parents=[common],
+        help="what changes between two versions: two git revisions, or two agency files",
+    )
+    diff.add_argument("old", help="a git revision (tag, branch, commit) or an agency file")
+    diff.add_argument("new", nargs="?", default=None, help="a revision or an agency file (default: the working tree)")
+    diff.add_argument("--agency", type=Path, default=Path("agency.yml"), help="the agency file, for revisions (default: agency.yml)")
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    diff.add_argument("--exit-code", action="store_true", help="exit 1 when they differ, as git diff does")
+    diff.set_defaults(command=run_diff)
+
     codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
     codes.set_defaults(command=lambda args: print(codes_reference(), end="") or 0)
 
@@ -157,6 +169,39 @@ def run_handouts(args: argparse.Namespace) -> int:
     rendered = sum(not r.cached for r in results)
     print(f"{len(results)} handouts in {args.out}: {rendered} rendered, {len(results) - rendered} from cache")
     return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    tree = load_content(args.content)
+    old_path, new_path = Path(args.old), Path(args.new) if args.new else None
+    if old_path.is_file() and (new_path is None or new_path.is_file()):
+        if new_path is None:
+            raise LstoolkitError("give two agency files, or revisions", hint="lstoolkit diff OLD.yml NEW.yml")
+        old, new = resolve_file(tree, old_path), resolve_file(tree, new_path)
+        labels = (str(old_path), str(new_path))
+    else:
+        old = resolve_revision(tree, args.agency, args.old)
+        new = resolve_revision(tree, args.agency, args.new) if args.new else resolve_file(tree, args.agency)
+        labels = (args.old, args.new or "working tree")
+    difference = diff_adapted(old[0], new[0], old[1], new[1], old_label=labels[0], new_label=labels[1])
+    print(format_diff(difference, args.format), end="")
+    return 1 if args.exit_code and not difference.empty else 0
+
+
+def resolve_file(tree: ContentTree, path: Path) -> tuple[Adapted, tuple[Finding, ...]]:
+    adapted = adapt(tree, read_chain(path))
+    return adapted, check_adapted(adapted)
+
+
+def resolve_revision(tree: ContentTree, agency: Path, revision: str) -> tuple[Adapted, tuple[Finding, ...]]:
+    """Resolve the agency file's chain as it was at ``revision`` of its repository."""
+    root = repository_root(agency.resolve())
+    relative = agency.resolve().relative_to(root)
+    with checkout(revision, root) as files:
+        if not (files / relative).is_file():
+            raise LstoolkitError(f"{relative} does not exist at {revision}", hint="Pass --agency with its path.")
+        adapted = adapt(tree, read_chain(files / relative, root=files, display_base=files))
+        return adapted, check_adapted(adapted)
 
 
 def summarize_adaptation(adapted: Adapted, findings: tuple[Finding, ...]) -> str:
