@@ -18,7 +18,7 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import check_adapted, log_changes
-from lstoolkit.diff import checkout, diff_adapted, format_diff, repository_root
+from lstoolkit.diff import diff_adapted, format_diff, resolve_at_revision
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding, codes_reference, fails, format_findings
 from lstoolkit.handouts import (
@@ -33,6 +33,7 @@ from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import COLLECTIONS
 from lstoolkit.schema import collection_file_schema
+from lstoolkit.versions import publish_commands, run_mike
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,6 +109,17 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when they differ, as git diff does")
     diff.set_defaults(command=run_diff)
+
+    publish = commands.add_parser(
+        "publish", parents=[common],
+        help="deploy this version of the site with mike (adopted: as latest; draft: hidden, as draft)",
+    )
+    publish.add_argument("file", nargs="?", type=Path, default=Path("agency.yml"), help="the agency file (default: agency.yml)")
+    publish.add_argument("--config-file", default="mkdocs.yml", help="the site's MkDocs configuration")
+    publish.add_argument("--branch", default="gh-pages", help="branch mike commits to (default: gh-pages)")
+    publish.add_argument("--push", action="store_true", help="push the branch after deploying")
+    publish.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
+    publish.set_defaults(command=run_publish)
 
     codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
     codes.set_defaults(command=lambda args: print(codes_reference(), end="") or 0)
@@ -194,14 +206,18 @@ def resolve_file(tree: ContentTree, path: Path) -> tuple[Adapted, tuple[Finding,
 
 
 def resolve_revision(tree: ContentTree, agency: Path, revision: str) -> tuple[Adapted, tuple[Finding, ...]]:
-    """Resolve the agency file's chain as it was at ``revision`` of its repository."""
-    root = repository_root(agency.resolve())
-    relative = agency.resolve().relative_to(root)
-    with checkout(revision, root) as files:
-        if not (files / relative).is_file():
-            raise LstoolkitError(f"{relative} does not exist at {revision}", hint="Pass --agency with its path.")
-        adapted = adapt(tree, read_chain(files / relative, root=files, display_base=files))
-        return adapted, check_adapted(adapted)
+    adapted = resolve_at_revision(tree, agency, revision)
+    return adapted, check_adapted(adapted)
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    layers = read_chain(args.file, root=args.root)
+    config = Path(args.config_file)
+    if not config.is_file():
+        raise LstoolkitError(f"{config} does not exist", hint="Pass --config-file with the site's mkdocs.yml.")
+    for arguments in publish_commands(layers[-1], config_file=str(config), branch=args.branch, push=args.push):
+        run_mike(arguments, cwd=Path.cwd())
+    return 0
 
 
 def summarize_adaptation(adapted: Adapted, findings: tuple[Finding, ...]) -> str:

@@ -16,11 +16,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lstoolkit.adapt import Adapted
+from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.escape import escape_markdown
 from lstoolkit.findings import Finding
-from lstoolkit.render import escape_markdown
+from lstoolkit.layers import read_chain
+from lstoolkit.load import ContentTree
 
 #: Reference lists that follow from other changes (pruned when their target goes): not news.
 DERIVED_FIELDS = frozenset({"about", "lessons"})
@@ -183,7 +185,7 @@ def format_diff(diff: SemanticDiff, fmt: str) -> str:
     return _markdown(diff) if fmt == "markdown" else _text(diff)
 
 
-def _sections(diff: SemanticDiff) -> list[tuple[str, list[str]]]:
+def diff_sections(diff: SemanticDiff) -> list[tuple[str, list[str]]]:
     def changes(items: tuple[TextChange, ...], show: str) -> list[str]:
         if show == "added":
             return [f"{c.address}: {c.new}" for c in items]
@@ -209,7 +211,7 @@ def _text(diff: SemanticDiff) -> str:
     lines = [f"{diff.old_label} -> {diff.new_label}"]
     if diff.empty:
         return lines[0] + ": no differences\n"
-    for title, entries in _sections(diff):
+    for title, entries in diff_sections(diff):
         if entries:
             lines.append(f"\n{title} ({len(entries)}):")
             lines += [f"  {e}" for e in entries]
@@ -221,7 +223,7 @@ def _markdown(diff: SemanticDiff) -> str:
     lines = [f"### What changes from {old} to {new}", ""]
     if diff.empty:
         return "\n".join(lines + ["No differences.", ""])
-    for title, entries in _sections(diff):
+    for title, entries in diff_sections(diff):
         if entries:
             lines += [f"**{title}** ({len(entries)})", ""]
             lines += ["- " + str(escape_markdown(e)).replace("\n    ", "<br>") for e in entries]
@@ -263,3 +265,13 @@ def repository_root(path: Path) -> Path:
     if result.returncode != 0:
         raise LstoolkitError(f"{path} is not in a git repository", hint="Compare two agency files instead.")
     return Path(result.stdout.strip())
+
+
+def resolve_at_revision(tree: ContentTree, agency: Path, revision: str) -> Adapted:
+    """The agency file's chain resolved as it was at ``revision`` of its git repository."""
+    root = repository_root(agency.resolve())
+    relative = agency.resolve().relative_to(root)
+    with checkout(revision, root) as files:
+        if not (files / relative).is_file():
+            raise LstoolkitError(f"{relative} does not exist at {revision}", hint="Pass --agency with its path.")
+        return adapt(tree, read_chain(files / relative, root=files, display_base=files))

@@ -31,6 +31,7 @@ from lstoolkit.diagram import diagram_description, mechanism_diagram
 from lstoolkit.errors import LstoolkitError, template_error
 from lstoolkit.findings import Finding
 from lstoolkit.render import summarize_value, templates_dir
+from lstoolkit.versions import version_banner
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 #: Where rendered PDFs are kept by the hash of their inputs (relative to the project).
@@ -136,6 +137,7 @@ class HandoutRenderer:
             "stylesheet": self.stylesheet(),
             "created": _version_date(agency),
             "summarize": _summarize,
+            "banner": version_banner(self.adapted, self.findings),
             **handout.context,
         }
         try:

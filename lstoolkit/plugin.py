@@ -16,10 +16,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from lstoolkit.adapt import adapt
+from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import check_adapted
+from lstoolkit.diff import SemanticDiff, diff_adapted, resolve_at_revision
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.findings import Severity
+from lstoolkit.findings import Finding, Severity
 from lstoolkit.handouts import (
     CACHE_DIR,
     HandoutRenderer,
@@ -29,8 +30,9 @@ from lstoolkit.handouts import (
     render_handouts,
 )
 from lstoolkit.layers import Layer, read_chain
-from lstoolkit.load import load_content
+from lstoolkit.load import ContentTree, load_content
 from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir
+from lstoolkit.versions import source_date_epoch, version_banner
 
 log = get_plugin_logger(__name__)
 
@@ -51,6 +53,8 @@ class LstoolkitConfig(base.Config):
     environment variable LSTOOLKIT_HANDOUTS=1 is set)."""
     paper = c.Choice(("letter", "a4"), default="letter")
     """Paper size of the handouts."""
+    compare_with = c.Optional(c.Type(str))
+    """A git revision (e.g. the tag of the previous version): adds a 'What changed' page."""
 
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
@@ -77,6 +81,10 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
         findings = check_adapted(adapted)
+        epoch = source_date_epoch(layers)
+        if epoch is not None and "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs' sitemap dates: reproducible
+        config.extra["lstoolkit"] = version_banner(adapted, findings).as_dict()
         for finding in findings:
             emit = log.warning if finding.severity is Severity.WARNING else log.info
             emit(f"{finding.location}: {finding.code} {finding.message}")
@@ -84,6 +92,8 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         self.overrides = [Path(d) / "lstoolkit" for d in [config.theme.custom_dir] if d]
         self.base_dir = base_dir
         self.renderer = SiteRenderer(adapted, findings, page_environment(self.overrides))
+        if self.config.compare_with and agency:
+            self.renderer.changes = self._what_changed(tree, agency, adapted, findings)
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
@@ -110,6 +120,14 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             files.append(File.generated(config, uri, content=self.logo.read_bytes()))
         return files
 
+
+    def _what_changed(self, tree: ContentTree, agency: Path, adapted: Adapted, findings: tuple[Finding, ...]) -> SemanticDiff:
+        revision = str(self.config.compare_with)
+        try:
+            before = resolve_at_revision(tree, agency, revision)
+        except LstoolkitError as error:
+            raise PluginError(f"lstoolkit: compare_with: {error}") from None
+        return diff_adapted(before, adapted, check_adapted(before), findings, old_label=revision, new_label="this version")
 
     def _handouts_wanted(self) -> bool:
         if self.config.handouts == "auto":

@@ -8,9 +8,7 @@ agency's strings are shown as text: never HTML, never a link, never a template.
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +22,10 @@ from lstoolkit.adapt import Adapted, find
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import log_changes
 from lstoolkit.diagram import diagram_description, mechanism_diagram
+from lstoolkit.diff import diff_sections
 from lstoolkit.errors import template_error
+from lstoolkit.escape import anchor, code, escape_markdown, oneline, paragraphs, weblink
 from lstoolkit.findings import CODES, Finding, codes_reference
-
-#: Inline Markdown syntax (links, emphasis, code, attribute lists, table cells).
-_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]|])")
-#: Syntax that only counts at the start of a line: headings, lists, quotes, numbered lists.
-_LINE_START = re.compile(r"^(\s*)([#+\-]|\d+(?=[.)]))")
 
 
 def templates_dir() -> Path:
@@ -38,13 +33,6 @@ def templates_dir() -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "data" / "templates"
     return installed if installed.is_dir() else package.parent / "templates"
-
-
-def escape_markdown(text: str) -> Markup:
-    """``text`` as literal Markdown: HTML-escaped, Markdown syntax backslash-escaped."""
-    escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", html.escape(text))
-    escaped = _LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), escaped)
-    return Markup(escaped)
 
 
 def _finalize(value: Any) -> Any:
@@ -72,41 +60,6 @@ def page_environment(override_dirs: Iterable[Path] = ()) -> SandboxedEnvironment
     env.filters["code"] = code
     env.filters["weblink"] = weblink
     return env
-
-
-_ANCHOR = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_WEB = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$")
-
-
-def anchor(value: str) -> Markup:
-    """An id used as an HTML anchor; ids are validated, so anything else is a bug."""
-    if not _ANCHOR.match(value):
-        raise ValueError(f"not an id: {value!r}")
-    return Markup(value)
-
-
-def code(value: str) -> Markup:
-    """Inline code that shows ``value`` literally."""
-    return Markup("<code>{}</code>").format(escape_markdown(value))
-
-
-def weblink(url: str) -> Markup:
-    """A link for http, https and mailto addresses; any other scheme is shown as text."""
-    if not _WEB.match(url):
-        return escape_markdown(url)
-    return Markup('<a href="{}">{}</a>').format(url, escape_markdown(url))
-
-
-def oneline(text: str) -> Markup:
-    """One Markdown line: paragraphs joined by line breaks, each escaped."""
-    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return Markup("<br><br>").join(escape_markdown(p) for p in parts)
-
-
-def paragraphs(text: str) -> Markup:
-    """Markdown paragraphs, each on one line, escaped."""
-    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-    return Markup("\n\n").join(escape_markdown(p) for p in parts)
 
 
 # -- where each address is published ------------------------------------------------------------
@@ -158,6 +111,7 @@ class SiteRenderer:
         self.toolkit = adapted.toolkit
         self.prototype = adapted.prototype.toolkit
         self.handouts: dict[str, Any] | None = None  # name -> RenderedHandout, when rendered
+        self.changes: Any = None  # a SemanticDiff against the previous version, when configured
 
     # The list of pages, in navigation order.
     def pages(self) -> list[Page]:
@@ -181,6 +135,7 @@ class SiteRenderer:
             Page("resources.md", "resources.md.j2", {}),
             Page("adaptations.md", "adaptations.md.j2", {}),
             Page("handouts.md", "handouts.md.j2", {}),
+            *([Page("changes.md", "changes.md.j2", {})] if self.changes is not None else []),
             Page("reference/addresses.md", "addresses.md.j2", {}),
             Page("reference/findings.md", "findings.md.j2", {}),
         ]
@@ -218,6 +173,8 @@ class SiteRenderer:
             "summarize": summarize_value,
             "diagram_description": diagram_description(self.toolkit),
             "handouts": self.handouts,
+            "changes": self.changes,
+            "diff_sections": diff_sections,
             "handout_link": lambda name, label: self.handout_link(uri, name, label),
         }
 
@@ -313,6 +270,7 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
         {"Resources and citation": "resources.md"},
         {"Adaptations and fidelity": "adaptations.md"},
         {"Handouts": "handouts.md"},
+        *([{"What changed": "changes.md"}] if renderer.changes is not None else []),
         {"Reference": [{"Addresses": "reference/addresses.md"}, {"Finding codes": "reference/findings.md"}]},
         *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]
