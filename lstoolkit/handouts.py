@@ -30,6 +30,7 @@ from lstoolkit.check import log_changes
 from lstoolkit.diagram import diagram_description, mechanism_diagram
 from lstoolkit.errors import LstoolkitError, template_error
 from lstoolkit.findings import Finding
+from lstoolkit.output import write_atomically
 from lstoolkit.render import summarize_value, templates_dir
 from lstoolkit.versions import version_banner
 
@@ -180,7 +181,7 @@ def render_handouts(
             progress(results[-1])
     for handout, seconds, pdf in _render_all(missing, jobs):
         cached = cache_dir / f"{keys[handout.name]}.pdf"
-        _write_atomically(cached, pdf)
+        write_atomically(cached, pdf)
         results.append(_publish(handout, cached, out_dir, False, seconds))
         progress(results[-1])
     order = [h.name for h, _ in work]
@@ -240,14 +241,8 @@ def _publish(handout: Handout, cached: Path, out_dir: Path, was_cached: bool, se
     target = out_dir / handout.filename
     data = cached.read_bytes()
     if not target.exists() or target.read_bytes() != data:
-        _write_atomically(target, data)
+        write_atomically(target, data)
     return RenderedHandout(handout, target, len(data), was_cached, seconds)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def _data_uri(path: Path) -> str:

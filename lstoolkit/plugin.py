@@ -6,6 +6,7 @@ Everything of substance happens in plain modules (:mod:`lstoolkit.load`, :mod:`~
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
 
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import check_adapted
@@ -31,6 +33,7 @@ from lstoolkit.handouts import (
 )
 from lstoolkit.layers import Layer, read_chain
 from lstoolkit.load import ContentTree, load_content
+from lstoolkit.output import discard, staging_dir, swap_in
 from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir
 from lstoolkit.versions import source_date_epoch, version_banner
 
@@ -61,9 +64,12 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     renderer: SiteRenderer | None = None
     logo: Path | None = None
     serving = False
+    dirty = False
+    staging: Path | None = None
+    target: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.serving = command == "serve"
+        self.serving, self.dirty = command == "serve", dirty
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -97,6 +103,10 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
+        if not self.serving and not self.dirty:  # build beside the site; swap it in when done
+            self.target = Path(config.site_dir)
+            self.staging = staging_dir(self.target)
+            config.site_dir = str(self.staging)
         self.logo = _logo(layers)
         if self.logo:
             config.theme["logo"] = config.theme["favicon"] = f"{ASSETS}/logo{self.logo.suffix}"
@@ -120,6 +130,22 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             files.append(File.generated(config, uri, content=self.logo.read_bytes()))
         return files
 
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging is None or self.target is None:
+            return
+        if config.strict and _warnings_counted():
+            discard(self.staging)  # MkDocs aborts this build right after this event
+        else:
+            swap_in(self.staging, self.target)
+        config.site_dir = str(self.target)
+        self.staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            discard(self.staging)
+            self.staging = None
 
     def _what_changed(self, tree: ContentTree, agency: Path, adapted: Adapted, findings: tuple[Finding, ...]) -> SemanticDiff:
         revision = str(self.config.compare_with)
@@ -146,6 +172,12 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             raise PluginError(f"lstoolkit:\n{error}") from None
         self.renderer.handouts = {r.handout.name: r for r in done}
         return done
+
+
+def _warnings_counted() -> bool:
+    """Whether MkDocs has counted warnings in this build (so --strict will abort it)."""
+    handlers = logging.getLogger("mkdocs").handlers
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
 
 
 def _log_handout(done: RenderedHandout) -> None:
