@@ -9,6 +9,7 @@ the file given, unless the caller widens it (a parent layer in a sibling checkou
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -249,7 +250,5 @@ def _project_root(path: Path) -> Path:
 
 
 def _show(path: Path, base: Path) -> str:
-    try:
-        return str(path.relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
+    """``path`` as the user would write it from ``base`` (relative, even when it climbs out)."""
+    return os.path.relpath(path, base.resolve())
