@@ -63,13 +63,13 @@ class LstoolkitConfig(base.Config):
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     renderer: SiteRenderer | None = None
     logo: Path | None = None
-    serving = False
+    command: str | None = None  # None when MkDocs is driven through its Python API
     dirty = False
     staging: Path | None = None
     target: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.serving, self.dirty = command == "serve", dirty
+        self.command, self.dirty = command, dirty
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -103,7 +103,9 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
-        if not self.serving and not self.dirty:  # build beside the site; swap it in when done
+        # Build beside the site and swap it in when done; not for previews, nor when mike only
+        # reads the configuration to learn where the site is.
+        if self.command not in ("serve", "mike") and not self.dirty:
             self.target = Path(config.site_dir)
             self.staging = staging_dir(self.target)
             config.site_dir = str(self.staging)
@@ -157,7 +159,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
 
     def _handouts_wanted(self) -> bool:
         if self.config.handouts == "auto":
-            return not self.serving or os.environ.get("LSTOOLKIT_HANDOUTS") == "1"
+            return self.command != "serve" or os.environ.get("LSTOOLKIT_HANDOUTS") == "1"
         return self.config.handouts == "true"
 
     def _render_handouts(self) -> list[RenderedHandout]:
