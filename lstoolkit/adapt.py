@@ -77,7 +77,7 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     applied: list[AppliedChange] = []
     protected: dict[str, str] = {}
     problems: list[LstoolkitError] = []
-    prototype_index = index_addresses(_items(prototype.raw))
+    prototype_index = prototype.index
     for layer in chain:
         essential = {**_required_addresses(raw), **protected}
         for i, change in enumerate(layer.file.changes):
@@ -208,7 +208,9 @@ def _add(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) ->
         current = target.value
         if target.key in entry_fields(cls):
             siblings = target.container.setdefault(target.key, [])
-        elif isinstance(current, list) or current is None and target.key in STRING_LISTS:
+        elif target.key == "relations":
+            return _add_relation(raw, target, change, layer, index)
+        elif target.key in STRING_LISTS:
             if not isinstance(change.text, str):
                 raise _fail(f"'{change.target}' is a list of texts: 'text' must be one text", layer, index)
             target.container.setdefault(target.key, []).append(change.text)
@@ -218,6 +220,20 @@ def _add(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) ->
     entry = _new_entry(change, siblings, layer, index)
     siblings.append(entry)
     return entry
+
+
+def _add_relation(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) -> Any:
+    relation = change.text
+    if not (isinstance(relation, dict) and set(relation) == {"to", "text"} and all(isinstance(v, str) for v in relation.values())):
+        raise _fail(
+            "a relation takes 'text: {to: <address>, text: <how they relate>}'", layer, index,
+            "For example: text: {to: mechanisms/steering-body, text: reports to}",
+        )
+    if find(raw, relation["to"]) is None:
+        nearest = nearest_address(relation["to"], index_addresses(_items(raw)))
+        raise _fail(f"'{relation['to']}' does not exist", layer, index, f"Did you mean '{nearest}'?" if nearest else "")
+    target.container.setdefault(target.key, []).append(dict(relation))
+    return relation
 
 
 def _new_entry(change: Change, siblings: list[dict[str, Any]], layer: Layer, index: int) -> dict[str, Any]:
@@ -289,7 +305,7 @@ def _unique(base: str, taken: set[str]) -> str:
 
 def _check_names(layer: Layer, raw: Raw) -> list[LstoolkitError]:
     """Protected addresses and value names must exist: a typo would silently protect nothing."""
-    index = index_addresses(_items(raw))
+    index = index_addresses(_items(raw)) if layer.file.protect else {}
     declared = [value["id"] for value in raw["values"]["items"]]
     problems = []
     for name in layer.file.values:

@@ -20,7 +20,7 @@ from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import check_adapted, log_changes
 from lstoolkit.diff import diff_adapted, format_diff, resolve_at_revision
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.findings import Finding, codes_reference, fails, format_findings
+from lstoolkit.findings import Finding, codes_reference, fails, format_findings, troubleshooting
 from lstoolkit.handouts import (
     CACHE_DIR,
     HandoutRenderer,
@@ -122,7 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     publish.set_defaults(command=run_publish)
 
     codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
-    codes.set_defaults(command=lambda args: print(codes_reference(), end="") or 0)
+    codes.add_argument("--troubleshooting", action="store_true", help="print the troubleshooting page instead")
+    codes.set_defaults(command=run_codes)
 
     schema = commands.add_parser(
         "schema", parents=[common], help="print the JSON Schema of a content file"
@@ -256,6 +257,11 @@ def run_addresses(args: argparse.Namespace) -> int:
     tree = load_content(args.content)
     for node in iter_nodes(_items(tree)):
         print(f"{node.address}\t{_one_line(node.value)}")
+    return 0
+
+
+def run_codes(args: argparse.Namespace) -> int:
+    print(troubleshooting() if args.troubleshooting else codes_reference(), end="")
     return 0
 
 

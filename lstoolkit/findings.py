@@ -30,6 +30,7 @@ class Code:
     title: str
     explanation: str
     fix: str
+    examples: tuple[str, ...] = ()
 
 
 CODES: dict[str, Code] = {
@@ -38,46 +39,91 @@ CODES: dict[str, Code] = {
         Code("LS101", Severity.WARNING, "Essential element removed",
              "A change removes one of the five essential elements. The source documents warn that "
              "care must be taken not to eliminate elements that are essential.",
-             "Keep the element; adapt its wording or facets instead, and say why."),
+             "Keep the element; adapt its wording or facets instead, and say why.",
+             examples=(
+                      "agency.yml:12:5: LS101 the essential element 'elements/capacity-building' is removed",
+             )),
         Code("LS102", Severity.WARNING, "Essential or protected item removed",
              "A change removes an item that an essential element requires, or that a parent layer "
              "protects.",
-             "Keep the item (rename it with 'terms' or replace its text), or ask the parent layer."),
+             "Keep the item (rename it with 'terms' or replace its text), or ask the parent layer.",
+             examples=(
+                      "agency.yml:25:5: LS102 'mechanisms/leadership-council' is removed but protected by ../state/agency.yml",
+                      "agency.yml:9:5: LS102 'mechanisms/leadership-team' is removed but required by elements/operational-infrastructure",
+             )),
         Code("LS103", Severity.WARNING, "Essential element emptied",
              "An essential element is kept by name but its definition is replaced, or all its facets "
              "or all the items it requires are removed: the terminology without the substance.",
-             "Restore the definition, facets or required items; adapt wording, not substance."),
+             "Restore the definition, facets or required items; adapt wording, not substance.",
+             examples=(
+                      "agency.yml:14:5: LS103 the essential element 'elements/monitoring' is kept by name but all its facets are removed",
+             )),
         Code("LS201", Severity.WARNING, "Change without a reason",
              "A change has no 'why'. The adaptation log is read by boards and reviewers.",
-             "Add 'why:' with the reason for the change."),
+             "Add 'why:' with the reason for the change.",
+             examples=(
+                      "agency.yml:7:5: LS201 this change to 'mechanisms/steering-body/functions' has no 'why'",
+             )),
         Code("LS202", Severity.INFO, "Title the toolkit cautions against",
              "A term renames a title to one the toolkit cautions against (for example the Learning "
              "Supports Facilitator renamed 'coordinator' or 'advocate').",
-             "Keep the prototype's title, or record why the local title is needed."),
+             "Keep the prototype's title, or record why the local title is needed.",
+             examples=(
+                      "agency.yml:5:3: LS202 'Learning Supports Facilitator' is renamed 'Learning Supports Coordinator'; the toolkit cautions against the title 'coordinator'",
+             )),
         Code("LS203", Severity.INFO, "Local value not set",
              "The content asks for a local value that no layer gives; pages show it as a bracketed "
              "placeholder.",
-             "Add it under 'values:'."),
+             "Add it under 'values:'.",
+             examples=(
+                      "agency.yml:1:1: LS203 no value for 'facilitator_positions': pages show a bracketed placeholder",
+             )),
         Code("LS300", Severity.ERROR, "Not a readable YAML file",
              "The file cannot be read or parsed: syntax, encoding, duplicate keys, aliases, tags, size.",
-             "Fix the file at the line given."),
+             "Fix the file at the line given.",
+             examples=(
+                      "agency.yml:3:1: LS300 invalid YAML: duplicate key 'version' (the mapping already has it)",
+                      "agency.yml:2:1: LS300 invalid YAML: while scanning for the next token found character '\\t' that cannot start any token Indent with spaces, not tabs.",
+                      'agency.yml:2:8: LS300 invalid YAML: aliases (*name) are not allowed; write the value out in full',
+                      'agency.yml:1: LS300 the file is not UTF-8 (byte 0xe3) Save it as UTF-8.',
+                      'agency.yml: LS300 the file is 52,428,800 bytes; files larger than 2,097,152 bytes are refused',
+             )),
         Code("LS301", Severity.ERROR, "Address does not exist",
              "A change, protection or reference targets an address that does not exist. A change is "
              "never silently skipped.",
-             "Use the suggested address, or list them with 'lstoolkit addresses'."),
+             "Use the suggested address, or list them with 'lstoolkit addresses'.",
+             examples=(
+                      "agency.yml:4:13: LS301 'mechanisms/steering-bodies' does not exist (in the prototype and the layers above this one) Did you mean 'mechanisms/steering-body'?",
+                      "agency.yml:5:10: LS301 the content asks for no value named 'facilitator_position' Did you mean 'facilitator_positions'?",
+             )),
         Code("LS302", Severity.ERROR, "File does not match the schema",
              "An unknown key, a wrong type, a missing required key, or a change with no or two actions.",
-             "Fix the key or value at the line given; editors validate with the published schema."),
+             "Fix the key or value at the line given; editors validate with the published schema.",
+             examples=(
+                      "agency.yml:3:1: LS302 unknown key 'chagnes' in the file Did you mean 'changes'?",
+                      'agency.yml:3:10: LS302 version must be text, not the number 2026.1 Quote it: "2026.1".',
+                      'agency.yml:4:5: LS302 a change has 2 actions (remove, replace); write one change for each',
+             )),
         Code("LS303", Severity.ERROR, "Broken chain of layers",
              "An 'extends' cycle, a missing parent, or a path leading outside the project.",
-             "Point 'extends' at an existing file inside the project."),
+             "Point 'extends' at an existing file inside the project.",
+             examples=(
+                      "agency.yml:1:10: LS303 'extends: ../../etc/passwd' leads outside the project (/home/sps/toolkit) Keep files inside the project, or widen the project root (--root).",
+                      "other.yml:1:10: LS303 'extends' forms a cycle: agency.yml -> other.yml -> agency.yml Remove one of the links.",
+             )),
         Code("LS304", Severity.ERROR, "Duplicate id",
              "Two items of a collection, or two entries of a list, share an id.",
-             "Rename one of them."),
+             "Rename one of them.",
+             examples=(
+                      "content/mechanisms.yml:12:5: LS304 duplicate id 'team' (item of mechanisms) Ids must be unique: rename one of them.",
+             )),
         Code("LS305", Severity.ERROR, "Template error",
              "A page or handout template (an override in overrides/lstoolkit/, or a bundled one) "
              "cannot be rendered.",
-             "Fix the template at the line given, or remove the override."),
+             "Fix the template at the line given, or remove the override.",
+             examples=(
+                      "overrides/lstoolkit/home.md.j2:3: LS305 template error: access to attribute '__class__' of 'str' object is unsafe.",
+             )),
     )
 }
 
@@ -164,3 +210,31 @@ def codes_reference() -> str:
     for c in CODES.values():
         lines += ["", f"## {c.code}", "", f"**{c.title}** ({c.severity.value}). {c.explanation}", "", f"Fix: {c.fix}"]
     return "\n".join(lines) + "\n"
+
+
+def troubleshooting() -> str:
+    """The troubleshooting page, in Markdown: every error and warning, an example, and its fix."""
+    lines = [
+        "# Troubleshooting",
+        "",
+        "Every problem lstoolkit reports names the file, the line and column, a code and a fix.",
+        "`lstoolkit check agency.yml` shows them all at once; `--debug` adds the traceback.",
+        "",
+    ]
+    order = sorted(CODES.values(), key=lambda c: (c.severity is not Severity.ERROR, c.code))
+    for c in order:
+        lines += [f"## {c.code}: {c.title} ({c.severity.value})", "", c.explanation, "", "```text"]
+        lines += [*c.examples, "```", "", f"**Fix:** {c.fix}", ""]
+    lines += [
+        "## Other messages",
+        "",
+        "- `WeasyPrint cannot load its system libraries`: install them with "
+        "`sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core` "
+        "(`make setup` does this).",
+        "- `mike is not installed`: `pip install mike` (it comes with lstoolkit).",
+        "- `'v2026.1' is not a revision`: the tag or commit does not exist in the repository that "
+        "holds the agency file; `git tag` lists the tags.",
+        "- `no handout named ...`: `lstoolkit handouts --only` takes the names the error lists.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,11 @@ class ContentTree:
     raw: dict[str, dict[str, Any]]
     documents: dict[str, YamlDocument]
     toolkit: Toolkit
+
+    @cached_property
+    def index(self) -> dict[str, Any]:
+        """Address -> node of the unadapted content (computed once: adaptation reads it often)."""
+        return index_addresses({name: data["items"] for name, data in self.raw.items()})
 
 
 def load_content(content_dir: Path | None = None) -> ContentTree:

@@ -8,6 +8,7 @@ agency's strings are shown as text: never HTML, never a link, never a template.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -256,7 +257,8 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
     t = renderer.toolkit
 
     def section(title: str, index: str, items: Iterable[tuple[str, str]]) -> dict[str, list[Any]]:
-        return {title: [index, *({label: uri} for label, uri in items)]}
+        # Themes print navigation titles as HTML: titles that come from content are escaped here.
+        return {title: [index, *({html.escape(label): uri} for label, uri in items)]}
 
     return [
         {"Home": "index.md"},

@@ -101,11 +101,14 @@ def collection_file_schema(name: str) -> dict[str, Any]:
 
 def build(cls: type[Any], data: Any) -> Any:
     """Turn schema-valid data into an instance of ``cls`` (lists become tuples)."""
+    return cls(**{name: _build_value(hint, data[name]) for name, hint in _field_hints(cls) if name in data})
+
+
+@cache
+def _field_hints(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    """The fields of ``cls`` with their resolved types (resolving them is slow: done once)."""
     hints = get_type_hints(cls)
-    kwargs = {
-        f.name: _build_value(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data
-    }
-    return cls(**kwargs)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
 
 
 def _build_value(hint: Any, value: Any) -> Any:

@@ -81,3 +81,13 @@ def test_findings_reference_page_is_current() -> None:
 
     page = Path(__file__).parent.parent / "docs" / "findings.md"
     assert page.read_text(encoding="utf-8") == codes_reference(), "regenerate: lstoolkit codes > docs/findings.md"
+
+
+def test_troubleshooting_page_is_current_and_covers_every_code() -> None:
+    from lstoolkit.findings import CODES, troubleshooting
+
+    page = Path(__file__).parent.parent / "docs" / "troubleshooting.md"
+    assert page.read_text(encoding="utf-8") == troubleshooting(), "regenerate: lstoolkit codes --troubleshooting > docs/troubleshooting.md"
+    for code in CODES.values():
+        assert f"## {code.code}: " in page.read_text(encoding="utf-8")
+        assert code.examples and all(f" {code.code} " in example for example in code.examples)
