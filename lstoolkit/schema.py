@@ -104,11 +104,15 @@ def build(cls: type[Any], data: Any) -> Any:
     return cls(**{name: _build_value(hint, data[name]) for name, hint in _field_hints(cls) if name in data})
 
 
-@cache
+_FIELD_HINTS: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
+
+
 def _field_hints(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
     """The fields of ``cls`` with their resolved types (resolving them is slow: done once)."""
-    hints = get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in fields(cls))
+    if cls not in _FIELD_HINTS:
+        hints = get_type_hints(cls)
+        _FIELD_HINTS[cls] = tuple((f.name, hints[f.name]) for f in fields(cls))
+    return _FIELD_HINTS[cls]
 
 
 def _build_value(hint: Any, value: Any) -> Any:
