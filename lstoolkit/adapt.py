@@ -205,7 +205,6 @@ def _add(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) ->
         siblings = target.value.setdefault("children", [])
     else:
         cls = COLLECTIONS[target.collection]
-        current = target.value
         if target.key in entry_fields(cls):
             siblings = target.container.setdefault(target.key, [])
         elif target.key == "relations":
