@@ -32,7 +32,9 @@ from lstoolkit.handouts import (
 from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import COLLECTIONS
+from lstoolkit.scaffold import create_project
 from lstoolkit.schema import collection_file_schema
+from lstoolkit.upgrade import upgrade_check, write_lock
 from lstoolkit.versions import publish_commands, run_mike
 
 
@@ -120,6 +122,26 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--push", action="store_true", help="push the branch after deploying")
     publish.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     publish.set_defaults(command=run_publish)
+
+    new = commands.add_parser("new", parents=[common], help="start a repository for a state, district or school")
+    new.add_argument("directory", type=Path)
+    new.add_argument("--level", choices=["state", "region", "district", "school"], required=True)
+    new.add_argument("--name", required=True, help='the agency\'s name, e.g. "Springfield Public Schools"')
+    new.add_argument("--extends", default="prototype", help="'prototype' (default) or the parent layer's agency.yml")
+    new.set_defaults(command=run_new)
+
+    lock = commands.add_parser("lock", parents=[common], help="record the upstream text each change adapts (agency.lock)")
+    lock.add_argument("file", nargs="?", type=Path, default=Path("agency.yml"))
+    lock.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
+    lock.set_defaults(command=run_lock)
+
+    upgrade = commands.add_parser(
+        "upgrade-check", parents=[common], help="what moved upstream since 'lstoolkit lock', for this layer's changes"
+    )
+    upgrade.add_argument("file", nargs="?", type=Path, default=Path("agency.yml"))
+    upgrade.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
+    upgrade.add_argument("--strict", action="store_true", help="exit 1 when any change needs attention")
+    upgrade.set_defaults(command=run_upgrade_check)
 
     codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
     codes.add_argument("--troubleshooting", action="store_true", help="print the troubleshooting page instead")
@@ -258,6 +280,24 @@ def run_addresses(args: argparse.Namespace) -> int:
     for node in iter_nodes(_items(tree)):
         print(f"{node.address}\t{_one_line(node.value)}")
     return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    create_project(args.directory, level=args.level, name=args.name, extends=args.extends)
+    print(f"Next: cd {args.directory} && lstoolkit check agency.yml && mkdocs build --strict")
+    return 0
+
+
+def run_lock(args: argparse.Namespace) -> int:
+    path = write_lock(load_content(args.content), read_chain(args.file, root=args.root))
+    print(f"wrote {path}")
+    return 0
+
+
+def run_upgrade_check(args: argparse.Namespace) -> int:
+    report = upgrade_check(load_content(args.content), read_chain(args.file, root=args.root))
+    print(report.format(), end="")
+    return 1 if args.strict and report.needs_attention else 0
 
 
 def run_codes(args: argparse.Namespace) -> int:
