@@ -4,14 +4,22 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # WeasyPrint's native libraries, HarfBuzz subsetting (reproducible font subsets) and a font.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# The browser tests drive Debian's Chromium (a browser download of the test tools does not work here).
+TEST_SYSTEM_PACKAGES := chromium
 AGENCY ?= examples/district/agency.yml
 
-.PHONY: setup system-deps site test goldens lint clean
+.PHONY: setup system-deps test-system-deps apt-install site test goldens lint clean
 
 setup: system-deps $(VENV)/.installed
 
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-system-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_SYSTEM_PACKAGES)"
+
+apt-install:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	$(PYTHON) -c 'import ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:" $$missing; \
@@ -30,7 +38,7 @@ site: setup
 	$(BIN)/mkdocs build --strict
 	@echo "The example district's site is in site/ (handouts in site/handouts/): open site/index.html, or run: $(BIN)/mkdocs serve"
 
-test: setup
+test: setup test-system-deps
 	$(BIN)/pytest
 
 goldens: setup  # regenerate tests/goldens after an intended change to the pages; review the diff
