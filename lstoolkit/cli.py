@@ -1,5 +1,8 @@
 """Command line: argument parsing and the one error boundary.
 
+Subcommands import what only they need (site rendering, PDFs, git, mike) when they run, so that
+``lstoolkit check``, the command run most often, starts fast.
+
 Each subcommand is a plain function of parsed arguments returning an exit status. An
 :class:`~lstoolkit.errors.LstoolkitError` anywhere becomes ``error: ...`` lines on stderr and
 exit status 1; ``--debug`` re-raises it with its traceback instead.
@@ -18,24 +21,12 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import check_adapted, log_changes
-from lstoolkit.diff import diff_adapted, format_diff, resolve_at_revision
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding, codes_reference, fails, format_findings, troubleshooting
-from lstoolkit.handouts import (
-    CACHE_DIR,
-    HandoutRenderer,
-    RenderedHandout,
-    handout_environment,
-    plan_handouts,
-    render_handouts,
-)
 from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import COLLECTIONS
-from lstoolkit.scaffold import create_project
 from lstoolkit.schema import collection_file_schema
-from lstoolkit.upgrade import upgrade_check, write_lock
-from lstoolkit.versions import publish_commands, run_mike
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,7 +152,7 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    tree = load_content(args.content)
+    tree = load_content(args.content, verify=args.file is None or args.content is not None)
     if args.file is None:
         print(summarize(tree))
         return 0
@@ -181,6 +172,15 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_handouts(args: argparse.Namespace) -> int:
+    from lstoolkit.handouts import (
+        CACHE_DIR,
+        HandoutRenderer,
+        RenderedHandout,
+        handout_environment,
+        plan_handouts,
+        render_handouts,
+    )
+
     tree = load_content(args.content)
     adapted = adapt(tree, read_chain(args.file, root=args.root) if args.file else ())
     findings = check_adapted(adapted)
@@ -207,6 +207,8 @@ def run_handouts(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    from lstoolkit.diff import diff_adapted, format_diff
+
     tree = load_content(args.content)
     old_path, new_path = Path(args.old), Path(args.new) if args.new else None
     if old_path.is_file() and (new_path is None or new_path.is_file()):
@@ -229,11 +231,15 @@ def resolve_file(tree: ContentTree, path: Path) -> tuple[Adapted, tuple[Finding,
 
 
 def resolve_revision(tree: ContentTree, agency: Path, revision: str) -> tuple[Adapted, tuple[Finding, ...]]:
+    from lstoolkit.diff import resolve_at_revision
+
     adapted = resolve_at_revision(tree, agency, revision)
     return adapted, check_adapted(adapted)
 
 
 def run_publish(args: argparse.Namespace) -> int:
+    from lstoolkit.versions import publish_commands, run_mike
+
     layers = read_chain(args.file, root=args.root)
     config = Path(args.config_file)
     if not config.is_file():
@@ -276,25 +282,31 @@ def summarize(tree: ContentTree) -> str:
 
 
 def run_addresses(args: argparse.Namespace) -> int:
-    tree = load_content(args.content)
+    tree = load_content(args.content, verify=True)
     for node in iter_nodes(_items(tree)):
         print(f"{node.address}\t{_one_line(node.value)}")
     return 0
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from lstoolkit.scaffold import create_project
+
     create_project(args.directory, level=args.level, name=args.name, extends=args.extends)
     print(f"Next: cd {args.directory} && lstoolkit check agency.yml && mkdocs build --strict")
     return 0
 
 
 def run_lock(args: argparse.Namespace) -> int:
+    from lstoolkit.upgrade import write_lock
+
     path = write_lock(load_content(args.content), read_chain(args.file, root=args.root))
     print(f"wrote {path}")
     return 0
 
 
 def run_upgrade_check(args: argparse.Namespace) -> int:
+    from lstoolkit.upgrade import upgrade_check
+
     report = upgrade_check(load_content(args.content), read_chain(args.file, root=args.root))
     print(report.format(), end="")
     return 1 if args.strict and report.needs_attention else 0

@@ -83,7 +83,7 @@ CODES: dict[str, Code] = {
              "Fix the file at the line given.",
              examples=(
                       "agency.yml:3:1: LS300 invalid YAML: duplicate key 'version' (the mapping already has it)",
-                      "agency.yml:2:1: LS300 invalid YAML: while scanning for the next token found character '\\t' that cannot start any token Indent with spaces, not tabs.",
+                      "agency.yml:2:1: LS300 invalid YAML: while scanning for the next token found character that cannot start any token (a tab) Indent with spaces, not tabs.",
                       'agency.yml:2:8: LS300 invalid YAML: aliases (*name) are not allowed; write the value out in full',
                       'agency.yml:1: LS300 the file is not UTF-8 (byte 0xe3) Save it as UTF-8.',
                       'agency.yml: LS300 the file is 52,428,800 bytes; files larger than 2,097,152 bytes are refused',

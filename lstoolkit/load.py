@@ -41,7 +41,10 @@ class ContentTree:
 
     raw: dict[str, dict[str, Any]]
     documents: dict[str, YamlDocument]
-    toolkit: Toolkit
+
+    @cached_property
+    def toolkit(self) -> Toolkit:
+        return build_toolkit(self.raw)
 
     @cached_property
     def index(self) -> dict[str, Any]:
@@ -49,9 +52,15 @@ class ContentTree:
         return index_addresses({name: data["items"] for name, data in self.raw.items()})
 
 
-def load_content(content_dir: Path | None = None) -> ContentTree:
-    """Read and check every collection file of ``content_dir`` (default: the prototype)."""
+def load_content(content_dir: Path | None = None, *, verify: bool | None = None) -> ContentTree:
+    """Read every collection file of ``content_dir`` (default: the bundled prototype).
+
+    Files are checked against their schema and for integrity when ``verify`` is true, which is
+    the default for any content but the bundled prototype: that one is checked by the test suite
+    before release (and by ``lstoolkit check``), not again on every run.
+    """
     directory = content_dir or prototype_content_dir()
+    verify = content_dir is not None if verify is None else verify
     problems: list[LstoolkitError] = []
     documents: dict[str, YamlDocument] = {}
     for name in COLLECTIONS:
@@ -61,16 +70,15 @@ def load_content(content_dir: Path | None = None) -> ContentTree:
         except LstoolkitError as error:
             problems.append(error)
             continue
-        found = validate(document, collection_file_schema(name))
+        found = validate(document, collection_file_schema(name)) if verify else []
         problems.extend(found)
         if not found:
             documents[name] = document
-    if not problems:
+    if verify and not problems:
         problems.extend(check_integrity(documents))
     if problems:
         raise LstoolkitError.collect(problems)
-    raw = {name: document.data for name, document in documents.items()}
-    return ContentTree(raw=raw, documents=documents, toolkit=build_toolkit(raw))
+    return ContentTree(raw={name: document.data for name, document in documents.items()}, documents=documents)
 
 
 def build_toolkit(raw: dict[str, dict[str, Any]]) -> Toolkit:

@@ -45,15 +45,10 @@ class YamlDocument:
         return Location(self.display)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                problem="aliases (*name) are not allowed; write the value out in full",
-                problem_mark=event.start_mark,
-            )
-        return super().compose_node(parent, index)
+#: libyaml's parser when PyYAML has it (ten times faster), else the pure-Python one. Either way the
+#: node graph is walked by hand: an alias shows up as a node met twice, and is refused.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ALIAS = "aliases (*name) are not allowed; write the value out in full"
 
 
 def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
@@ -74,20 +69,24 @@ def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
         )
     text = _decode(raw, shown)
     document = YamlDocument(path=path, display=shown, data=None)
-    loader = _StrictLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise LstoolkitError(
                 "the file is empty", Location(shown, 1, 1), hint="Add its content.", code=YAML_ERROR
             )
-        document.data = _build(node, loader, (), document)
+        document.data = _build(node, loader, (), document, set(), node.start_mark)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
         message = " ".join(part for part in (error.context, error.problem) if part)
+        at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
+        if at_tab and "'\\t'" not in message:
+            message += " (a tab)"
         raise LstoolkitError(
-            f"invalid YAML: {message}", location, hint=_yaml_hint(message), code=YAML_ERROR
+            f"invalid YAML: {message}", location,
+            hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message), code=YAML_ERROR,
         ) from None
     except yaml.YAMLError as error:
         raise LstoolkitError(f"invalid YAML: {error}", Location(shown), code=YAML_ERROR) from None
@@ -111,8 +110,6 @@ def _decode(raw: bytes, shown: str) -> str:
 
 
 def _yaml_hint(message: str) -> str:
-    if "'\\t'" in message:
-        return "Indent with spaces, not tabs."
     if "could not determine a constructor" in message:
         return "Tags such as !!python/object are not allowed; write plain values."
     if "found unexpected end of stream" in message or "found unexpected" in message:
@@ -123,7 +120,12 @@ def _yaml_hint(message: str) -> str:
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _build(node: yaml.Node, loader: _StrictLoader, path: PathKey, document: YamlDocument) -> Any:
+def _build(
+    node: yaml.Node, loader: Any, path: PathKey, document: YamlDocument, seen: set[int], used_at: Any
+) -> Any:
+    if id(node) in seen:
+        raise yaml.MarkedYAMLError(problem=_ALIAS, problem_mark=used_at)
+    seen.add(id(node))
     document.values[path] = _location(node, document)
     if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
         raise yaml.MarkedYAMLError(
@@ -142,10 +144,13 @@ def _build(node: yaml.Node, loader: _StrictLoader, path: PathKey, document: Yaml
                     problem_mark=key_node.start_mark,
                 )
             document.keys[path + (key,)] = _location(key_node, document)
-            result[key] = _build(value_node, loader, path + (key,), document)
+            result[key] = _build(value_node, loader, path + (key,), document, seen, key_node.start_mark)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, loader, path + (i,), document) for i, child in enumerate(node.value)]
+        return [
+            _build(child, loader, path + (i,), document, seen, node.start_mark)
+            for i, child in enumerate(node.value)
+        ]
     value = loader.construct_object(node, deep=True)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()

@@ -29,7 +29,7 @@ def source(name: str) -> str:
 
 @cache
 def toolkit() -> Toolkit:
-    return load_content().toolkit
+    return load_content(verify=True).toolkit
 
 
 def normalize(text: str) -> str:
