@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-de
 TEST_SYSTEM_PACKAGES := chromium
 AGENCY ?= examples/district/agency.yml
 
-.PHONY: setup system-deps test-system-deps apt-install site test goldens lint clean
+.PHONY: setup system-deps test-system-deps apt-install site test goldens bench lint clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -43,6 +43,9 @@ test: setup test-system-deps
 
 goldens: setup  # regenerate tests/goldens after an intended change to the pages; review the diff
 	LSTOOLKIT_UPDATE_GOLDENS=1 $(BIN)/pytest -q tests/test_site.py
+
+bench: setup  # not part of the tests: prints the table and writes docs/benchmarks.md
+	$(BIN)/python bench/run.py
 
 lint: setup
 	$(BIN)/pip install -q -e '.[dev]'

@@ -304,7 +304,6 @@ def _unique(base: str, taken: set[str]) -> str:
 
 def _check_names(layer: Layer, raw: Raw) -> list[LstoolkitError]:
     """Protected addresses and value names must exist: a typo would silently protect nothing."""
-    index = index_addresses(_items(raw)) if layer.file.protect else {}
     declared = [value["id"] for value in raw["values"]["items"]]
     problems = []
     for name in layer.file.values:
@@ -314,8 +313,8 @@ def _check_names(layer: Layer, raw: Raw) -> list[LstoolkitError]:
                 hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.", code=ADDRESS_ERROR,
             ))
     for i, address in enumerate(layer.file.protect):
-        if address not in index:
-            nearest = nearest_address(address, index)
+        if find(raw, address) is None:
+            nearest = nearest_address(address, index_addresses(_items(raw)))
             problems.append(LstoolkitError(
                 f"'protect' names '{address}', which does not exist", layer.locate("protect", i),
                 hint=f"Did you mean '{nearest}'?" if nearest else "", code=ADDRESS_ERROR,
@@ -325,14 +324,16 @@ def _check_names(layer: Layer, raw: Raw) -> list[LstoolkitError]:
 
 def _prune_references(raw: Raw) -> None:
     """Drop references to what a layer removed, so no page links to a missing one."""
-    known = index_addresses(_items(raw))
+    def known(address: str) -> bool:
+        return find(raw, address) is not None
+
     for data in raw.values():
         for item in data["items"]:
             for key in PRUNED_REFERENCES:
                 if key in item:
-                    item[key] = [a for a in item[key] if a in known]
+                    item[key] = [a for a in item[key] if known(a)]
             if "relations" in item:
-                item["relations"] = [r for r in item["relations"] if r["to"] in known]
+                item["relations"] = [r for r in item["relations"] if known(r["to"])]
 
 
 def _required_addresses(raw: Raw) -> dict[str, str]:

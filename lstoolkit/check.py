@@ -12,8 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from lstoolkit.adapt import Adapted, AppliedChange
-from lstoolkit.addresses import index_addresses
+from lstoolkit.adapt import Adapted, AppliedChange, find
 from lstoolkit.errors import Location
 from lstoolkit.findings import Finding
 
@@ -73,7 +72,6 @@ def _removal_findings(index: int, applied: AppliedChange) -> Iterator[Finding]:
 
 def _emptied_elements(adapted: Adapted) -> Iterator[Finding]:
     prototype = {e["id"]: e for e in adapted.prototype.raw["elements"]["items"]}
-    known = index_addresses({name: data["items"] for name, data in adapted.raw.items()})
     for element in adapted.raw["elements"]["items"]:
         base = prototype.get(element["id"])
         if base is None:
@@ -86,7 +84,7 @@ def _emptied_elements(adapted: Adapted) -> Iterator[Finding]:
         elif base.get("facets") and not element.get("facets"):
             yield _emptied(adapted, touching[-1] if touching else None, address, "all its facets are removed")
         requires = base.get("requires", [])
-        if requires and not any(r in known for r in element.get("requires", [])):
+        if requires and not any(find(adapted.raw, r) is not None for r in element.get("requires", [])):
             causes = [i for i, a in enumerate(adapted.changes)
                       if a.change.kind == "remove" and any(r == a.change.target or r.startswith(a.change.target + "/") for r in requires)]
             cause = (causes or touching)[-1] if causes or touching else None

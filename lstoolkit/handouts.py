@@ -198,7 +198,9 @@ def _render_all(missing: list[tuple[Handout, str]], jobs: int | None) -> Iterato
             yield handout, seconds, pdf
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [(h, pool.submit(render_pdf, html, h.name)) for h, html in missing]
+        # Longest first, so the largest PDF (the design document) does not start last.
+        by_size = sorted(missing, key=lambda work: len(work[1]), reverse=True)
+        futures = [(h, pool.submit(render_pdf, html, h.name)) for h, html in by_size]
         for handout, future in futures:
             seconds, pdf = future.result()
             yield handout, seconds, pdf

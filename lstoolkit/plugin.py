@@ -97,7 +97,8 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         config.watch.extend(str(layer.path) for layer in layers if str(layer.path) not in config.watch)
         self.overrides = [Path(d) / "lstoolkit" for d in [config.theme.custom_dir] if d]
         self.base_dir = base_dir
-        self.renderer = SiteRenderer(adapted, findings, page_environment(self.overrides))
+        environment = page_environment(self.overrides, cache_dir=base_dir / CACHE_DIR / "templates")
+        self.renderer = SiteRenderer(adapted, findings, environment)
         if self.config.compare_with and agency:
             self.renderer.changes = self._what_changed(tree, agency, adapted, findings)
         if config.nav is None:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -42,11 +49,18 @@ def _finalize(value: Any) -> Any:
     return escape_markdown(str(value))
 
 
-def page_environment(override_dirs: Iterable[Path] = ()) -> SandboxedEnvironment:
-    """The Jinja environment for pages: overrides first, then the bundled templates."""
-    loaders = [FileSystemLoader(str(d)) for d in override_dirs if d.is_dir()]
+def page_environment(override_dirs: Iterable[Path] = (), *, cache_dir: Path | None = None) -> Environment:
+    """The Jinja environment for pages: overrides first, then the bundled templates.
+
+    With any override template present, every template renders in a sandbox (an agency's
+    template cannot reach Python's internals); the bundled templates alone need none. Compiled
+    templates are kept in ``cache_dir`` between builds when one is given.
+    """
+    overrides = [d for d in override_dirs if d.is_dir() and any(d.glob("*.j2"))]
+    loaders = [FileSystemLoader(str(d)) for d in overrides]
     loaders.append(FileSystemLoader(str(templates_dir() / "pages")))
-    env = SandboxedEnvironment(
+    kind = SandboxedEnvironment if overrides else Environment
+    env = kind(
         loader=ChoiceLoader(loaders),
         autoescape=True,
         finalize=_finalize,
@@ -54,6 +68,7 @@ def page_environment(override_dirs: Iterable[Path] = ()) -> SandboxedEnvironment
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=FileSystemBytecodeCache(str(_mkdir(cache_dir))) if cache_dir else None,
     )
     env.filters["oneline"] = oneline
     env.filters["paragraphs"] = paragraphs
@@ -61,6 +76,11 @@ def page_environment(override_dirs: Iterable[Path] = ()) -> SandboxedEnvironment
     env.filters["code"] = code
     env.filters["weblink"] = weblink
     return env
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 # -- where each address is published ------------------------------------------------------------
@@ -104,7 +124,7 @@ class Page:
 class SiteRenderer:
     """Renders every page of an adapted toolkit; one instance per build."""
 
-    def __init__(self, adapted: Adapted, findings: tuple[Finding, ...], env: SandboxedEnvironment) -> None:
+    def __init__(self, adapted: Adapted, findings: tuple[Finding, ...], env: Environment) -> None:
         self.adapted = adapted
         self.findings = findings
         self.log = log_changes(adapted, findings)
