@@ -122,14 +122,22 @@ def test_skip_link_moves_focus_to_the_content(base: str, page: object) -> None:
 
 def test_search_finds_the_renamed_steering_body(base: str, page: object) -> None:
     page.goto(base)  # type: ignore[attr-defined]
-    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
-    page.locator(".md-search__input").fill("steering committee")  # type: ignore[attr-defined]
+    page.locator(".md-search__input").click()  # type: ignore[attr-defined]
+    # The index is built in a web worker; on a busy machine that takes a while.
+    page.wait_for_function(SEARCH_READY, timeout=90_000)  # type: ignore[attr-defined]
+    page.locator(".md-search__input").press_sequentially("steering committee")  # type: ignore[attr-defined]
     result = page.locator(".md-search-result__link").first  # type: ignore[attr-defined]
-    result.wait_for(timeout=15000)
+    result.wait_for(timeout=90_000)
     links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")  # type: ignore[attr-defined]
     target = next(link for link in links if "mechanisms/steering-body" in link)
     page.goto(target)  # type: ignore[attr-defined]
     assert "Learning Supports Steering Committee" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+
+
+SEARCH_READY = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  return meta && !/initializing/i.test(meta.textContent);
+}"""
 
 
 def test_navigation_reaches_every_generated_page(district_site: Path, base: str, page: object) -> None:
