@@ -30,6 +30,9 @@ def main() -> None:
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").addHandler(_Rendered())
+    errors = logging.StreamHandler(sys.stderr)
+    errors.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(errors)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     build(load_config(config_file, site_dir=str(site_dir)))
     seconds = time.perf_counter() - start

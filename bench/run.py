@@ -226,10 +226,11 @@ def content_project(work: Path, pages: int) -> Path:
     content = root / "content"
     shutil.copytree(prototype_content_dir(), content)
     mechanisms = yaml.safe_load((content / "mechanisms.yml").read_text())
-    template = mechanisms["items"][2]
-    for i in range(max(0, pages - 60)):
+    template = {k: v for k, v in mechanisms["items"][2].items() if k in ("id", "title", "description", "source")}
+    template["functions"] = mechanisms["items"][2]["functions"][:3]  # a page of some substance, and
+    for i in range(max(0, pages - 60)):  # the file stays under the 2 MiB limit of a content file
         extra = copy.deepcopy(template)  # no shared objects: YAML would write them as aliases
-        extra.update(id=f"extra-{i}", title=f"Extra mechanism {i}", relations=[])
+        extra.update(id=f"extra-{i}", title=f"Extra mechanism {i}")
         mechanisms["items"].append(extra)
     (content / "mechanisms.yml").write_text(yaml.safe_dump(mechanisms, sort_keys=False, allow_unicode=True))
     (root / "docs").mkdir()

@@ -365,14 +365,7 @@ def rename_terms(raw: Raw, terms: Mapping[str, str]) -> None:
     def rename(text: str) -> str:
         return pattern.sub(lambda m: _match_case(m.group(0), forms[m.group(0).lower()]), text)
 
-    for name, data in raw.items():
-        if name in VERBATIM_COLLECTIONS:
-            continue
-        for key in ("title", "intro"):
-            if isinstance(data.get(key), str):
-                data[key] = rename(data[key])
-        for item in data["items"]:
-            _map_prose(item, rename)
+    _map_collections(raw, rename, skip=VERBATIM_COLLECTIONS)
 
 
 def pluralize(noun_phrase: str) -> str:
@@ -392,6 +385,18 @@ def _match_case(found: str, replacement: str) -> str:
     if found[0].isupper() and found[1:].islower() and " " in found:
         return replacement[0].upper() + replacement[1:].lower()
     return replacement
+
+
+def _map_collections(raw: Raw, function: Callable[[str], str], *, skip: Iterable[str]) -> None:
+    """Apply ``function`` to the prose of every collection but ``skip``: titles, intros, items."""
+    for name, data in raw.items():
+        if name in skip:
+            continue
+        for key in ("title", "intro"):
+            if isinstance(data.get(key), str):
+                data[key] = function(data[key])
+        for item in data["items"]:
+            _map_prose(item, function)
 
 
 def _map_prose(node: Any, function: Callable[[str], str]) -> Any:
@@ -463,12 +468,5 @@ def _fill_values(raw: Raw, values: Mapping[str, str]) -> list[str]:
             return f"[{descriptions.get(name, name)}]"
         return PLACEHOLDER.sub(one, text) if "${" in text else text
 
-    for name, data in raw.items():
-        if name == "values":
-            continue
-        for key in ("title", "intro"):
-            if isinstance(data.get(key), str):
-                data[key] = fill(data[key])
-        for item in data["items"]:
-            _map_prose(item, fill)
+    _map_collections(raw, fill, skip=("values",))
     return missing

@@ -275,3 +275,13 @@ def resolve_at_revision(tree: ContentTree, agency: Path, revision: str) -> Adapt
         if not (files / relative).is_file():
             raise LstoolkitError(f"{relative} does not exist at {revision}", hint="Pass --agency with its path.")
         return adapt(tree, read_chain(files / relative, root=files, display_base=files))
+
+
+def what_changed(
+    tree: ContentTree, agency: Path, adapted: Adapted, findings: tuple[Finding, ...], revision: str
+) -> SemanticDiff:
+    """This version against the one at ``revision`` (the site's "What changed" page)."""
+    from lstoolkit.check import check_adapted
+
+    before = resolve_at_revision(tree, agency, revision)
+    return diff_adapted(before, adapted, check_adapted(before), findings, old_label=revision, new_label="this version")

@@ -151,6 +151,20 @@ class HandoutRenderer:
         return css.replace("size: letter;", f"size: {PAPER_SIZES[self.paper]};")
 
 
+def render_all_handouts(
+    adapted: Adapted,
+    findings: tuple[Finding, ...],
+    *,
+    overrides: Iterable[Path],
+    paper: str,
+    cache: Path,
+    progress: Callable[[RenderedHandout], None],
+) -> list[RenderedHandout]:
+    """Every handout of ``adapted``, rendered (or taken from the cache) into ``cache/out``."""
+    renderer = HandoutRenderer(adapted, findings, handout_environment(overrides), paper=paper)
+    return render_handouts(renderer, plan_handouts(adapted), cache / "out", cache_dir=cache, progress=progress)
+
+
 def level_wording(text: str, level: str) -> str:
     """Speak of the agency's own level where the source speaks of 'the district'."""
     noun = LEVEL_NOUNS.get(level, "district")

@@ -179,6 +179,14 @@ def read_chain(path: Path, *, root: Path | None = None, display_base: Path | Non
     return tuple(reversed(chain))
 
 
+def logo_path(layers: tuple[Layer, ...]) -> Path | None:
+    """The nearest layer's logo (checked to exist inside the project when the chain was read)."""
+    for layer in reversed(layers):
+        if layer.file.agency.logo:
+            return (layer.path.parent / layer.file.agency.logo).resolve()
+    return None
+
+
 def read_layer(path: Path, *, display: str, named_at: Location | None = None) -> Layer:
     """Read and validate one customization file."""
     if not path.is_file():

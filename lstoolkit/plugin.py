@@ -18,21 +18,14 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from lstoolkit.adapt import Adapted, adapt
+from lstoolkit.adapt import adapt
 from lstoolkit.check import check_adapted
-from lstoolkit.diff import SemanticDiff, diff_adapted, resolve_at_revision
+from lstoolkit.diff import what_changed
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.findings import Finding, Severity
-from lstoolkit.handouts import (
-    CACHE_DIR,
-    HandoutRenderer,
-    RenderedHandout,
-    handout_environment,
-    plan_handouts,
-    render_handouts,
-)
-from lstoolkit.layers import Layer, read_chain
-from lstoolkit.load import ContentTree, load_content
+from lstoolkit.findings import Severity
+from lstoolkit.handouts import CACHE_DIR, RenderedHandout, render_all_handouts
+from lstoolkit.layers import Layer, logo_path, read_chain
+from lstoolkit.load import load_content
 from lstoolkit.output import discard, staging_dir, swap_in
 from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir
 from lstoolkit.versions import source_date_epoch, version_banner
@@ -100,7 +93,10 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         environment = page_environment(self.overrides, cache_dir=base_dir / CACHE_DIR / "templates")
         self.renderer = SiteRenderer(adapted, findings, environment)
         if self.config.compare_with and agency:
-            self.renderer.changes = self._what_changed(tree, agency, adapted, findings)
+            try:
+                self.renderer.changes = what_changed(tree, agency, adapted, findings, self.config.compare_with)
+            except LstoolkitError as error:
+                raise PluginError(f"lstoolkit: compare_with: {error}") from None
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
@@ -110,7 +106,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             self.target = Path(config.site_dir)
             self.staging = staging_dir(self.target)
             config.site_dir = str(self.staging)
-        self.logo = _logo(layers)
+        self.logo = logo_path(layers)
         if self.logo:
             config.theme["logo"] = config.theme["favicon"] = f"{ASSETS}/logo{self.logo.suffix}"
         return config
@@ -119,12 +115,20 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.renderer is None:
             return files
-        if self._handouts_wanted():
-            for done in self._render_handouts():
-                files.append(File.generated(config, f"handouts/{done.handout.filename}", content=done.path.read_bytes()))
-        for page in self.renderer.pages():
-            if files.get_file_from_path(page.uri) is None:  # the agency's own page wins
-                files.append(File.generated(config, page.uri, content=self.renderer.render(page)))
+        try:
+            if self._handouts_wanted():  # before the pages, which link each PDF with its size
+                done = render_all_handouts(
+                    self.renderer.adapted, self.renderer.findings, overrides=self.overrides,
+                    paper=self.config.paper, cache=self.base_dir / CACHE_DIR / "handouts", progress=_log_handout,
+                )
+                self.renderer.handouts = {r.handout.name: r for r in done}
+                for r in done:
+                    files.append(File.generated(config, f"handouts/{r.handout.filename}", content=r.path.read_bytes()))
+            for page in self.renderer.pages():
+                if files.get_file_from_path(page.uri) is None:  # the agency's own page wins
+                    files.append(File.generated(config, page.uri, content=self.renderer.render(page)))
+        except LstoolkitError as error:
+            raise PluginError(f"lstoolkit:\n{error}") from None
         files.append(File.generated(config, f"{ASSETS}/mechanisms.svg", content=self.renderer.diagram()))
         css = (templates_dir() / "site" / "lstoolkit.css").read_text(encoding="utf-8")
         files.append(File.generated(config, f"{ASSETS}/lstoolkit.css", content=css))
@@ -150,31 +154,10 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             discard(self.staging)
             self.staging = None
 
-    def _what_changed(self, tree: ContentTree, agency: Path, adapted: Adapted, findings: tuple[Finding, ...]) -> SemanticDiff:
-        revision = str(self.config.compare_with)
-        try:
-            before = resolve_at_revision(tree, agency, revision)
-        except LstoolkitError as error:
-            raise PluginError(f"lstoolkit: compare_with: {error}") from None
-        return diff_adapted(before, adapted, check_adapted(before), findings, old_label=revision, new_label="this version")
-
     def _handouts_wanted(self) -> bool:
         if self.config.handouts == "auto":
             return self.command != "serve" or os.environ.get("LSTOOLKIT_HANDOUTS") == "1"
         return self.config.handouts == "true"
-
-    def _render_handouts(self) -> list[RenderedHandout]:
-        """Rendered before the pages, so the pages can link each PDF with its size."""
-        assert self.renderer is not None
-        adapted, findings = self.renderer.adapted, self.renderer.findings
-        renderer = HandoutRenderer(adapted, findings, handout_environment(self.overrides), paper=self.config.paper)
-        cache = self.base_dir / CACHE_DIR / "handouts"
-        try:
-            done = render_handouts(renderer, plan_handouts(adapted), cache / "out", cache_dir=cache, progress=_log_handout)
-        except LstoolkitError as error:
-            raise PluginError(f"lstoolkit:\n{error}") from None
-        self.renderer.handouts = {r.handout.name: r for r in done}
-        return done
 
 
 def _warnings_counted() -> bool:
@@ -186,14 +169,6 @@ def _warnings_counted() -> bool:
 def _log_handout(done: RenderedHandout) -> None:
     how = "unchanged" if done.cached else f"rendered in {done.seconds:.1f} s"
     log.info(f"handout {done.handout.filename} ({done.size / 1024:.0f} KB): {how}")
-
-
-def _logo(layers: tuple[Layer, ...]) -> Path | None:
-    """The nearest layer's logo (checked to exist inside the project when the chain was read)."""
-    for layer in reversed(layers):
-        if layer.file.agency.logo:
-            return (layer.path.parent / layer.file.agency.logo).resolve()
-    return None
 
 
 def _own_pages(docs_dir: Path) -> list[str]:

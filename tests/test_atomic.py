@@ -38,7 +38,7 @@ def project(tmp_path: Path, *, hook: bool = False, agency: str = "") -> Path:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if "lstoolkit" in p.name)
+    return sorted(p.name for p in root.iterdir() if "lstoolkit-staging" in p.name or "lstoolkit-previous" in p.name)
 
 
 def test_a_build_failing_midway_keeps_the_previous_site(tmp_path: Path) -> None:
