@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
+from pathspec import GitIgnoreSpec
 
 from lstoolkit.adapt import adapt
 from lstoolkit.check import check_adapted
@@ -27,7 +28,13 @@ from lstoolkit.handouts import CACHE_DIR, RenderedHandout, render_all_handouts
 from lstoolkit.layers import Layer, logo_path, read_chain
 from lstoolkit.load import load_content
 from lstoolkit.output import discard, staging_dir, swap_in
-from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir
+from lstoolkit.render import (
+    SiteRenderer,
+    page_environment,
+    pages_left_out_of_navigation,
+    site_navigation,
+    templates_dir,
+)
 from lstoolkit.versions import source_date_epoch, version_banner
 
 log = get_plugin_logger(__name__)
@@ -99,6 +106,10 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
                 raise PluginError(f"lstoolkit: compare_with: {error}") from None
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
+            left_out = pages_left_out_of_navigation(config.nav, (p.uri for p in self.renderer.pages()))
+            if left_out:  # intended: tell MkDocs, so --strict does not count them as omitted
+                existing = [str(p.pattern) for p in config.not_in_nav.patterns if p.pattern] if config.not_in_nav else []
+                config.not_in_nav = GitIgnoreSpec.from_lines([*existing, *("/" + uri for uri in left_out)])
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
         # Build beside the site and swap it in when done; not for previews, nor when mike only
         # reads the configuration to learn where the site is.

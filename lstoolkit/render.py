@@ -273,13 +273,22 @@ def summarize_value(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: Sections with more pages than this list only their index page in the navigation (which links
+#: them all): every page repeats its section's navigation, so long sections grow the site as the
+#: square of their length.
+NAV_SECTION_LIMIT = 60
+
+
 def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> list[Any]:
     """The navigation of the generated site, in reading order (user pages last)."""
     t = renderer.toolkit
 
     def section(title: str, index: str, items: Iterable[tuple[str, str]]) -> dict[str, list[Any]]:
+        entries = list(items)
+        if len(entries) > NAV_SECTION_LIMIT:
+            return {title: [index]}
         # Themes print navigation titles as HTML: titles that come from content are escaped here.
-        return {title: [index, *({html.escape(label): uri} for label, uri in items)]}
+        return {title: [index, *({html.escape(label): uri} for label, uri in entries)]}
 
     return [
         {"Home": "index.md"},
@@ -299,3 +308,19 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
         *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]
 
+
+
+def pages_left_out_of_navigation(navigation: list[Any], pages: Iterable[str]) -> list[str]:
+    """Generated pages a long section keeps out of the navigation (reached from its index)."""
+    def flatten(node: Any) -> Iterable[str]:
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from flatten(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from flatten(value)
+
+    listed = set(flatten(navigation))
+    return [uri for uri in pages if uri not in listed]

@@ -21,6 +21,7 @@ from mkdocs.exceptions import Abort
 from lstoolkit.render import ITEM_PAGES
 
 SITES = Path(__file__).parent / "sites"
+ROOT = Path(__file__).parent.parent
 GOLDENS = Path(__file__).parent / "goldens"
 UPDATE = os.environ.get("LSTOOLKIT_UPDATE_GOLDENS") == "1"
 
@@ -216,3 +217,26 @@ def test_agency_files_are_watched_by_serve(built: tuple[str, Path, object]) -> N
     watched = [Path(p).name for p in config["watch"]]  # type: ignore[index]
     expected = {"prototype": 0, "district": 2, "school": 3}[name]
     assert watched.count("agency.yml") == expected
+
+
+def test_long_sections_keep_their_pages_out_of_the_navigation(tmp_path: Path) -> None:
+    """A section longer than the limit lists only its index, so the site grows linearly."""
+    from lstoolkit.render import NAV_SECTION_LIMIT
+
+    (tmp_path / "docs").mkdir()
+    schools = "".join(
+        f"  - add: mechanisms\n    text: {{id: team-{i}, title: Team {i}}}\n    why: x\n" for i in range(NAV_SECTION_LIMIT)
+    )
+    (tmp_path / "agency.yml").write_text(
+        f"agency: {{name: X, level: district}}\nversion: '1'\nvalues: {{facilitator_positions: 2}}\nchanges:\n{schools}"
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        f"INHERIT: {SITES / 'common.yml'}\nsite_name: X\ntheme: {{name: material, font: false, custom_dir: {ROOT / 'overrides'}, features: [navigation.prune]}}\n"
+        "plugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n"
+    )
+    config = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")  # --strict: no omitted-page warning
+    assert config["nav"][2] == {"Mechanisms": ["mechanisms/index.md"]}  # type: ignore[index]
+    page = (tmp_path / "site" / "mechanisms" / "team-1" / "index.html").read_text()
+    assert "Team 1" in page and page.count("team-2/") == 0
+    index = (tmp_path / "site" / "mechanisms" / "index.html").read_text()
+    assert "team-59/" in index
