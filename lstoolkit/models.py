@@ -13,7 +13,6 @@ agency may change entry by entry). The ``doc`` metadata becomes the schema's des
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Any, Literal, get_type_hints
 
@@ -238,11 +237,6 @@ class Value:
     type: Literal["text", "number"] = field(default="text", metadata=about("Kind of value."))
 
 
-AnyItem = (
-    Source | Element | Mechanism | Role | Job | Template | Caution | Phase | Step | TaskList
-    | Resource | Quote | Value
-)
-
 #: Collection name -> item class, in the order the site and the reference present them.
 COLLECTIONS: dict[str, type[Any]] = {
     "sources": Source,
@@ -294,17 +288,3 @@ def entry_fields(cls: type[Any]) -> tuple[str, ...]:
     """Names of the fields of ``cls`` that are lists of entries."""
     hints = get_type_hints(cls)
     return tuple(f.name for f in fields(cls) if hints[f.name] == tuple[Entry, ...])
-
-
-def text_fields(cls: type[Any]) -> tuple[str, ...]:
-    """Names of the fields of ``cls`` that hold wording (where placeholders may appear)."""
-    hints = get_type_hints(cls)
-    return tuple(f.name for f in fields(cls) if hints[f.name] is str and f.name != "id")
-
-
-def walk_entries(entries: tuple[Entry, ...], prefix: str) -> Iterator[tuple[str, Entry]]:
-    """Every entry with its address, depth first, in order."""
-    for entry in entries:
-        address = f"{prefix}/{entry.id}"
-        yield address, entry
-        yield from walk_entries(entry.children, address)
