@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--root", type=Path, default=None,
         help="project root that 'extends' and 'logo' must stay inside "
-        "(default: the enclosing git repository, else the file's directory)",
+        "(default: the enclosing git repository, else the current directory if it holds the file)",
     )
     check.set_defaults(command=run_check)
 

@@ -2,8 +2,9 @@
 
 A chain runs from the layer closest to the prototype (a state) down to the file given (a
 district or school). Relative ``extends`` and ``logo`` paths resolve from the file that names
-them and must stay inside the project root: the enclosing git repository, else the directory of
-the file given, unless the caller widens it (a parent layer in a sibling checkout).
+them and must stay inside the project root: the enclosing git repository, else the directory the
+command runs in (or the site's directory) when it holds the file, else the file's own directory,
+unless the caller widens it (a parent layer in a sibling checkout).
 """
 
 from __future__ import annotations
@@ -157,8 +158,8 @@ def write_agency_schema(path: Path) -> None:
 def read_chain(path: Path, *, root: Path | None = None, display_base: Path | None = None) -> tuple[Layer, ...]:
     """The layers from the one nearest the prototype down to ``path``."""
     top = path.resolve()
-    project = (root or _project_root(top)).resolve()
     base = display_base or Path.cwd()
+    project = (root or _project_root(top, base.resolve())).resolve()
     chain: list[Layer] = []
     seen: list[Path] = []
     current, named_at = top, None
@@ -250,11 +251,13 @@ def resolve_inside(
     return target
 
 
-def _project_root(path: Path) -> Path:
+def _project_root(path: Path, base: Path) -> Path:
+    """The enclosing git repository; else ``base`` (the site's or the shell's directory) when it
+    holds the file; else the file's own directory."""
     for directory in path.parents:
         if (directory / ".git").exists():
             return directory
-    return path.parent
+    return base if path.is_relative_to(base) else path.parent
 
 
 def _show(path: Path, base: Path) -> str:

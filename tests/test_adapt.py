@@ -166,3 +166,11 @@ def test_harmful_change_is_reported_whichever_layer_makes_it(
     monkeypatch.chdir(tmp_path)
     findings = check_adapted(adapt(prototype, read_chain(Path("school.yml"))))
     assert [(f.code, f.location.path if f.location else "") for f in findings] == [(HARMFUL[change], layer)]
+
+
+def test_without_git_the_working_directory_is_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project that is not (yet) a git repository: layers in subfolders of it may extend each other."""
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    layers = read_chain(Path("examples/district/agency.yml"))
+    assert [layer.display for layer in layers] == ["examples/state/agency.yml", "examples/district/agency.yml"]
