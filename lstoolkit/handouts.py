@@ -30,6 +30,7 @@ from lstoolkit.check import log_changes
 from lstoolkit.diagram import diagram_description, mechanism_diagram
 from lstoolkit.errors import LstoolkitError, template_error
 from lstoolkit.findings import Finding
+from lstoolkit.layers import logo_path
 from lstoolkit.output import write_atomically
 from lstoolkit.render import summarize_value, templates_dir
 from lstoolkit.versions import version_banner
@@ -114,8 +115,8 @@ class HandoutRenderer:
         self.findings = findings
         self.env = env
         self.paper = paper
-        top = adapted.top
-        self.logo = _data_uri(top.path.parent / top.file.agency.logo) if top and top.file.agency.logo else ""
+        logo = logo_path(adapted.layers)  # the nearest layer's, as on the site
+        self.logo = _data_uri(logo) if logo else ""
         svg = mechanism_diagram(adapted.toolkit).encode("utf-8")
         self.diagram = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 

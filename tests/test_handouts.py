@@ -166,3 +166,13 @@ def test_agency_strings_are_text_in_pdfs(tmp_path: Path) -> None:
     assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text
     page = PdfReader(io.BytesIO(done.path.read_bytes())).pages[0]
     assert round(float(page.mediabox.width)) == 612
+
+
+def test_a_school_without_a_logo_prints_its_districts(tmp_path: Path) -> None:
+    school = adapt(load_content(), read_chain(EXAMPLES / "school" / "agency.yml"))
+    renderer = HandoutRenderer(school, check_adapted(school), handout_environment())
+    only = [h for h in plan_handouts(school) if h.name == "fidelity-report"]
+    [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
+    with pikepdf.open(done.path) as pdf:
+        alts = [str(n.get("/Alt", "")) for n in _struct_elements(pdf.Root.StructTreeRoot) if n.get("/S") == "/Figure"]
+    assert "Logo of Lincoln Elementary School" in alts
