@@ -1,9 +1,14 @@
-"""Apply a chain of layers to the prototype: changes, then terms, per layer; level and values last.
+"""Apply a chain of layers to the prototype: every layer's changes, then terms, level and values.
 
 Adaptation works on the raw, YAML-shaped content (plain dicts and lists addressed by
 :mod:`lstoolkit.addresses`) and builds typed models once at the end. Every change is recorded
 with the value it replaced, so the site, the handouts and the fidelity check can show and judge
 it. A change whose address does not exist is an error (LS301), never silently skipped.
+
+The work grows linearly with the number of changes: a change records the value it replaced (now
+detached from the content, so never copied) and its own new value; ids are looked up in an index
+kept as changes apply, not by scanning lists. Terms are applied once, at the end, in one pass per
+text (:mod:`lstoolkit.terms`), each text renamed by the layers at and below the one that wrote it.
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
 from typing import Any
+
+from jsonschema import Draft202012Validator
 
 from lstoolkit.addresses import index_addresses, is_entry_list, nearest_address, slugify
 from lstoolkit.errors import Location, LstoolkitError, suggest
@@ -20,8 +28,12 @@ from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree, build_toolkit, validate
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Toolkit, entry_fields
 from lstoolkit.schema import collection_file_schema
+from lstoolkit.terms import Renaming, chain_renamings, layer_forms
 
 ADDRESS_ERROR = "LS301"
+SCHEMA_ERROR = "LS302"
+#: A file with more problems than this reports the first ones: they are fixed in one pass anyway.
+MAX_PROBLEMS = 100
 
 #: Collections whose wording is a citation or a quotation: terms never rename it.
 VERBATIM_COLLECTIONS = ("sources", "resources", "quotes", "values")
@@ -73,43 +85,116 @@ class Adapted:
 def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     """Resolve ``layers`` (nearest the prototype first) over ``prototype``."""
     chain = tuple(layers)
-    raw = copy.deepcopy(prototype.raw)
+    work = _Work(copy.deepcopy(prototype.raw))
     applied: list[AppliedChange] = []
     protected: dict[str, str] = {}
     problems: list[LstoolkitError] = []
-    prototype_index = prototype.index
-    for layer in chain:
-        essential = {**_required_addresses(raw), **protected}
+    for position, layer in enumerate(chain, start=1):
+        essential = {**_required_addresses(work.raw), **protected}
         for i, change in enumerate(layer.file.changes):
+            if len(problems) >= MAX_PROBLEMS:
+                break
             try:
-                before, after = apply_change(raw, change, layer, i)
+                before, after = apply_change(work, change, layer, i, position)
             except LstoolkitError as error:
-                problems.append(error)
+                problems.extend(error.problems)
                 continue
-            node = prototype_index.get(change.target)
+            node = prototype.index.get(change.target)
             applied.append(AppliedChange(
                 layer=layer.display, agency=layer.file.agency.name, change=change,
                 location=layer.locate("changes", i), before=before, after=after,
-                prototype=copy.deepcopy(node.value) if node else None, essential=essential,
+                prototype=node.value if node else None, essential=essential,
             ))
-        problems += _check_names(layer, raw)
+        problems += _check_names(layer, work)
         protected.update({a: f"protected by {layer.display}" for a in layer.file.protect})
-        rename_terms(raw, layer.file.terms)
     if problems:
-        raise LstoolkitError.collect(problems)
-    _prune_references(raw)
+        raise LstoolkitError.collect(problems[:MAX_PROBLEMS])
+    renamings = chain_renamings(
+        layer_forms(layer.file.terms, {t: layer.locate("terms", t, key=True) for t in layer.file.terms})
+        for layer in chain
+    )
+    values = _merged_values(chain) if chain else _prototype_values(work.raw)
     level = chain[-1].file.agency.level if chain else None
-    if level:
-        _filter_level(raw, level)
-    values = _merged_values(chain, raw) if chain else _prototype_values(raw)
-    missing = _fill_values(raw, values)
+    raw, missing = _finish(work, renamings, level=level, values=values)
     return Adapted(
         prototype=prototype, layers=chain, raw=raw, toolkit=build_toolkit(raw),
         changes=tuple(applied), missing_values=tuple(missing),
     )
 
 
-# -- changes ------------------------------------------------------------------------------------
+# -- the content while changes apply ------------------------------------------------------------
+
+
+class _Ids:
+    """Id -> position in each list of items or entries, kept up to date as changes apply, so that
+    finding or adding one among thousands is not a scan of the list."""
+
+    def __init__(self) -> None:
+        self._lists: dict[int, tuple[list[Any], dict[str, int]]] = {}
+
+    def of(self, entries: list[Any]) -> dict[str, int]:
+        known = self._lists.get(id(entries))
+        if known is not None and known[0] is entries:
+            return known[1]
+        positions: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                positions.setdefault(entry["id"], i)
+        self._lists[id(entries)] = (entries, positions)  # the list is kept: its id is not reused
+        return positions
+
+    def appended(self, entries: list[Any]) -> None:
+        self.of(entries).setdefault(entries[-1]["id"], len(entries) - 1)
+
+    def removed(self, entries: list[Any]) -> None:
+        self._lists.pop(id(entries), None)
+
+
+class _Origins:
+    """Which layer wrote a text: the objects (items, entries, relations) and the fields a change
+    put in place. Text not marked is the prototype's (origin 0)."""
+
+    def __init__(self) -> None:
+        self._objects: dict[int, tuple[Any, int]] = {}
+        self._fields: dict[tuple[int, str], tuple[Any, int]] = {}
+
+    def mark(self, node: Any, layer: int) -> None:
+        self._objects[id(node)] = (node, layer)
+
+    def mark_fields(self, node: dict[str, Any], keys: Iterable[str], layer: int) -> None:
+        for key in keys:
+            self._fields[(id(node), key)] = (node, layer)
+
+    def carry(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """``new`` replaces ``old``: it keeps the origins ``old`` had."""
+        if id(old) in self._objects:
+            self.mark(new, self._objects[id(old)][1])
+        for key in old:
+            if (id(old), key) in self._fields:
+                self._fields[(id(new), key)] = (new, self._fields[(id(old), key)][1])
+
+    def of(self, node: Any, default: int) -> int:
+        found = self._objects.get(id(node))
+        return found[1] if found is not None and found[0] is node else default
+
+    def of_field(self, node: Any, key: str, default: int) -> int:
+        found = self._fields.get((id(node), key))
+        return found[1] if found is not None and found[0] is node else default
+
+
+@dataclass
+class _Work:
+    """The raw content being changed, with its id index and the origin of its texts."""
+
+    raw: Raw
+    ids: _Ids = field(default_factory=_Ids)
+    origins: _Origins = field(default_factory=_Origins)
+
+    def nearest(self, address: str) -> str:
+        return nearest_address(address, index_addresses(_items(self.raw)))
+
+
+# -- finding an address -------------------------------------------------------------------------
 
 
 @dataclass
@@ -129,7 +214,12 @@ class _Target:
         return self.container[self.key]
 
 
-def find(raw: Raw, address: str) -> _Target | None:
+@cache
+def _field_names(collection: str) -> frozenset[str]:
+    return frozenset(f.name for f in fields(COLLECTIONS[collection]))
+
+
+def find(raw: Raw, address: str, ids: _Ids | None = None) -> _Target | None:
     """The place ``address`` names in ``raw``, or None when it does not exist."""
     parts = address.split("/")
     name = parts[0]
@@ -138,69 +228,90 @@ def find(raw: Raw, address: str) -> _Target | None:
     items = raw[name]["items"]
     if len(parts) == 1:
         return _Target("collection", name, items, len(items))
-    index = next((i for i, it in enumerate(items) if it["id"] == parts[1]), None)
+    index = _position(items, parts[1], ids)
     if index is None:
         return None
     item = items[index]
     if len(parts) == 2:
         return _Target("item", name, items, index, item)
     field_name = parts[2]
-    if field_name == "id" or field_name not in {f.name for f in fields(COLLECTIONS[name])}:
+    if field_name == "id" or field_name not in _field_names(name):
         return None
     target = _Target("field", name, item, field_name, item)
     for entry_id in parts[3:]:
         entries = target.value if target.kind == "field" else target.value.get("children", [])
-        position = next((j for j, e in enumerate(entries or []) if isinstance(e, dict) and e.get("id") == entry_id), None)
+        position = _position(entries, entry_id, ids) if isinstance(entries, list) else None
         if position is None:
             return None
         target = _Target("entry", name, entries, position, item)
     return target
 
 
-def apply_change(raw: Raw, change: Change, layer: Layer, index: int) -> tuple[Any, Any]:
-    """Apply one change in place; return copies of the value before and after it."""
-    target = find(raw, change.target)
-    where = layer.locate("changes", index, change.kind)
+def _position(entries: list[Any], entry_id: str, ids: _Ids | None) -> int | None:
+    if ids is not None:
+        return ids.of(entries).get(entry_id)
+    return next((j for j, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == entry_id), None)
+
+
+# -- changes ------------------------------------------------------------------------------------
+
+
+def apply_change(work: _Work, change: Change, layer: Layer, index: int, position: int) -> tuple[Any, Any]:
+    """Apply one change in place; return the value it replaced and the value it put in place."""
+    target = find(work.raw, change.target, work.ids)
     if target is None:
-        nearest = nearest_address(change.target, index_addresses(_items(raw)))
+        nearest = work.nearest(change.target)
         raise LstoolkitError(
             f"'{change.target}' does not exist (in the prototype and the layers above this one)",
-            where, hint=f"Did you mean '{nearest}'?" if nearest else "Run 'lstoolkit addresses'.",
+            layer.locate("changes", index, change.kind),
+            hint=f"Did you mean '{nearest}'?" if nearest else "Run 'lstoolkit addresses'.",
             code=ADDRESS_ERROR,
         )
-    before = copy.deepcopy(target.value) if target.kind != "collection" else None
+    before = target.value if target.kind != "collection" else None
     operation = {"remove": _remove, "add": _add, "replace": _replace}[change.kind]
-    after = operation(raw, target, change, layer, index)
-    return before, copy.deepcopy(after)
+    after = operation(work, target, _Author(change, layer, index, position))
+    return (None if change.kind == "add" else before), after
 
 
-def _fail(message: str, layer: Layer, index: int, hint: str = "") -> LstoolkitError:
-    return LstoolkitError(message, layer.locate("changes", index), hint=hint, code=ADDRESS_ERROR)
+@dataclass(frozen=True)
+class _Author:
+    """A change and where it comes from, for the operations and their errors."""
+
+    change: Change
+    layer: Layer
+    index: int
+    position: int  # of the layer in the chain, 1 nearest the prototype
+
+    def fail(self, message: str, hint: str = "", code: str = ADDRESS_ERROR) -> LstoolkitError:
+        return LstoolkitError(message, self.layer.locate("changes", self.index), hint=hint, code=code)
 
 
-def _remove(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) -> Any:
+def _remove(work: _Work, target: _Target, author: _Author) -> Any:
+    change = author.change
     if target.kind == "collection":
-        raise _fail(f"a whole collection ('{change.target}') cannot be removed", layer, index, "Remove its items one by one.")
+        raise author.fail(f"a whole collection ('{change.target}') cannot be removed", "Remove its items one by one.")
     if target.kind == "field":
         cls = COLLECTIONS[target.collection]
         required = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
         if target.key in required:
             if not isinstance(target.value, str):
-                raise _fail(f"'{change.target}' is required and cannot be removed", layer, index, "Replace it instead.")
+                raise author.fail(f"'{change.target}' is required and cannot be removed", "Replace it instead.")
             target.container[target.key] = ""
         else:
             target.container.pop(target.key, None)
         return None
     del target.container[target.key]
+    work.ids.removed(target.container)
     return None
 
 
-def _add(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) -> Any:
+def _add(work: _Work, target: _Target, author: _Author) -> Any:
+    change = author.change
     if target.kind == "collection":
-        return _add_item(raw, target, change, layer, index)
+        return _add_item(work, target, author)
     if target.kind == "item":
         fields_hint = ", ".join(entry_fields(COLLECTIONS[target.collection]))
-        raise _fail(f"'add' needs a list, not the item '{change.target}'", layer, index, f"Name one of its lists: {fields_hint}.")
+        raise author.fail(f"'add' needs a list, not the item '{change.target}'", f"Name one of its lists: {fields_hint}.")
     if target.kind == "entry":
         siblings = target.value.setdefault("children", [])
     else:
@@ -208,103 +319,138 @@ def _add(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) ->
         if target.key in entry_fields(cls):
             siblings = target.container.setdefault(target.key, [])
         elif target.key == "relations":
-            return _add_relation(raw, target, change, layer, index)
+            return _add_relation(work, target, author)
         elif target.key in STRING_LISTS:
             if not isinstance(change.text, str):
-                raise _fail(f"'{change.target}' is a list of texts: 'text' must be one text", layer, index)
+                raise author.fail(f"'{change.target}' is a list of texts: 'text' must be one text")
             target.container.setdefault(target.key, []).append(change.text)
             return change.text
         else:
-            raise _fail(f"'{change.target}' is not a list", layer, index, "Use 'replace' to change a text.")
-    entry = _new_entry(change, siblings, layer, index)
+            raise author.fail(f"'{change.target}' is not a list", "Use 'replace' to change a text.")
+    entry = _new_entry(work, siblings, author)
     siblings.append(entry)
-    return entry
+    work.ids.appended(siblings)
+    work.origins.mark(entry, author.position)
+    return dict(entry)
 
 
-def _add_relation(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) -> Any:
-    relation = change.text
+def _add_relation(work: _Work, target: _Target, author: _Author) -> Any:
+    relation = author.change.text
     if not (isinstance(relation, dict) and set(relation) == {"to", "text"} and all(isinstance(v, str) for v in relation.values())):
-        raise _fail(
-            "a relation takes 'text: {to: <address>, text: <how they relate>}'", layer, index,
+        raise author.fail(
+            "a relation takes 'text: {to: <address>, text: <how they relate>}'",
             "For example: text: {to: mechanisms/steering-body, text: reports to}",
         )
-    if find(raw, relation["to"]) is None:
-        nearest = nearest_address(relation["to"], index_addresses(_items(raw)))
-        raise _fail(f"'{relation['to']}' does not exist", layer, index, f"Did you mean '{nearest}'?" if nearest else "")
-    target.container.setdefault(target.key, []).append(dict(relation))
-    return relation
+    if find(work.raw, relation["to"], work.ids) is None:
+        nearest = work.nearest(relation["to"])
+        raise author.fail(f"'{relation['to']}' does not exist", f"Did you mean '{nearest}'?" if nearest else "")
+    added = dict(relation)
+    target.container.setdefault(target.key, []).append(added)
+    work.origins.mark(added, author.position)
+    return dict(relation)
 
 
-def _new_entry(change: Change, siblings: list[dict[str, Any]], layer: Layer, index: int) -> dict[str, Any]:
+def _new_entry(work: _Work, siblings: list[dict[str, Any]], author: _Author) -> dict[str, Any]:
+    change = author.change
     if isinstance(change.text, dict):
-        raise _fail("an added entry takes one 'text', not a mapping", layer, index, "Use 'title:' for its heading.")
-    taken = {e["id"] for e in siblings}
+        raise author.fail("an added entry takes one 'text', not a mapping", "Use 'title:' for its heading.")
+    taken = work.ids.of(siblings)
     entry_id = change.id or _unique(slugify(change.text, words=6), taken)
     if entry_id in taken:
-        raise _fail(f"the list already has an entry '{entry_id}'", layer, index, "Choose another 'id'.")
+        raise author.fail(f"the list already has an entry '{entry_id}'", "Choose another 'id'.")
     entry: dict[str, Any] = {"id": entry_id, "text": change.text}
     if change.title:
         entry["title"] = change.title
     return entry
 
 
-def _add_item(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) -> Any:
+def _add_item(work: _Work, target: _Target, author: _Author) -> Any:
+    change = author.change
     if not isinstance(change.text, dict):
-        raise _fail(f"adding an item to '{change.target}' takes a mapping of its fields in 'text'", layer, index)
-    item = {"source": {"doc": "local", "section": layer.file.agency.name}, **copy.deepcopy(change.text)}
-    _validate_item(target.collection, item, layer, index)
-    if any(existing["id"] == item["id"] for existing in target.container):
-        raise _fail(f"'{change.target}' already has an item '{item['id']}'", layer, index, "Choose another id.")
+        raise author.fail(f"adding an item to '{change.target}' takes a mapping of its fields in 'text'")
+    _refuse_source(author)
+    item = {"source": {"doc": "local", "section": author.layer.file.agency.name}, **copy.deepcopy(change.text)}
+    _validate_item(target.collection, item, author)
+    if item["id"] in work.ids.of(target.container):
+        raise author.fail(f"'{change.target}' already has an item '{item['id']}'", "Choose another id.")
     target.container.append(item)
-    return item
+    work.ids.appended(target.container)
+    work.origins.mark(item, author.position)
+    return copy.deepcopy(item)
 
 
-def _replace(raw: Raw, target: _Target, change: Change, layer: Layer, index: int) -> Any:
+def _refuse_source(author: _Author) -> None:
+    """Text an agency writes is cited as the agency's, never as one of the prototype's sources."""
+    if isinstance(author.change.text, dict) and "source" in author.change.text:
+        raise LstoolkitError(
+            "an added or replaced item cannot set 'source': what an agency writes is cited as its own",
+            author.layer.locate("changes", author.index, "text", "source", key=True),
+            hint="Remove 'source:'; the site cites the agency for this item.", code=SCHEMA_ERROR,
+        )
+
+
+def _replace(work: _Work, target: _Target, author: _Author) -> Any:
+    change = author.change
     if target.kind == "collection":
-        raise _fail("a whole collection cannot be replaced", layer, index)
+        raise author.fail("a whole collection cannot be replaced")
     if target.kind == "item":
         if not isinstance(change.text, dict):
-            raise _fail(f"replacing the item '{change.target}' takes a mapping of fields", layer, index, "Or replace one field: add '/<field>'.")
+            raise author.fail(f"replacing the item '{change.target}' takes a mapping of fields", "Or replace one field: add '/<field>'.")
         if change.text.get("id", target.value["id"]) != target.value["id"]:
-            raise _fail("'replace' cannot change an id", layer, index, "Remove the item and add a new one.")
-        merged = {**target.value, **change.text}
-        _validate_item(target.collection, merged, layer, index)
-        target.container[target.key] = merged
-        return merged
+            raise author.fail("'replace' cannot change an id", "Remove the item and add a new one.")
+        _refuse_source(author)
+        merged = {**target.value, **copy.deepcopy(change.text)}
+        _validate_item(target.collection, merged, author)
+        return _put(work, target, merged, change.text, author.position)
     if target.kind == "entry":
-        entry = target.value
         update = change.text if isinstance(change.text, dict) else {"text": change.text}
         unknown = set(update) - {"text", "title"}
         if unknown:
-            raise _fail(f"an entry has only 'text' and 'title', not {', '.join(sorted(unknown))}", layer, index)
-        entry.update(update)
-        return entry
+            raise author.fail(f"an entry has only 'text' and 'title', not {', '.join(sorted(unknown))}")
+        return _put(work, target, {**target.value, **update}, update, author.position)
     if not isinstance(change.text, str) or isinstance(target.value, list):
-        raise _fail(f"'{change.target}' takes one text", layer, index, "To change a list, add or remove its entries.")
+        raise author.fail(f"'{change.target}' takes one text", "To change a list, add or remove its entries.")
     target.container[target.key] = change.text
+    work.origins.mark_fields(target.container, [str(target.key)], author.position)
     return change.text
 
 
-def _validate_item(collection: str, item: dict[str, Any], layer: Layer, index: int) -> None:
+def _put(work: _Work, target: _Target, new: dict[str, Any], written: Iterable[str], position: int) -> dict[str, Any]:
+    """Put ``new`` where ``target`` is (the old value stays as it was, for the record)."""
+    old = target.value
+    target.container[target.key] = new
+    work.origins.carry(old, new)
+    work.origins.mark_fields(new, written, position)
+    return dict(new)
+
+
+@cache
+def _item_validator(collection: str) -> Draft202012Validator:
     schema = collection_file_schema(collection)
-    item_schema = {"$ref": schema["properties"]["items"]["items"]["$ref"], "$defs": schema["$defs"]}
-    scratch = copy.copy(layer.document)
-    scratch.data = {"changes": {index: {"text": item}}}
-    problems = validate(scratch, item_schema, at=("changes", index, "text"))
+    return Draft202012Validator({"$ref": schema["properties"]["items"]["items"]["$ref"], "$defs": schema["$defs"]})
+
+
+def _validate_item(collection: str, item: dict[str, Any], author: _Author) -> None:
+    validator = _item_validator(collection)
+    if validator.is_valid(item):
+        return
+    scratch = copy.copy(author.layer.document)
+    scratch.data = {"changes": {author.index: {"text": item}}}
+    problems = validate(scratch, dict(validator.schema), at=("changes", author.index, "text"))  # type: ignore[arg-type]
     if problems:
         raise LstoolkitError.collect(problems)
 
 
-def _unique(base: str, taken: set[str]) -> str:
+def _unique(base: str, taken: Mapping[str, Any]) -> str:
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 
 
-def _check_names(layer: Layer, raw: Raw) -> list[LstoolkitError]:
+def _check_names(layer: Layer, work: _Work) -> list[LstoolkitError]:
     """Protected addresses and value names must exist: a typo would silently protect nothing."""
-    declared = [value["id"] for value in raw["values"]["items"]]
+    declared = [value["id"] for value in work.raw["values"]["items"]]
     problems = []
     for name in layer.file.values:
         if name not in declared:
@@ -313,27 +459,13 @@ def _check_names(layer: Layer, raw: Raw) -> list[LstoolkitError]:
                 hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.", code=ADDRESS_ERROR,
             ))
     for i, address in enumerate(layer.file.protect):
-        if find(raw, address) is None:
-            nearest = nearest_address(address, index_addresses(_items(raw)))
+        if find(work.raw, address, work.ids) is None:
+            nearest = work.nearest(address)
             problems.append(LstoolkitError(
                 f"'protect' names '{address}', which does not exist", layer.locate("protect", i),
                 hint=f"Did you mean '{nearest}'?" if nearest else "", code=ADDRESS_ERROR,
             ))
     return problems
-
-
-def _prune_references(raw: Raw) -> None:
-    """Drop references to what a layer removed, so no page links to a missing one."""
-    def known(address: str) -> bool:
-        return find(raw, address) is not None
-
-    for data in raw.values():
-        for item in data["items"]:
-            for key in PRUNED_REFERENCES:
-                if key in item:
-                    item[key] = [a for a in item[key] if known(a)]
-            if "relations" in item:
-                item["relations"] = [r for r in item["relations"] if known(r["to"])]
 
 
 def _required_addresses(raw: Raw) -> dict[str, str]:
@@ -348,125 +480,102 @@ def _items(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, list[dict[str, Any
     return {name: data["items"] for name, data in raw.items()}
 
 
-# -- terms, level, values -----------------------------------------------------------------------
+# -- terms, level, values: one pass that builds the result ---------------------------------------
 
 
-def rename_terms(raw: Raw, terms: Mapping[str, str]) -> None:
-    """Rename whole words everywhere in the prose, longest term first, keeping case and plurals."""
-    if not terms:
-        return
-    forms: dict[str, str] = {}
-    for term, replacement in terms.items():
-        forms[pluralize(term).lower()] = pluralize(replacement)
-        forms[term.lower()] = replacement
-    alternatives = sorted(forms, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in alternatives) + r")(?!\w)", re.I)
+def _finish(
+    work: _Work, renamings: list[Renaming], *, level: str | None, values: Mapping[str, str] | None
+) -> tuple[Raw, list[str]]:
+    """The adapted content: references to removed things pruned, entries of other levels left
+    out, each text renamed by the terms of its origin and its ``${values}`` filled in (unless
+    ``values`` is None)."""
+    known = set(index_addresses(_items(work.raw)))
+    fill = _filler(work.raw, values) if values is not None else _Filler({}, None)
+    origins = work.origins
 
-    def rename(text: str) -> str:
-        return pattern.sub(lambda m: _match_case(m.group(0), forms[m.group(0).lower()]), text)
-
-    _map_collections(raw, rename, skip=VERBATIM_COLLECTIONS)
-
-
-def pluralize(noun_phrase: str) -> str:
-    """English plural of a title's last word: Coach -> Coaches, Body -> Bodies, Team -> Teams."""
-    if re.search(r"(s|x|z|ch|sh)$", noun_phrase, re.I):
-        return noun_phrase + "es"
-    if re.search(r"[^aeiou]y$", noun_phrase, re.I):
-        return noun_phrase[:-1] + "ies"
-    return noun_phrase + "s"
-
-
-def _match_case(found: str, replacement: str) -> str:
-    if found.isupper() and len(found) > 1:
-        return replacement.upper()
-    if found.islower():
-        return replacement.lower()
-    if found[0].isupper() and found[1:].islower() and " " in found:
-        return replacement[0].upper() + replacement[1:].lower()
-    return replacement
-
-
-def _map_collections(raw: Raw, function: Callable[[str], str], *, skip: Iterable[str]) -> None:
-    """Apply ``function`` to the prose of every collection but ``skip``: titles, intros, items."""
-    for name, data in raw.items():
-        if name in skip:
-            continue
-        for key in ("title", "intro"):
-            if isinstance(data.get(key), str):
-                data[key] = function(data[key])
-        for item in data["items"]:
-            _map_prose(item, function)
-
-
-def _map_prose(node: Any, function: Callable[[str], str]) -> Any:
-    """Apply ``function`` to every prose string inside ``node``, in place."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in NON_PROSE_KEYS:
-                continue
-            if isinstance(value, str):
-                node[key] = function(value)
-            else:
-                _map_prose(value, function)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            if isinstance(value, str):
-                node[i] = function(value)
-            else:
-                _map_prose(value, function)
-
-
-def _filter_level(raw: Raw, level: str) -> None:
-    """Keep the items and entries meant for ``level`` (or for every level)."""
     def keep(node: Any) -> bool:
-        return not isinstance(node, dict) or not node.get("levels") or level in node["levels"]
+        return not level or not isinstance(node, dict) or not node.get("levels") or level in node["levels"]
 
-    tasks = raw.get("tasks")
-    if tasks:
-        tasks["items"] = [item for item in tasks["items"] if keep(item)]
-    for data in raw.values():
-        for item in data["items"]:
-            for key, value in item.items():
-                if is_entry_list(value):
-                    item[key] = _filter_entries(value, keep)
+    def build(node: Any, origin: int, text: Callable[[str, int], str]) -> Any:
+        if isinstance(node, str):
+            return text(node, origin)
+        if isinstance(node, list):
+            kept = [entry for entry in node if keep(entry)] if is_entry_list(node) else node
+            return [build(value, origin, text) for value in kept]
+        if not isinstance(node, dict):
+            return node
+        origin = origins.of(node, origin)
+        result: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in PRUNED_REFERENCES:
+                result[key] = [address for address in value if address in known]
+            elif key == "relations":
+                result[key] = [build(r, origin, text) for r in value if r["to"] in known]
+            elif key in NON_PROSE_KEYS:
+                result[key] = value
+            else:
+                result[key] = build(value, origins.of_field(node, key, origin), text)
+        return result
+
+    raw: Raw = {}
+    for name, data in work.raw.items():
+        text = _text_function(name, renamings, fill)
+        items = data["items"] if name != "tasks" else [item for item in data["items"] if keep(item)]
+        raw[name] = {
+            **{key: text(value, 0) for key, value in data.items() if key in ("title", "intro") and isinstance(value, str)},
+            **{key: value for key, value in data.items() if key not in ("title", "intro", "items")},
+            "items": [build(item, 0, text) for item in items],
+        }
+        raw[name] = {key: raw[name][key] for key in data if key in raw[name]}  # the file's key order
+    return raw, fill.missing
 
 
-def _filter_entries(entries: list[dict[str, Any]], keep: Callable[[Any], bool]) -> list[dict[str, Any]]:
-    kept = []
-    for entry in entries:
-        if keep(entry):
-            if entry.get("children"):
-                entry["children"] = _filter_entries(entry["children"], keep)
-            kept.append(entry)
-    return kept
+def _text_function(name: str, renamings: list[Renaming], fill: _Filler) -> Callable[[str, int], str]:
+    if name == "values":
+        return lambda text, origin: text
+    if name in VERBATIM_COLLECTIONS:
+        return lambda text, origin: fill(text)
+    return lambda text, origin: fill(renamings[origin](text))
+
+
+class _Filler:
+    """Replaces ``${name}`` by its value; a value not given shows as ``[description]``."""
+
+    def __init__(self, descriptions: Mapping[str, str], values: Mapping[str, str] | None) -> None:
+        self.descriptions = descriptions
+        self.values = values or {}
+        self.missing: list[str] = []
+        self.active = values is not None
+
+    def __call__(self, text: str) -> str:
+        return PLACEHOLDER.sub(self._one, text) if self.active and "${" in text else text
+
+    def _one(self, match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in self.values:
+            return self.values[name]
+        if name not in self.missing:
+            self.missing.append(name)
+        return f"[{self.descriptions.get(name, name)}]"
+
+
+def _filler(raw: Raw, values: Mapping[str, str]) -> _Filler:
+    return _Filler({value["id"]: value["description"] for value in raw["values"]["items"]}, values)
 
 
 def _prototype_values(raw: Raw) -> dict[str, str]:
     return {value["id"]: value["prototype"] for value in raw["values"]["items"]}
 
 
-def _merged_values(chain: tuple[Layer, ...], raw: Raw) -> dict[str, str]:
+def _merged_values(chain: tuple[Layer, ...]) -> dict[str, str]:
     merged: dict[str, str] = {}
     for layer in chain:
         merged.update({k: str(v) for k, v in layer.file.values.items()})
     return merged
 
 
-def _fill_values(raw: Raw, values: Mapping[str, str]) -> list[str]:
-    """Replace ``${name}`` everywhere; a value not given shows as ``[description]``."""
-    descriptions = {value["id"]: value["description"] for value in raw["values"]["items"]}
-    missing: list[str] = []
-
-    def fill(text: str) -> str:
-        def one(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name in values:
-                return values[name]
-            if name not in missing:
-                missing.append(name)
-            return f"[{descriptions.get(name, name)}]"
-        return PLACEHOLDER.sub(one, text) if "${" in text else text
-
-    _map_collections(raw, fill, skip=("values",))
-    return missing
+def rename_terms(raw: Raw, terms: Mapping[str, str]) -> Raw:
+    """``raw`` with one layer's ``terms`` renamed in its prose (quotations and citations spared)."""
+    renaming = Renaming(layer_forms(terms))
+    renamed, _ = _finish(_Work(raw), [renaming, renaming], level=None, values=None)
+    return renamed

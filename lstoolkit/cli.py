@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -43,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (lstoolkit addresses | head): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return status
 
 
@@ -117,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", parents=[common], help="start a repository for a state, district or school")
     new.add_argument("directory", type=Path)
     new.add_argument("--level", choices=["state", "region", "district", "school"], required=True)
-    new.add_argument("--name", required=True, help='the agency\'s name, e.g. "Springfield Public Schools"')
+    new.add_argument("--name", required=True, help='the agency\'s name, one line of at most 200 characters, e.g. "Springfield Public Schools"')
     new.add_argument("--extends", default="prototype", help="'prototype' (default) or the parent layer's agency.yml")
     new.set_defaults(command=run_new)
 
@@ -173,13 +178,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_handouts(args: argparse.Namespace) -> int:
     from lstoolkit.handouts import (
-        CACHE_DIR,
         HandoutRenderer,
         RenderedHandout,
         handout_environment,
         plan_handouts,
         render_handouts,
     )
+    from lstoolkit.overrides import check_overrides
 
     tree = load_content(args.content)
     adapted = adapt(tree, read_chain(args.file, root=args.root) if args.file else ())
@@ -192,15 +197,14 @@ def run_handouts(args: argparse.Namespace) -> int:
             raise LstoolkitError(f"no handout named {', '.join(unknown)}", hint=f"Handouts: {names}.")
         planned = [h for h in planned if h.name in args.only]
     overrides = [Path("overrides") / "lstoolkit"]
+    check_overrides(overrides, project=Path.cwd())
     renderer = HandoutRenderer(adapted, findings, handout_environment(overrides), paper=args.paper)
 
     def progress(done: RenderedHandout) -> None:
         how = "unchanged, from cache" if done.cached else f"rendered in {done.seconds:.1f} s"
         print(f"{done.path} ({done.size / 1024:.0f} KB): {how}", flush=True)
 
-    results = render_handouts(
-        renderer, planned, args.out, cache_dir=Path(CACHE_DIR) / "handouts", jobs=args.jobs, progress=progress
-    )
+    results = render_handouts(renderer, planned, args.out, jobs=args.jobs, progress=progress)
     rendered = sum(not r.cached for r in results)
     print(f"{len(results)} handouts in {args.out}: {rendered} rendered, {len(results) - rendered} from cache")
     return 0

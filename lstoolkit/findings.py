@@ -123,6 +123,29 @@ CODES: dict[str, Code] = {
              "Fix the template at the line given, or remove the override.",
              examples=(
                       "overrides/lstoolkit/home.md.j2:3: LS305 template error: access to attribute '__class__' of 'str' object is unsafe.",
+                      "overrides/lstoolkit/home.md.j2:1: LS305 template error: access to attribute 'path' of 'LayerView' object is unsafe.",
+             )),
+        Code("LS306", Severity.ERROR, "Unsafe file or reference refused",
+             "A logo, an override template or a handout refers to something outside what it may "
+             "use: an SVG logo with a script, an event handler or a link to another file or address; "
+             "a file that is not the type its name says; a link (symlink) out of the project; a "
+             "handout asking for a web address or a file. Nothing is fetched or read.",
+             "Export the logo again as a plain SVG, PNG or JPEG; copy linked files into the project; "
+             "remove web addresses and file paths from override templates.",
+             examples=(
+                      "agency.yml:6:9: LS306 the SVG logo has a <script> element Export the logo again as a plain SVG without scripts or links, or use a PNG.",
+                      "overrides/lstoolkit/handouts/design-document.html.j2: LS306 the handout 'design-document' asks for 'http://example.org/a.png'; handouts use only their own files and the logo",
+                      "overrides/lstoolkit/home.md.j2: LS306 the override template is a link to a file outside the project",
+             )),
+        Code("LS307", Severity.ERROR, "Limit exceeded",
+             "A customization file has more changes or terms, or longer texts or terms, than lstoolkit "
+             "accepts (10,000 changes, 10,000 terms, 100 characters a term, 20,000 characters a text), "
+             "or terms that grow as layers rename each other's words. The limits keep a small file "
+             "from making a build run for hours.",
+             "Split the adaptation over layers, shorten the text, or check that the file is the right one.",
+             examples=(
+                      "agency.yml:9:1: LS307 the file has 12,000 changes; at most 10,000 are allowed",
+                      "agency.yml:4:3: LS307 the term 'Coach' grows to 412 characters through the layers that extend it; at most 300 are allowed",
              )),
     )
 }

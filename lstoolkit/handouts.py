@@ -5,6 +5,11 @@ Each handout is an HTML document made from ``templates/handouts/`` (overridable 
 Rendering is cached by a hash of everything that goes into a PDF, so a rebuild with unchanged
 inputs renders nothing, and the PDFs that must be rendered are rendered in parallel, one process
 per core. WeasyPrint is imported only in the processes that render.
+
+The cache lives in the user's cache directory, never in the project: a project's files come from
+pull requests, and a PDF planted in a cache inside it would be published as it is. WeasyPrint
+fetches nothing: a handout may use its inline style sheet, the checked logo and the diagram, and
+any other address (web, file, another data type) stops the build with a located error.
 """
 
 from __future__ import annotations
@@ -16,28 +21,30 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment
 from markupsafe import Markup
 
 from lstoolkit import __version__
 from lstoolkit.adapt import Adapted
 from lstoolkit.check import log_changes
 from lstoolkit.diagram import diagram_description, mechanism_diagram
-from lstoolkit.errors import LstoolkitError, template_error
+from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.findings import Finding
-from lstoolkit.layers import logo_path
+from lstoolkit.layers import layer_views, nearest_logo
 from lstoolkit.output import write_atomically
 from lstoolkit.render import summarize_value, templates_dir
+from lstoolkit.sandbox import UNSAFE_FILE, render_template, template_environment
 from lstoolkit.versions import version_banner
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-#: Where rendered PDFs are kept by the hash of their inputs (relative to the project).
-CACHE_DIR = ".lstoolkit-cache"
+#: Overrides where rendered PDFs are kept (default: the user's cache directory).
+CACHE_VARIABLE = "LSTOOLKIT_CACHE_DIR"
+#: The only resources a handout may embed: the logo's and the diagram's types, as data.
+EMBEDDED_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 
 #: How "the district" reads at each level, in the introductory session's points.
@@ -61,10 +68,25 @@ class Handout:
 @dataclass(frozen=True)
 class RenderedHandout:
     handout: Handout
-    path: Path
-    size: int
+    data: bytes
     cached: bool
     seconds: float
+    path: Path | None = None  # where it was written, when it was
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def cache_root() -> Path:
+    """Where rendered PDFs are kept between builds: ``$LSTOOLKIT_CACHE_DIR``, else the user's
+    cache directory (``~/.cache/lstoolkit`` on Linux); never inside the project."""
+    configured = os.environ.get(CACHE_VARIABLE)
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return platformdirs.user_cache_path("lstoolkit")
 
 
 def plan_handouts(adapted: Adapted) -> list[Handout]:
@@ -85,29 +107,46 @@ def plan_handouts(adapted: Adapted) -> list[Handout]:
     return handouts
 
 
-def handout_environment(override_dirs: Iterable[Path] = ()) -> SandboxedEnvironment:
-    loaders = [FileSystemLoader(str(d / "handouts")) for d in override_dirs if (d / "handouts").is_dir()]
-    loaders.append(FileSystemLoader(str(templates_dir() / "handouts")))
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
-    )
-    env.filters["css_string"] = css_string
+def handout_environment(override_dirs: Iterable[Path] = ()) -> Environment:
+    """The sandbox for handout templates: overrides first, then the bundled ones."""
+    directories = [(d / "handouts", f"{_shown(d)}/handouts") for d in override_dirs]
+    directories.append((templates_dir() / "handouts", "templates/handouts"))
+    env = template_environment(directories, filters={"css_string": css_string})
     env.tests["containing"] = lambda sequence, value: value in sequence
     return env
 
 
+def _shown(directory: Path) -> str:
+    try:
+        return str(directory.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(directory)
+
+
+#: Characters kept as they are in a CSS string; every other one is written as a hex escape.
+_CSS_PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?()'&@%+=/_-]")
+
+
 def css_string(text: str) -> Markup:
-    """``text`` as a quoted CSS string, safe inside a <style> element."""
-    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
-    return Markup('"' + escaped.replace("<", "\\3C ").replace(">", "\\3E ") + '"')
+    """``text`` as a quoted CSS string, safe inside a <style> element.
+
+    Escaped as the CSS syntax allows (a backslash, the code point in hex, a space): quotes,
+    backslashes, line breaks of every kind, ``<`` and ``>``, control characters and anything
+    else not plainly printable, so no value can end the string, the rule or the element.
+    """
+    def escape(char: str) -> str:
+        if _CSS_PLAIN.fullmatch(char) or (ord(char) > 0x9F and char.isprintable()):
+            return char
+        return f"\\{ord(char) or 0xFFFD:x} "
+
+    return Markup('"' + "".join(escape(c) for c in str(text)) + '"')
 
 
 class HandoutRenderer:
     """Makes the HTML of each handout; PDF rendering happens in :func:`render_handouts`."""
 
     def __init__(
-        self, adapted: Adapted, findings: tuple[Finding, ...], env: SandboxedEnvironment, *, paper: str = "letter"
+        self, adapted: Adapted, findings: tuple[Finding, ...], env: Environment, *, paper: str = "letter"
     ) -> None:
         if paper not in PAPER_SIZES:
             raise LstoolkitError(f"unknown paper size '{paper}'", hint=f"Use one of: {', '.join(PAPER_SIZES)}.")
@@ -115,19 +154,31 @@ class HandoutRenderer:
         self.findings = findings
         self.env = env
         self.paper = paper
-        logo = logo_path(adapted.layers)  # the nearest layer's, as on the site
-        self.logo = _data_uri(logo) if logo else ""
+        logo = nearest_logo(adapted.layers)  # the nearest layer's, as on the site
+        self.logo = _data_uri(logo.media_type, logo.data) if logo else ""
         svg = mechanism_diagram(adapted.toolkit).encode("utf-8")
         self.diagram = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def html(self, handout: Handout) -> str:
+        return render_template(self.env, handout.template, self.context(handout))
+
+    def template_file(self, handout: Handout) -> str:
+        """The template a handout is made from, as the user would name it (an override or ours)."""
+        try:
+            filename = self.env.get_template(handout.template).filename or handout.template
+        except Exception:  # reported when the handout is rendered
+            return handout.template
+        return _shown(Path(filename))
+
+    def context(self, handout: Handout) -> dict[str, Any]:
+        """What a handout template receives: plain data and helper functions only."""
         top = self.adapted.top
         agency = top.file if top else None
-        context = {
+        return {
             "handout": handout,
             "toolkit": self.adapted.toolkit,
             "agency": agency,
-            "layers": self.adapted.layers,
+            "layers": layer_views(self.adapted.layers),
             "log": log_changes(self.adapted, self.findings),
             "findings": self.findings,
             "values": {k: str(v) for layer in self.adapted.layers for k, v in layer.file.values.items()},
@@ -142,10 +193,6 @@ class HandoutRenderer:
             "banner": version_banner(self.adapted, self.findings),
             **handout.context,
         }
-        try:
-            return self.env.get_template(handout.template).render(context)
-        except TemplateError as error:
-            raise template_error(error, handout.template) from None
 
     def stylesheet(self) -> str:
         css = (templates_dir() / "handouts" / "print.css").read_text(encoding="utf-8")
@@ -158,12 +205,11 @@ def render_all_handouts(
     *,
     overrides: Iterable[Path],
     paper: str,
-    cache: Path,
     progress: Callable[[RenderedHandout], None],
 ) -> list[RenderedHandout]:
-    """Every handout of ``adapted``, rendered (or taken from the cache) into ``cache/out``."""
+    """Every handout of ``adapted``, rendered or taken from the cache, in memory."""
     renderer = HandoutRenderer(adapted, findings, handout_environment(overrides), paper=paper)
-    return render_handouts(renderer, plan_handouts(adapted), cache / "out", cache_dir=cache, progress=progress)
+    return render_handouts(renderer, plan_handouts(adapted), None, progress=progress)
 
 
 def level_wording(text: str, level: str) -> str:
@@ -177,61 +223,143 @@ def level_wording(text: str, level: str) -> str:
 def render_handouts(
     renderer: HandoutRenderer,
     handouts: Iterable[Handout],
-    out_dir: Path,
+    out_dir: Path | None,
     *,
-    cache_dir: Path,
+    cache_dir: Path | None = None,
     jobs: int | None = None,
     progress: Callable[[RenderedHandout], None] = lambda r: None,
 ) -> list[RenderedHandout]:
-    """Write each handout to ``out_dir``; reuse cached PDFs; render the others in parallel."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    """Each handout, from the cache or rendered in parallel; written to ``out_dir`` if given."""
+    cache = _usable_directory(cache_dir or cache_root() / "handouts", "the handout cache")
+    if out_dir is not None:
+        _usable_directory(out_dir, "the output directory")
     work = [(h, renderer.html(h)) for h in handouts]
     keys = {h.name: _cache_key(html) for h, html in work}
-    missing = [(h, html) for h, html in work if not (cache_dir / f"{keys[h.name]}.pdf").exists()]
     results: list[RenderedHandout] = []
+    missing = []
     for handout, html in work:
-        if (handout, html) not in missing:
-            results.append(_publish(handout, cache_dir / f"{keys[handout.name]}.pdf", out_dir, True, 0.0))
-            progress(results[-1])
-    for handout, seconds, pdf in _render_all(missing, jobs):
-        cached = cache_dir / f"{keys[handout.name]}.pdf"
-        write_atomically(cached, pdf)
-        results.append(_publish(handout, cached, out_dir, False, seconds))
+        cached = _read_cached(cache / f"{keys[handout.name]}.pdf")
+        if cached is None:
+            missing.append((handout, html))
+            continue
+        results.append(_publish(RenderedHandout(handout, cached, True, 0.0), out_dir))
+        progress(results[-1])
+    for handout, seconds, pdf, refused in _render_all(missing, jobs):
+        if refused:
+            raise LstoolkitError(
+                f"the handout '{handout.name}' asks for '{refused[:200]}'; handouts use only their own "
+                "files and the logo", Location(renderer.template_file(handout)),
+                hint="Remove the web address or file path from the template.", code=UNSAFE_FILE,
+            )
+        write_atomically(cache / f"{keys[handout.name]}.pdf", pdf)
+        results.append(_publish(RenderedHandout(handout, pdf, False, seconds), out_dir))
         progress(results[-1])
     order = [h.name for h, _ in work]
     return sorted(results, key=lambda r: order.index(r.handout.name))
 
 
-def _render_all(missing: list[tuple[Handout, str]], jobs: int | None) -> Iterator[tuple[Handout, float, bytes]]:
+def _usable_directory(path: Path, what: str) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as error:
+        reason = "it is a file" if path.is_file() or isinstance(error, FileExistsError) else error.strerror
+        raise LstoolkitError(
+            f"cannot use {path} for {what}: {reason}", Location(str(path)),
+            hint=f"Remove or rename it, or set {CACHE_VARIABLE} to another directory."
+            if what == "the handout cache" else "Choose another directory with --out.",
+        ) from None
+    return path
+
+
+def _read_cached(path: Path) -> bytes | None:
+    """A cached PDF, or None. The cache is the user's own; still, only a PDF is served."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") else None
+
+
+def _render_all(
+    missing: list[tuple[Handout, str]], jobs: int | None
+) -> Iterator[tuple[Handout, float, bytes, str]]:
     if not missing:
         return
     workers = min(len(missing), jobs or os.cpu_count() or 1)
     if workers == 1:
         for handout, html in missing:
-            seconds, pdf = render_pdf(html, handout.name)
-            yield handout, seconds, pdf
+            yield handout, *render_pdf(html, handout.name)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Longest first, so the largest PDF (the design document) does not start last.
         by_size = sorted(missing, key=lambda work: len(work[1]), reverse=True)
         futures = [(h, pool.submit(render_pdf, html, h.name)) for h, html in by_size]
         for handout, future in futures:
-            seconds, pdf = future.result()
-            yield handout, seconds, pdf
+            yield handout, *future.result()
 
 
-def render_pdf(html: str, name: str) -> tuple[float, bytes]:
-    """Render one handout's HTML to tagged PDF/UA-1 bytes (runs in a worker process)."""
+def render_pdf(html: str, name: str) -> tuple[float, bytes, str]:
+    """Render one handout's HTML to tagged PDF/UA-1 bytes (runs in a worker process).
+
+    Returns the seconds taken, the PDF, and the first address the handout asked for and was
+    refused (then the PDF is empty).
+    """
     started = time.perf_counter()
     weasyprint = import_weasyprint()
-    document = weasyprint.HTML(string=html, base_url=str(templates_dir() / "handouts"))
-    pdf = document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        pdf_forms=True,
-        pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
-    )
-    return time.perf_counter() - started, pdf
+    fetcher = _local_fetcher(weasyprint)
+    document = weasyprint.HTML(string=html, base_url=str(templates_dir() / "handouts"), url_fetcher=fetcher)
+    try:
+        pdf = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            pdf_forms=True,
+            pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
+        )
+    except RefusedAddress as refused:
+        return time.perf_counter() - started, b"", refused.url
+    if fetcher.refused:  # refused where WeasyPrint goes on without the resource
+        return time.perf_counter() - started, b"", fetcher.refused[0]
+    return time.perf_counter() - started, pdf, ""
+
+
+class RefusedAddress(BaseException):
+    """A handout asked for an address it may not use (a BaseException: WeasyPrint stops)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def _local_fetcher(weasyprint: Any) -> Any:
+    """A WeasyPrint URL fetcher that serves the bundled handout files and embedded images only."""
+    own = (templates_dir() / "handouts").resolve()
+
+    class LocalFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc]
+        refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if _allowed(url, own):
+                return super().fetch(url, headers)
+            self.refused.append(url)
+            raise RefusedAddress(url)
+
+    fetcher = LocalFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+    fetcher.refused = []
+    return fetcher
+
+
+def _allowed(url: str, own: Path) -> bool:
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() == "data":
+        media_type = rest.split(",", 1)[0].split(";", 1)[0].strip().lower()
+        return media_type in EMBEDDED_TYPES
+    if scheme.lower() == "file":
+        from urllib.parse import unquote, urlsplit
+
+        path = Path(unquote(urlsplit(url).path)).resolve()
+        return path.is_relative_to(own)
+    return False
 
 
 def import_weasyprint() -> Any:
@@ -254,18 +382,17 @@ def _cache_key(html: str) -> str:
     return hashlib.sha256((versions + "\n" + html).encode("utf-8")).hexdigest()
 
 
-def _publish(handout: Handout, cached: Path, out_dir: Path, was_cached: bool, seconds: float) -> RenderedHandout:
-    target = out_dir / handout.filename
-    data = cached.read_bytes()
-    if not target.exists() or target.read_bytes() != data:
-        write_atomically(target, data)
-    return RenderedHandout(handout, target, len(data), was_cached, seconds)
+def _publish(done: RenderedHandout, out_dir: Path | None) -> RenderedHandout:
+    if out_dir is None:
+        return done
+    target = out_dir / done.handout.filename
+    if not target.is_file() or target.read_bytes() != done.data:
+        write_atomically(target, done.data)
+    return replace(done, path=target)
 
 
-def _data_uri(path: Path) -> str:
-    kind = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-    mime = kind.get(path.suffix.lower(), "application/octet-stream")
-    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+def _data_uri(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
 
 
 def _version_date(agency: Any) -> str:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.load import validate
+from lstoolkit.logo import LOGO_TYPES, read_logo
 from lstoolkit.models import Level, Pattern
+from lstoolkit.rules import check_agency_text
 from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
 from lstoolkit.yamlfile import YamlDocument, read_yaml
 
@@ -122,12 +124,25 @@ class AgencyFile:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """A logo's checked bytes and its file type ('.svg', '.png', '.jpg')."""
+
+    suffix: str
+    data: bytes
+
+    @property
+    def media_type(self) -> str:
+        return LOGO_TYPES[self.suffix]
+
+
+@dataclass(frozen=True)
 class Layer:
     """One customization file of a chain, read and validated."""
 
     path: Path
     document: YamlDocument
     file: AgencyFile
+    logo: Logo | None = None
 
     @property
     def display(self) -> str:
@@ -135,6 +150,18 @@ class Layer:
 
     def locate(self, *path: str | int, key: bool = False) -> Location:
         return self.document.locate(tuple(path), key=key)
+
+
+@dataclass(frozen=True)
+class LayerView:
+    """What templates see of a layer: its file as the user names it, and what it says."""
+
+    display: str
+    file: AgencyFile
+
+
+def layer_views(layers: tuple[Layer, ...]) -> tuple[LayerView, ...]:
+    return tuple(LayerView(layer.display, layer.file) for layer in layers)
 
 
 @cache
@@ -157,9 +184,15 @@ def write_agency_schema(path: Path) -> None:
 
 def read_chain(path: Path, *, root: Path | None = None, display_base: Path | None = None) -> tuple[Layer, ...]:
     """The layers from the one nearest the prototype down to ``path``."""
-    top = path.resolve()
     base = display_base or Path.cwd()
-    project = (root or _project_root(top, base.resolve())).resolve()
+    given = Path(os.path.abspath(path))
+    project = (root or _project_root(given, base.resolve())).resolve()
+    top = path.resolve()
+    if not top.is_relative_to(project):  # a link out of the project
+        raise LstoolkitError(
+            f"'{_show(given, base)}' is a link to a file outside the project ({project})", Location(_show(given, base)),
+            hint="Use a file inside the project, or widen the project root (--root).", code=CHAIN_ERROR,
+        )
     chain: list[Layer] = []
     seen: list[Path] = []
     current, named_at = top, None
@@ -174,18 +207,21 @@ def read_chain(path: Path, *, root: Path | None = None, display_base: Path | Non
             break
         named_at = layer.locate("extends")
         current = resolve_inside(layer.file.extends, layer.path.parent, project, named_at, what="extends")
-    for layer in chain:
-        if layer.file.agency.logo:
-            resolve_inside(layer.file.agency.logo, layer.path.parent, project, layer.locate("agency", "logo"), what="logo", must_exist=True)
-    return tuple(reversed(chain))
+    return tuple(_with_logo(layer, project) for layer in reversed(chain))
 
 
-def logo_path(layers: tuple[Layer, ...]) -> Path | None:
-    """The nearest layer's logo (checked to exist inside the project when the chain was read)."""
-    for layer in reversed(layers):
-        if layer.file.agency.logo:
-            return (layer.path.parent / layer.file.agency.logo).resolve()
-    return None
+def _with_logo(layer: Layer, project: Path) -> Layer:
+    """The layer with its logo's bytes, read once and checked (never read again by path)."""
+    if not layer.file.agency.logo:
+        return layer
+    where = layer.locate("agency", "logo")
+    path = resolve_inside(layer.file.agency.logo, layer.path.parent, project, where, what="logo", must_exist=True)
+    return replace(layer, logo=Logo(path.suffix.lower(), read_logo(path, named_at=where)))
+
+
+def nearest_logo(layers: tuple[Layer, ...]) -> Logo | None:
+    """The nearest layer's logo, as checked when the chain was read."""
+    return next((layer.logo for layer in reversed(layers) if layer.logo), None)
 
 
 def read_layer(path: Path, *, display: str, named_at: Location | None = None) -> Layer:
@@ -200,7 +236,7 @@ def read_layer(path: Path, *, display: str, named_at: Location | None = None) ->
     document = read_yaml(path, display=display)
     problems = validate(document, agency_schema())
     if not problems:
-        problems = _check_changes(document)
+        problems = _check_changes(document) + check_agency_text(document)
     if problems:
         raise LstoolkitError.collect(problems)
     return Layer(path=path, document=document, file=build(AgencyFile, document.data))

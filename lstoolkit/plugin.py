@@ -24,10 +24,11 @@ from lstoolkit.check import check_adapted
 from lstoolkit.diff import what_changed
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Severity
-from lstoolkit.handouts import CACHE_DIR, RenderedHandout, render_all_handouts
-from lstoolkit.layers import Layer, logo_path, read_chain
+from lstoolkit.handouts import RenderedHandout, render_all_handouts
+from lstoolkit.layers import Layer, Logo, nearest_logo, read_chain
 from lstoolkit.load import load_content
 from lstoolkit.output import discard, staging_dir, swap_in
+from lstoolkit.overrides import check_overrides, unsafe_or_template_files
 from lstoolkit.render import (
     SiteRenderer,
     page_environment,
@@ -62,7 +63,7 @@ class LstoolkitConfig(base.Config):
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     renderer: SiteRenderer | None = None
-    logo: Path | None = None
+    logo: Logo | None = None
     command: str | None = None  # None when MkDocs is driven through its Python API
     dirty = False
     staging: Path | None = None
@@ -95,9 +96,14 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             emit = log.warning if finding.severity is Severity.WARNING else log.info
             emit(f"{finding.location}: {finding.code} {finding.message}")
         config.watch.extend(str(layer.path) for layer in layers if str(layer.path) not in config.watch)
-        self.overrides = [Path(d) / "lstoolkit" for d in [config.theme.custom_dir] if d]
+        self.custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        self.overrides = [self.custom_dir / "lstoolkit"] if self.custom_dir else []
         self.base_dir = base_dir
-        environment = page_environment(self.overrides, cache_dir=base_dir / CACHE_DIR / "templates")
+        try:
+            check_overrides(self.overrides, project=base_dir)
+        except LstoolkitError as error:
+            raise PluginError(f"lstoolkit:\n{error}") from None
+        environment = page_environment(self.overrides)
         self.renderer = SiteRenderer(adapted, findings, environment)
         if self.config.compare_with and agency:
             try:
@@ -117,7 +123,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             self.target = Path(config.site_dir)
             self.staging = staging_dir(self.target)
             config.site_dir = str(self.staging)
-        self.logo = logo_path(layers)
+        self.logo = nearest_logo(layers)
         if self.logo:
             config.theme["logo"] = config.theme["favicon"] = f"{ASSETS}/logo{self.logo.suffix}"
         return config
@@ -127,14 +133,16 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         if not self.config.enabled or self.renderer is None:
             return files
         try:
+            for file in unsafe_or_template_files(files, custom_dir=self.custom_dir, docs_dir=Path(config.docs_dir), project=self.base_dir):
+                files.remove(file)
             if self._handouts_wanted():  # before the pages, which link each PDF with its size
                 done = render_all_handouts(
                     self.renderer.adapted, self.renderer.findings, overrides=self.overrides,
-                    paper=self.config.paper, cache=self.base_dir / CACHE_DIR / "handouts", progress=_log_handout,
+                    paper=self.config.paper, progress=_log_handout,
                 )
                 self.renderer.handouts = {r.handout.name: r for r in done}
                 for r in done:
-                    files.append(File.generated(config, f"handouts/{r.handout.filename}", content=r.path.read_bytes()))
+                    files.append(File.generated(config, f"handouts/{r.handout.filename}", content=r.data))
             for page in self.renderer.pages():
                 if files.get_file_from_path(page.uri) is None:  # the agency's own page wins
                     files.append(File.generated(config, page.uri, content=self.renderer.render(page)))
@@ -145,7 +153,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         files.append(File.generated(config, f"{ASSETS}/lstoolkit.css", content=css))
         if self.logo:
             uri = f"{ASSETS}/logo{self.logo.suffix}"
-            files.append(File.generated(config, uri, content=self.logo.read_bytes()))
+            files.append(File.generated(config, uri, content=self.logo.data))
         return files
 
 

@@ -15,15 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemBytecodeCache,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-)
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import Environment
 from markupsafe import Markup
 
 from lstoolkit.adapt import Adapted, find
@@ -31,9 +23,10 @@ from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import log_changes
 from lstoolkit.diagram import diagram_description, mechanism_diagram
 from lstoolkit.diff import diff_sections
-from lstoolkit.errors import template_error
 from lstoolkit.escape import anchor, code, escape_markdown, oneline, paragraphs, weblink
 from lstoolkit.findings import CODES, Finding, codes_reference
+from lstoolkit.layers import layer_views
+from lstoolkit.sandbox import render_template, template_environment
 
 
 def templates_dir() -> Path:
@@ -49,38 +42,20 @@ def _finalize(value: Any) -> Any:
     return escape_markdown(str(value))
 
 
-def page_environment(override_dirs: Iterable[Path] = (), *, cache_dir: Path | None = None) -> Environment:
-    """The Jinja environment for pages: overrides first, then the bundled templates.
-
-    With any override template present, every template renders in a sandbox (an agency's
-    template cannot reach Python's internals); the bundled templates alone need none. Compiled
-    templates are kept in ``cache_dir`` between builds when one is given.
-    """
-    overrides = [d for d in override_dirs if d.is_dir() and any(d.glob("*.j2"))]
-    loaders = [FileSystemLoader(str(d)) for d in overrides]
-    loaders.append(FileSystemLoader(str(templates_dir() / "pages")))
-    kind = SandboxedEnvironment if overrides else Environment
-    env = kind(
-        loader=ChoiceLoader(loaders),
-        autoescape=True,
-        finalize=_finalize,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        bytecode_cache=FileSystemBytecodeCache(str(_mkdir(cache_dir))) if cache_dir else None,
-    )
-    env.filters["oneline"] = oneline
-    env.filters["paragraphs"] = paragraphs
-    env.filters["anchor"] = anchor
-    env.filters["code"] = code
-    env.filters["weblink"] = weblink
-    return env
+def page_environment(override_dirs: Iterable[Path] = ()) -> Environment:
+    """The Jinja environment for pages: overrides first, then the bundled templates, all in the
+    sandbox of :mod:`lstoolkit.sandbox`."""
+    directories = [(d, _shown(d)) for d in override_dirs]
+    directories.append((templates_dir() / "pages", "templates/pages"))
+    filters = {"oneline": oneline, "paragraphs": paragraphs, "anchor": anchor, "code": code, "weblink": weblink}
+    return template_environment(directories, filters=filters, finalize=_finalize, keep_trailing_newline=True)
 
 
-def _mkdir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _shown(directory: Path) -> str:
+    try:
+        return str(directory.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(directory)
 
 
 # -- where each address is published ------------------------------------------------------------
@@ -110,6 +85,14 @@ def page_of(address: str) -> str:
     if len(parts) > 3 and "#" not in target:
         target += f"#{parts[-1]}"
     return target
+
+
+@dataclass(frozen=True)
+class HandoutLink:
+    """What page templates see of a rendered handout."""
+
+    handout: Any
+    size: int
 
 
 @dataclass(frozen=True)
@@ -164,22 +147,18 @@ class SiteRenderer:
         return pages
 
     def render(self, page: Page) -> str:
-        context = {**self._globals(page.uri), **page.context}
-        try:
-            return self.env.get_template(page.template).render(context)
-        except TemplateError as error:
-            raise template_error(error, page.template) from None
+        return render_template(self.env, page.template, {**self.context(page.uri), **page.context})
 
     def diagram(self) -> str:
         return mechanism_diagram(self.toolkit)
 
-    def _globals(self, uri: str) -> dict[str, Any]:
+    def context(self, uri: str) -> dict[str, Any]:
         top = self.adapted.top
         return {
             "page_uri": uri,
             "toolkit": self.toolkit,
             "agency": top.file if top else None,
-            "layers": self.adapted.layers,
+            "layers": layer_views(self.adapted.layers),
             "log": self.log,
             "findings": self.findings,
             "codes": CODES,
@@ -194,7 +173,7 @@ class SiteRenderer:
             "codes_reference": lambda: Markup(codes_reference().split("\n", 2)[2]),
             "summarize": summarize_value,
             "diagram_description": diagram_description(self.toolkit),
-            "handouts": self.handouts,
+            "handouts": {name: HandoutLink(done.handout, done.size) for name, done in (self.handouts or {}).items()},
             "changes": self.changes,
             "diff_sections": diff_sections,
             "handout_link": lambda name, label: self.handout_link(uri, name, label),
@@ -259,6 +238,12 @@ class SiteRenderer:
     def addresses(self) -> list[tuple[str, str]]:
         items = {name: data["items"] for name, data in self.adapted.raw.items()}
         return [(node.address, summarize_value(node.value)) for node in iter_nodes(items)]
+
+
+def page_context(renderer: SiteRenderer, uri: str) -> dict[str, Any]:
+    """What a page template receives: plain data and helper functions, nothing that reaches
+    the file system (see :mod:`lstoolkit.sandbox`)."""
+    return renderer.context(uri)
 
 
 def summarize_value(value: Any, limit: int = 160) -> str:

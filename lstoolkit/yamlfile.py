@@ -21,6 +21,9 @@ from lstoolkit.errors import Location, LstoolkitError
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 YAML_ERROR = "LS300"
+#: Whole numbers beyond this are refused: no count or amount in a design document comes near it,
+#: and Python refuses to print integers of over 4,300 digits.
+MAX_INTEGER = 10**15
 
 PathKey = tuple[str | int, ...]
 
@@ -54,19 +57,7 @@ _ALIAS = "aliases (*name) are not allowed; write the value out in full"
 def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
     """Read one YAML document. Raises :class:`LstoolkitError` with a location on any problem."""
     shown = display or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LstoolkitError(
-            f"cannot read the file: {error.strerror}", Location(shown), code=YAML_ERROR
-        ) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise LstoolkitError(
-            f"the file is {len(raw):,} bytes; files larger than {MAX_FILE_BYTES:,} bytes are refused",
-            Location(shown),
-            hint="Split it, or check that it is the right file.",
-            code=YAML_ERROR,
-        )
+    raw = _read_bounded(path, shown)
     text = _decode(raw, shown)
     document = YamlDocument(path=path, display=shown, data=None)
     loader = _Loader(text)
@@ -93,6 +84,29 @@ def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
     finally:
         loader.dispose()
     return document
+
+
+def _read_bounded(path: Path, shown: str) -> bytes:
+    """The file's bytes; its size is checked before anything is read (and again while reading,
+    for a file that grows or is not a regular file)."""
+    try:
+        size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with path.open("rb") as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+            size = len(raw)
+    except OSError as error:
+        raise LstoolkitError(
+            f"cannot read the file: {error.strerror}", Location(shown), code=YAML_ERROR
+        ) from None
+    if size > MAX_FILE_BYTES:
+        raise LstoolkitError(
+            f"the file is {size:,} bytes; files larger than {MAX_FILE_BYTES:,} bytes are refused",
+            Location(shown),
+            hint="Split it, or check that it is the right file.",
+            code=YAML_ERROR,
+        )
+    return raw
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -151,10 +165,27 @@ def _build(
             _build(child, loader, path + (i,), document, seen, node.start_mark)
             for i, child in enumerate(node.value)
         ]
-    value = loader.construct_object(node, deep=True)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except ValueError as error:  # a date that does not exist, a number too long to read
+        raise yaml.MarkedYAMLError(problem=_scalar_problem(node, error), problem_mark=node.start_mark) from None
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        raise yaml.MarkedYAMLError(
+            problem=f"the number has {len(str(abs(value)))} digits; numbers up to {MAX_INTEGER:,} are allowed"
+            " (quote it to keep it as text)",
+            problem_mark=node.start_mark,
+        )
     return value
+
+
+def _scalar_problem(node: yaml.Node, error: ValueError) -> str:
+    if node.tag.endswith(":timestamp"):
+        return f"'{node.value}' is not a real date ({error}); write YYYY-MM-DD"
+    if node.tag.endswith(":int"):
+        return f"the number has {len(str(node.value))} digits, too many to read (quote it to keep it as text)"
+    return f"'{str(node.value)[:40]}' cannot be read ({error})"
 
 
 def _location(node: yaml.Node, document: YamlDocument) -> Location:

@@ -152,10 +152,12 @@ def test_a4_and_adopted_versions(tmp_path: Path) -> None:
 
 def test_agency_strings_are_text_in_pdfs(tmp_path: Path) -> None:
     shutil.copy(EXAMPLES / "state" / "agency.yml", tmp_path / "state.yml")
-    hostile = '<script>alert(1)</script> "} @page { size: 1in } {{ 7*7 }}'
+    hostile = '"} @page { size: 1in } {{ 7*7 }} \\"'
     (tmp_path / "agency.yml").write_text(
         "extends: state.yml\n"
-        f"agency: {{name: '{hostile}', level: district}}\nversion: '1'\n",
+        f"agency: {{name: '{hostile}', short_name: '{hostile}', level: district}}\nversion: '1'\n"
+        "changes:\n  - add: mechanisms/steering-body/functions\n    text: '<script>alert(1)</script>'\n"
+        "    why: '</style><style>@page { size: 1in }</style>'\n",
         encoding="utf-8",
     )
     adapted = adapt(load_content(), read_chain(tmp_path / "agency.yml", root=tmp_path))
@@ -163,7 +165,7 @@ def test_agency_strings_are_text_in_pdfs(tmp_path: Path) -> None:
     only = [h for h in plan_handouts(adapted) if h.name == "fidelity-report"]
     [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
     text = " ".join(text_of(done.path).split())
-    assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text
+    assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text and "</style><style>" in text
     page = PdfReader(io.BytesIO(done.path.read_bytes())).pages[0]
     assert round(float(page.mediabox.width)) == 612
 

@@ -1,0 +1,198 @@
+"""What an agency file may say, beyond its shape: text that stays text, real dates, usable
+versions, and bounded sizes.
+
+The JSON Schema checks the shape of a customization file; these rules check what the schema
+cannot, each problem located at its value. They exist because an agency file comes from many
+hands and its strings reach sinks that would otherwise interpret them:
+
+- a control character breaks a CSS string, an SVG or a terminal; only newline and tab are text;
+- a newline in a one-line field (a name, an id, a term) opens a new YAML key or Markdown block;
+- ``<`` and ``>`` cannot be made safe in page titles: the theme prints ``page.title | striptags``,
+  which turns an escaped ``&lt;script&gt;`` back into markup;
+- a version becomes a directory and a URL (mike), so it is one path segment;
+- counts and lengths are bounded, so a small file cannot make a build run for hours.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from lstoolkit.errors import LstoolkitError
+from lstoolkit.yamlfile import PathKey, YamlDocument
+
+SCHEMA_ERROR = "LS302"
+LIMIT_ERROR = "LS307"
+
+#: Documented limits (docs/security.md): each is far above what a design document needs.
+MAX_CHANGES = 10_000
+MAX_TERMS = 10_000
+MAX_TERM_LENGTH = 100
+MAX_TEXT_LENGTH = 20_000
+
+#: Versions name a directory and a URL of the published site (mike); these names are aliases.
+VERSION_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,39}")
+RESERVED_VERSIONS = frozenset({"latest", "draft", "stable", "versions"})
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+#: Top-level fields whose values (or, for mappings, keys and values) are one line.
+ONE_LINE = frozenset({"extends", "agency", "version", "status", "adopted", "component_name", "terms", "values", "protect"})
+#: Keys that hold one line wherever they appear inside a change (its own keys, and the fields
+#: of an item or entry it adds or replaces).
+ONE_LINE_KEYS = frozenset({"remove", "add", "replace", "id", "title", "when", "planned", "decided_by", "accept", "doc", "to"})
+#: Where '<' and '>' are refused: everything that can become a page, navigation or document title.
+TITLE_FIELDS = frozenset({"agency", "component_name", "adopted", "terms", "values"})
+
+_WORD_EDGES = re.compile(r"^\w(.*\w)?$", re.DOTALL)
+
+
+def check_agency_text(document: YamlDocument) -> list[LstoolkitError]:
+    """Every rule above, for one schema-valid customization file, in file order."""
+    data = document.data
+    problems = [*_check_limits(document), *_check_strings(document)]
+    problems += _check_terms(document)
+    problems += _check_version(document)
+    problems += _check_adoption(document)
+    for i, change in enumerate(data.get("changes", [])):
+        problems += _check_change_titles(document, i, change)
+    return problems
+
+
+def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:
+    for path, text, is_key in _strings(document.data, ()):
+        where = document.locate(path, key=is_key)
+        control = next((c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"), None)
+        if control is not None:
+            yield LstoolkitError(
+                f"{_name(path)} contains the control character U+{ord(control):04X}",
+                where, hint="Delete it (it is invisible in most editors; retype the line).", code=SCHEMA_ERROR,
+            )
+        elif "\n" in text.rstrip("\n") or (text.endswith("\n") and _one_line(path)):
+            if _one_line(path):
+                yield LstoolkitError(
+                    f"{_name(path)} must be one line", where,
+                    hint="Remove the line break (write it on one line, without '|').", code=SCHEMA_ERROR,
+                )
+        if len(text) > MAX_TEXT_LENGTH:
+            yield LstoolkitError(
+                f"{_name(path)} is {len(text):,} characters long; at most {MAX_TEXT_LENGTH:,} are allowed",
+                where, hint="Split the text over several changes, or shorten it.", code=LIMIT_ERROR,
+            )
+
+
+def _one_line(path: PathKey) -> bool:
+    if not path:
+        return False
+    if path[0] in ONE_LINE:
+        return True
+    return path[0] == "changes" and any(step in ONE_LINE_KEYS for step in path[2:3]) or (
+        path[0] == "changes" and len(path) > 3 and path[-1] in ONE_LINE_KEYS
+    )
+
+
+def _check_change_titles(document: YamlDocument, index: int, change: dict[str, Any]) -> Iterator[LstoolkitError]:
+    """'<' and '>' in a change's titles: its 'title', 'title' keys inside its text, and the text
+    of a change whose target is a title field."""
+    target = change.get("replace") or change.get("add") or ""
+    parts = str(target).split("/")
+    if len(parts) == 3 and parts[2] == "title" and isinstance(change.get("text"), str):
+        yield from _angle_brackets(document, ("changes", index, "text"), change["text"])
+    if isinstance(change.get("title"), str):
+        yield from _angle_brackets(document, ("changes", index, "title"), change["title"])
+    for path, text, is_key in _strings(change.get("text"), ("changes", index, "text")):
+        if not is_key and path[-1] == "title":
+            yield from _angle_brackets(document, path, text)
+
+
+def _angle_brackets(document: YamlDocument, path: PathKey, text: str, *, key: bool = False) -> Iterator[LstoolkitError]:
+    if "<" in text or ">" in text:
+        yield LstoolkitError(
+            f"{_name(path)} contains '<' or '>', which names, terms and titles may not",
+            document.locate(path, key=key),
+            hint="Write 'less than' or 'greater than', or use the quotation marks ‹ ›.", code=SCHEMA_ERROR,
+        )
+
+
+def _check_terms(document: YamlDocument) -> Iterator[LstoolkitError]:
+    data = document.data
+    for path, text, is_key in _strings({k: data[k] for k in TITLE_FIELDS if k in data}, ()):
+        if path[0] != "agency" or path[-1] in ("name", "short_name") or is_key:
+            yield from _angle_brackets(document, path, text, key=is_key)
+    for term, replacement in data.get("terms", {}).items():
+        where = document.locate(("terms", term), key=True)
+        for what, text, at in (("term", term, where), ("replacement", replacement, document.locate(("terms", term)))):
+            if not _WORD_EDGES.match(text.strip()) or text != text.strip():
+                yield LstoolkitError(
+                    f"the {what} '{text}' must begin and end with a letter or digit",
+                    at, hint="Terms rename whole words, e.g. 'Learning Supports Facilitator: Learning Supports Coach'.",
+                    code=SCHEMA_ERROR,
+                )
+            elif len(text) > MAX_TERM_LENGTH:
+                yield LstoolkitError(
+                    f"the {what} '{text[:30]}…' is {len(text)} characters long; at most {MAX_TERM_LENGTH} are allowed",
+                    at, hint="Terms are names: shorten it.", code=LIMIT_ERROR,
+                )
+
+
+def _check_version(document: YamlDocument) -> Iterator[LstoolkitError]:
+    version = document.data.get("version")
+    if not isinstance(version, str):
+        return
+    if not VERSION_PATTERN.fullmatch(version) or version.lower() in RESERVED_VERSIONS:
+        yield LstoolkitError(
+            f"version '{version}' cannot name a published version",
+            document.locate(("version",)),
+            hint='Use letters, digits, dots and hyphens, starting with a letter or digit, e.g. "2026.1"'
+            + (f" ('{version}' is the name of an alias)." if version.lower() in RESERVED_VERSIONS else "."),
+            code=SCHEMA_ERROR,
+        )
+
+
+def _check_adoption(document: YamlDocument) -> Iterator[LstoolkitError]:
+    adopted = document.data.get("adopted")
+    if not isinstance(adopted, dict) or not isinstance(adopted.get("date"), str):
+        return
+    date = adopted["date"]
+    if DATE_PATTERN.fullmatch(date):
+        try:
+            datetime.date.fromisoformat(date)
+            return
+        except ValueError:
+            pass
+    yield LstoolkitError(
+        f"adopted.date '{date}' is not a date", document.locate(("adopted", "date")),
+        hint="Write the day of adoption as YYYY-MM-DD, e.g. 2026-06-10.", code=SCHEMA_ERROR,
+    )
+
+
+def _check_limits(document: YamlDocument) -> Iterator[LstoolkitError]:
+    for key, limit in (("changes", MAX_CHANGES), ("terms", MAX_TERMS)):
+        count = len(document.data.get(key) or ())
+        if count > limit:
+            yield LstoolkitError(
+                f"the file has {count:,} {key}; at most {limit:,} are allowed",
+                document.locate((key,), key=True),
+                hint="Split the adaptation over layers (extends), or check that the file is the right one.",
+                code=LIMIT_ERROR,
+            )
+
+
+def _strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, bool]]:
+    """Every string in ``node`` with its path, keys included (flagged)."""
+    if isinstance(node, str):
+        yield path, node, False
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield path + (key,), key, True
+            yield from _strings(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, path + (i,))
+
+
+def _name(path: PathKey) -> str:
+    words = [f"#{step + 1}" if isinstance(step, int) else str(step) for step in path]
+    return " ".join(words) or "the file"
