@@ -58,7 +58,11 @@ def check_agency_text(document: YamlDocument) -> list[LstoolkitError]:
     problems += _check_adoption(document)
     for i, change in enumerate(data.get("changes", [])):
         problems += _check_change_titles(document, i, change)
-    return problems
+    return sorted(problems, key=_file_order)
+
+
+def _file_order(problem: LstoolkitError) -> tuple[int, int]:
+    return (problem.location.line, problem.location.column) if problem.location else (0, 0)
 
 
 def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:

@@ -191,12 +191,16 @@ def test_version_selector_lists_two_mike_versions(tmp_path: Path, serve: object,
 
 
 def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, serve: object, page: object) -> None:
+    """Markup is refused in names and titles (LS302) and shown as text in prose: on the page, in
+    the page title, and in search results, which render the search index as HTML."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "agency.yml").write_text(
-        "agency: {name: \"<script>alert('x')</script><img src=x onerror=alert('y')>\", level: district}\n"
+        "agency: {name: \"Springfield &lt;script&gt;alert('x')&lt;/script&gt; & Co\", level: district}\n"
         "version: '1'\nvalues: {facilitator_positions: 3}\n"
+        "terms: {Steering Body: \"Steering &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; Body\"}\n"
         "changes:\n  - add: mechanisms/steering-body/functions\n"
-        "    text: \"[click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b>\"\n    why: test\n"
+        "    text: \"zebrafish [click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b> <img src=x onerror=alert('y')>\"\n"
+        "    why: test\n"
     )
     (tmp_path / "mkdocs.yml").write_text(
         f"site_name: Test\ntheme: {{name: material, font: false, custom_dir: {ROOT / 'overrides'}}}\n"
@@ -217,8 +221,19 @@ def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, ser
     body = page.locator("article").inner_text()  # type: ignore[attr-defined]
     page.goto(base + "mechanisms/steering-body/")  # type: ignore[attr-defined]
     text = page.locator("article").inner_text()  # type: ignore[attr-defined]
-    assert "[click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b>" in text
+    assert "[click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b> <img src=x onerror=alert('y')>" in text
     assert page.locator("article a[href^='javascript:']").count() == 0  # type: ignore[attr-defined]
+    assert "</title><script>alert(1)</script>" in page.title()  # type: ignore[attr-defined]
+    assert page.locator("script:not([src])").evaluate_all(  # type: ignore[attr-defined]
+        "els => els.filter(e => e.textContent.includes('alert')).length") == 0
+    page.goto(base)  # type: ignore[attr-defined]
+    page.locator(".md-search__input").click()  # type: ignore[attr-defined]
+    page.wait_for_function(SEARCH_READY, timeout=90_000)  # type: ignore[attr-defined]
+    page.locator(".md-search__input").press_sequentially("zebrafish")  # type: ignore[attr-defined]
+    page.locator(".md-search-result__link").first.wait_for(timeout=90_000)  # type: ignore[attr-defined]
+    page.locator(".md-search-result__link").first.hover()  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    assert page.locator(".md-search-result img, .md-search-result b[onmouseover]").count() == 0  # type: ignore[attr-defined]
     assert dialogs == [] and errors == [], (dialogs, errors)
     assert body
 
