@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from lstoolkit import adapt as adapt_module
 from lstoolkit.adapt import adapt, find, rename_terms
 from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
@@ -37,17 +36,35 @@ def test_a_layer_without_changes_is_the_prototype(tmp_path: Path, prototype: Con
         'agency: {name: Springfield, level: district}\nversion: "1"\nvalues: ' + json.dumps(values) + "\n",
     )
     adapted = adapt(prototype, read_chain(layer))
-    expected = copy.deepcopy(prototype.raw)
-    adapt_module._filter_level(expected, "district")
-    adapt_module._fill_values(expected, values)
+    expected = district_only(adapt(prototype, ()).raw)  # the prototype filled with its own values
     assert adapted.raw == expected
     assert adapted.changes == ()
     assert adapted.raw != prototype.raw  # the level and values did apply
+    assert "${" not in json.dumps(adapted.raw["mechanisms"])
+
+
+def district_only(raw: dict) -> dict:
+    """What a district keeps: tasks, and entries of lists, marked only for other levels are left
+    out (other collections' items keep their 'levels' as a description)."""
+    def kept(value: object) -> bool:
+        return not (isinstance(value, dict) and value.get("levels") and "district" not in value["levels"])
+
+    def entries(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: entries(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [entries(v) for v in node if kept(v)]
+        return node
+
+    result = {}
+    for name, data in raw.items():
+        items = [i for i in data["items"] if name != "tasks" or kept(i)]
+        result[name] = {**data, "items": [{k: entries(v) for k, v in item.items()} for item in items]}
+    return result
 
 
 def test_terms_keep_case_prefer_longest_and_spare_ids_and_quotations(prototype: ContentTree) -> None:
-    raw = copy.deepcopy(prototype.raw)
-    rename_terms(raw, {"Steering Body": "Steering Committee", "Steering": "Guiding", "Learning Supports Facilitator": "Learning Supports Coach"})
+    raw = rename_terms(copy.deepcopy(prototype.raw), {"Steering Body": "Steering Committee", "Steering": "Guiding", "Learning Supports Facilitator": "Learning Supports Coach"})
     body = find(raw, "mechanisms/steering-body")
     assert body is not None and body.value["title"] == "Steering Committee"
     assert body.value["id"] == "steering-body"
@@ -60,8 +77,7 @@ def test_terms_keep_case_prefer_longest_and_spare_ids_and_quotations(prototype: 
 
 def test_terms_match_whole_words_case_and_plurals() -> None:
     text = "STEERING BODY, steering body, Steering Body, steering bodyguard; Facilitators and Facilitator; Steering Bodies"
-    raw = {"mechanisms": {"title": "t", "items": [{"id": "a", "text": text}]}}
-    rename_terms(raw, {"Steering Body": "Steering Committee", "Facilitator": "Coach"})
+    raw = rename_terms({"mechanisms": {"title": "t", "items": [{"id": "a", "text": text}]}}, {"Steering Body": "Steering Committee", "Facilitator": "Coach"})
     assert raw["mechanisms"]["items"][0]["text"] == (
         "STEERING COMMITTEE, steering committee, Steering Committee, steering bodyguard; Coaches and Coach; Steering Committees"
     )
