@@ -137,8 +137,8 @@ def render_template(env: JinjaEnvironment, name: str, context: Mapping[str, Any]
             f"template error: no template '{error.name}'", Location(name),
             hint="Check the name in the 'include', 'import' or 'extends'.", code=TEMPLATE_ERROR,
         ) from None
-    except RecursionError:
-        raise _template_error("a macro or include calls itself without end", name, None) from None
+    except RecursionError as error:
+        raise _template_error("a macro or include calls itself without end", name, error) from None
     except Exception as error:  # an agency's template may fail in any way: never a traceback
         raise _template_error(str(error) or type(error).__name__, name, error) from None
 
