@@ -535,7 +535,19 @@ def _text_function(name: str, renamings: list[Renaming], fill: _Filler) -> Calla
         return lambda text, origin: text
     if name in VERBATIM_COLLECTIONS:
         return lambda text, origin: fill(text)
-    return lambda text, origin: fill(renamings[origin](text))
+    return lambda text, origin: fill(_rename_prose(text, renamings[origin]))
+
+
+def _rename_prose(text: str, renaming: Renaming) -> str:
+    """Rename the words of ``text``, not the names inside its ``${placeholders}``."""
+    if not renaming or "${" not in text:
+        return renaming(text)
+    parts, last = [], 0
+    for placeholder in PLACEHOLDER.finditer(text):
+        parts += [renaming(text[last:placeholder.start()]), placeholder.group(0)]
+        last = placeholder.end()
+    parts.append(renaming(text[last:]))
+    return "".join(parts)
 
 
 class _Filler:

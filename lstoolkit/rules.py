@@ -68,7 +68,7 @@ def _file_order(problem: LstoolkitError) -> tuple[int, int]:
 def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:
     for path, text, is_key in _strings(document.data, ()):
         where = document.locate(path, key=is_key)
-        control = next((c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"), None)
+        control = next((c for c in text if _is_control(c)), None)
         if control is not None:
             yield LstoolkitError(
                 f"{_name(path)} contains the control character U+{ord(control):04X}",
@@ -85,6 +85,12 @@ def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:
                 f"{_name(path)} is {len(text):,} characters long; at most {MAX_TEXT_LENGTH:,} are allowed",
                 where, hint="Split the text over several changes, or shorten it.", code=LIMIT_ERROR,
             )
+
+
+def _is_control(char: str) -> bool:
+    """Control characters, and the Unicode line and paragraph separators (line breaks to YAML,
+    invisible in editors); newline and tab are text."""
+    return char not in "\n\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
 def _one_line(path: PathKey) -> bool:

@@ -35,11 +35,16 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Form:
-    """What one folded word or phrase becomes, and the term of the file that asked for it."""
+    """What one folded word or phrase becomes, and the term of the file that asked for it.
+
+    ``then`` is the renaming of the layers below, applied to the replacement once it has taken
+    the case of the words it replaces: exactly what renaming layer by layer would give.
+    """
 
     replacement: str
     term: str
     where: Location | None = None
+    then: Renaming | None = None
 
 
 @dataclass
@@ -75,7 +80,9 @@ class Renaming:
             for key in self._by_first_word.get(word.group(), ()):
                 end = start + len(key)
                 if folded.startswith(key, start) and not _WORD.match(folded, end):
-                    parts += [text[last:start], match_case(text[start:end], self.forms[key].replacement)]
+                    form = self.forms[key]
+                    replacement = match_case(text[start:end], form.replacement)
+                    parts += [text[last:start], form.then(replacement) if form.then else replacement]
                     last = end
                     break
         if not parts:
@@ -114,7 +121,7 @@ def compose(first: Mapping[str, Form], then: Renaming) -> dict[str, Form]:
                 form.where, hint="A replacement should not repeat the words that other layers rename.",
                 code=LIMIT_ERROR,
             )
-        composed[key] = Form(replacement, form.term, form.where)
+        composed[key] = Form(form.replacement, form.term, form.where, then if then else None)
     return composed
 
 

@@ -190,3 +190,29 @@ def test_without_git_the_working_directory_is_the_project(tmp_path: Path, monkey
     monkeypatch.chdir(tmp_path)
     layers = read_chain(Path("examples/district/agency.yml"))
     assert [layer.display for layer in layers] == ["examples/state/agency.yml", "examples/district/agency.yml"]
+
+
+def test_terms_never_rename_the_names_of_placeholders(tmp_path: Path, prototype: ContentTree) -> None:
+    layer = write(
+        tmp_path / "agency.yml",
+        "agency: {name: Springfield, level: district}\nversion: '1'\n"
+        "values: {facilitator_positions: 3}\nterms: {facilitator_positions: slots, Facilitator: Coach}\n",
+    )
+    adapted = adapt(prototype, read_chain(layer))
+    text = json.dumps(adapted.raw)
+    assert "(3 number of personnel)" in text and "[slots]" not in text
+    assert "facilitator_positions" not in adapted.missing_values and "slots" not in adapted.missing_values
+
+
+def test_layers_rename_each_others_terms_as_layer_by_layer_would(tmp_path: Path, prototype: ContentTree) -> None:
+    write(tmp_path / "state.yml", "agency: {name: State, level: state}\nversion: '1'\nterms: {Steering Body: council}\n")
+    layer = write(
+        tmp_path / "agency.yml",
+        "extends: state.yml\nagency: {name: Springfield, level: district}\nversion: '1'\nterms: {council: board}\n"
+        "changes:\n  - replace: mechanisms/steering-body/description\n    text: The council meets.\n    why: local\n",
+    )
+    adapted = adapt(prototype, read_chain(layer))
+    body = find(adapted.raw, "mechanisms/steering-body")
+    assert body is not None
+    assert body.value["title"] == "board"  # "Steering Body" -> "Council" -> "board" (written as given)
+    assert body.value["description"] == "The board meets."  # the district's own text: its own terms
