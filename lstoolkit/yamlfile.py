@@ -79,6 +79,15 @@ def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
             f"invalid YAML: {message}", location,
             hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message), code=YAML_ERROR,
         ) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow; no mark, an offset
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise LstoolkitError(
+            f"invalid YAML: the file contains the control character U+{error.character:04X}"
+            if isinstance(error.character, int) else f"invalid YAML: {error.reason}",
+            Location(shown, line, column),
+            hint="Delete it (it is invisible in most editors; retype the line).", code=YAML_ERROR,
+        ) from None
     except yaml.YAMLError as error:
         raise LstoolkitError(f"invalid YAML: {error}", Location(shown), code=YAML_ERROR) from None
     finally:
