@@ -600,3 +600,62 @@ def test_the_canary_is_readable_so_the_leak_checks_mean_something(tmp_path: Path
     probe.mkdir()
     (probe / "probe.pdf").write_bytes(weasyprint.HTML(string=f'<img src="{canary.svg.as_uri()}" alt="">').write_pdf())
     assert canary.leaks(probe) == [str(probe / "probe.pdf")]
+
+
+# -- the command line and the odd paths ---------------------------------------------------------
+
+
+def test_a_top_level_agency_file_linked_out_of_the_project_is_refused(tmp_path: Path, canary: Canary) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()  # the project root
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(HEAD, encoding="utf-8")
+    (project / "agency.yml").symlink_to(outside)
+    status, output = check(project)
+    assert status == 1 and "agency.yml: LS303 'agency.yml' is a link to a file outside the project" in output
+
+
+def test_a_cache_or_output_path_that_is_a_file_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "agency.yml").write_text(HEAD, encoding="utf-8")
+    (project / "taken").write_text("a file", encoding="utf-8")
+    status, output = run(project, "-m", "lstoolkit.cli", "handouts", "agency.yml", "--only", "fidelity-report", "--out", "taken")
+    assert status == 1 and "error: taken: cannot use taken for the output directory: it is a file" in output
+    monkeypatch.setenv("LSTOOLKIT_CACHE_DIR", str(project / "taken"))
+    status, output = run(project, "-m", "lstoolkit.cli", "handouts", "agency.yml", "--only", "fidelity-report", "--out", "out")
+    assert status == 1 and "for the handout cache" in output and "LSTOOLKIT_CACHE_DIR" in output
+    assert not (project / "out").exists()
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        f"'{sys.executable}' -m lstoolkit.cli addresses | head -1", shell=True, cwd=tmp_path,
+        capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.stdout.count("\n") == 1 and result.stderr == "", result.stderr
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lstoolkit.errors import LstoolkitError
+    from lstoolkit.yamlfile import read_yaml
+
+    huge = tmp_path / "agency.yml"
+    with huge.open("wb") as stream:
+        stream.truncate(1024**3)  # a sparse gigabyte
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: pytest.fail("the file was opened"))
+    with pytest.raises(LstoolkitError, match="1,073,741,824 bytes"):
+        read_yaml(huge)
+
+
+@pytest.mark.parametrize("value", ['"}\\n body { display: none }', "a\\\\\"b", "x\r}{", "\x0c", "</style><script>", "\u2028", "\x00"])
+def test_css_strings_stay_one_string(value: str) -> None:
+    from lstoolkit.handouts import css_string
+
+    quoted = str(css_string(value))
+    inner = quoted[1:-1]
+    assert quoted[0] == quoted[-1] == '"'
+    assert not any(c in inner for c in '"\n\r\x0c<>\x00\u2028'), quoted
+    assert all(part[:1] in "0123456789abcdef" for part in inner.split("\\")[1:]), quoted  # hex escapes only
