@@ -1,10 +1,11 @@
 """Benchmarks: lstoolkit against its baselines, side by side in one run.
 
-    make bench            # or: .venv/bin/python bench/run.py [--quick]
+    make bench            # or: .venv/bin/python bench/run.py [--quick] [--only growth ...]
 
 Prints a Markdown table and writes it to docs/benchmarks.md. The machine is shared and noisy, so
 every figure is a median over several runs, with min and max, and each target is a ratio to a
-baseline measured in the same run. Not part of the test suite.
+baseline measured in the same run. Not part of the test suite. With --only, only those steps run
+and their rows replace the same rows of docs/benchmarks.md; the notes there are kept.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import copy
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -30,14 +33,23 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import scale  # noqa: E402
 from lstoolkit.adapt import adapt  # noqa: E402
 from lstoolkit.check import check_adapted  # noqa: E402
-from lstoolkit.handouts import HandoutRenderer, handout_environment, plan_handouts, render_handouts, render_pdf  # noqa: E402
+from lstoolkit.handouts import (  # noqa: E402
+    HandoutRenderer,
+    handout_environment,
+    plan_handouts,
+    render_handouts,
+    render_pdf,
+)
 from lstoolkit.layers import read_chain  # noqa: E402
 from lstoolkit.load import load_content, prototype_content_dir  # noqa: E402
 from lstoolkit.render import SiteRenderer, page_environment, site_navigation  # noqa: E402
 
 PYTHON = sys.executable
+LSTOOLKIT = Path(PYTHON).with_name("lstoolkit")
+MKDOCS = Path(PYTHON).with_name("mkdocs")
 BUILD_ONE = ROOT / "bench" / "build_one.py"
 Row = tuple[str, str, str, str, str]
 
@@ -175,8 +187,8 @@ def bench_handouts(work: Path, runs: int) -> list[Row]:
         html = renderer.html(handout)
         bare = html.replace(renderer.stylesheet(), 'html { font-family: "DejaVu Sans", sans-serif; }')
         ours, plain = alternate(
-            lambda: render_pdf(html, handout.name)[0],
-            lambda: _timed_once(lambda: weasyprint.HTML(string=bare).write_pdf()),
+            lambda html=html, name=handout.name: render_pdf(html, name)[0],
+            lambda bare=bare: _timed_once(lambda: weasyprint.HTML(string=bare).write_pdf()),
             runs,
         )
         ratio = statistics.median(ours) / statistics.median(plain)
@@ -272,15 +284,183 @@ def bench_scale(work: Path, sizes: list[tuple[str, int]]) -> list[Row]:
 
 
 def bench_check(runs: int) -> list[Row]:
-    command = [str(Path(PYTHON).with_name("lstoolkit")), "check", "examples/school/agency.yml"]
+    command = [str(LSTOOLKIT), "check", "examples/school/agency.yml"]
     times = timed(lambda: subprocess.run(command, cwd=ROOT, capture_output=True, check=True), runs)
     baseline = timed(lambda: subprocess.run([PYTHON, "-c", "pass"], capture_output=True, check=True), runs)
     return [("lstoolkit check, three-layer chain, whole process", spread(times), spread(baseline) + " (python -c pass)", "", "< 0.5 s")]
 
 
+# -- 6. growth with changes and terms ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Runs of one command, each in a fresh process: wall and CPU seconds, peak resident memory."""
+
+    seconds: list[float]
+    cpu: list[float]
+    peak_mb: list[float]
+
+    @property
+    def time(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def cpu_time(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def memory(self) -> float:
+        return statistics.median(self.peak_mb)
+
+    def __str__(self) -> str:
+        return f"{spread(self.seconds)}, CPU {self.cpu_time:.2f} s, peak {self.memory:.0f} MB"
+
+
+#: Runs a console script (lstoolkit, mkdocs) in this process, as its launcher would, then writes
+#: the process's CPU seconds and peak resident memory (KiB) to the file named first. The peak is
+#: VmHWM, the high-water mark of this program's own memory: ru_maxrss would also count the parent's
+#: (fork copies it, exec keeps the mark), here the benchmark's own 40 MB.
+IN_PROCESS = """\
+import json, resource, runpy, sys
+report, sys.argv = sys.argv[1], sys.argv[2:]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+finally:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    with open(report, "w") as file:
+        json.dump({"cpu": usage.ru_utime + usage.ru_stime, "peak_kib": peak}, file)
+"""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A console script of the venv with its arguments, run in ``cwd``; ``accept`` judges a run
+    by its exit status and output."""
+
+    script: Path
+    args: tuple[str, ...]
+    cwd: Path
+    accept: Callable[[int, str], bool]
+
+    def run(self) -> tuple[float, float, float]:
+        """One run in a fresh process: wall seconds, CPU seconds, peak resident memory in MB."""
+        report = self.cwd / ".usage.json"
+        start = time.perf_counter()
+        result = subprocess.run(
+            [PYTHON, "-c", IN_PROCESS, str(report), str(self.script), *self.args], cwd=self.cwd,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+        )
+        seconds = time.perf_counter() - start
+        if not self.accept(result.returncode, result.stdout):
+            sys.exit(f"bench: {self.script.name} {' '.join(self.args)} in {self.cwd} failed "
+                     f"(exit {result.returncode}):\n{result.stdout[-3000:]}")
+        usage = json.loads(report.read_text())
+        return seconds, usage["cpu"], usage["peak_kib"] / 1024
+
+
+def check_passes(status: int, output: str) -> bool:
+    """Exit 0, or 1 for fidelity findings only: no error (LS300-LS307) at all."""
+    return status in (0, 1) and " LS30" not in output
+
+
+def build_passes(status: int, output: str) -> bool:
+    return status == 0
+
+
+def sample_rounds(commands: dict[str, Command], runs: int, *, slow: float = 20.0) -> dict[str, Sample]:
+    """``runs`` runs of each command, in rounds, so that a drift of the shared machine hits them
+    all alike; a command whose first run takes longer than ``slow`` seconds runs once."""
+    measured: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            if not measured[name] or measured[name][0][0] <= slow:
+                measured[name].append(command.run())
+    return {name: Sample(*map(list, zip(*runs_of, strict=True))) for name, runs_of in measured.items()}
+
+
+def growth_project(root: Path, agency: dict[str, Any]) -> Path:
+    """A small site: agency.yml, an empty docs/ and the repository's mkdocs.yml with the plugin."""
+    scale.write(root / "agency.yml", agency)
+    (root / "docs").mkdir()
+    return _scale_config(root, {"agency": "agency.yml", "handouts": "false"}).parent
+
+
+def growth_ratio(big: Sample, small: Sample, base: Sample) -> str:
+    """How much more the larger size costs than the smaller, above the fixed cost of size 0; 'n/a'
+    with both extra costs when the smaller size's is within the noise of size 0."""
+
+    def above(name: str, measure: Callable[[Sample], float], noise: float, unit: str) -> str:
+        extra_small, extra_big = measure(small) - measure(base), measure(big) - measure(base)
+        if extra_small <= noise:
+            digits = 0 if unit == "MB" else 2
+            return f"{name} n/a ({extra_small:+.{digits}f}, {extra_big:+.{digits}f} {unit})"
+        return f"{name} {extra_big / extra_small:.1f}×"
+
+    return "growth: " + ", ".join((
+        above("time", lambda s: s.time, 0.05 * base.time, "s"),
+        above("memory", lambda s: s.memory, 2.0, "MB"),
+        above("CPU time", lambda s: s.cpu_time, 0.05 * base.cpu_time, "s"),
+    ))
+
+
+def bench_growth(work: Path, runs: int, sizes: tuple[int, int]) -> list[Row]:
+    """``lstoolkit check`` and the site build at two sizes of changes and of terms, against the
+    same district with neither; and a chain whose terms compound."""
+    prototype = scale.read_prototype(LSTOOLKIT)
+    small, big = sizes
+    projects = {"0": growth_project(work / "growth-0", scale.district())}
+    for kind, generate in (("changes", scale.with_changes), ("terms", scale.with_terms)):
+        for size in sizes:
+            projects[f"{size:,} {kind}"] = growth_project(work / f"growth-{kind}-{size}", generate(prototype, size))
+    chain = scale.compounding_chain(work / "growth-chain")
+    checks = {name: Command(LSTOOLKIT, ("check", "agency.yml"), root, check_passes) for name, root in projects.items()}
+    checks["chain"] = Command(LSTOOLKIT, ("check", chain.name), chain.parent, check_passes)
+    builds = {name: Command(MKDOCS, ("build", "--quiet", "--site-dir", "site"), root, build_passes)
+              for name, root in projects.items()}
+
+    rows: list[Row] = []
+    for command, samples in (("check", sample_rounds(checks, runs)), ("build", sample_rounds(builds, runs))):
+        base = samples["0"]
+        for kind in ("changes", "terms"):
+            first, second = samples[f"{small:,} {kind}"], samples[f"{big:,} {kind}"]
+            baseline = f"0 {kind}: {base}"
+            rows.append((f"{command}, {small:,} {kind}", str(first), baseline, "", ""))
+            rows.append((f"{command}, {big:,} {kind}", str(second), baseline, growth_ratio(second, first, base),
+                         f"linear: ≤ ~{big // small}× (above the 0 run)"))
+        if command == "check":
+            compounding = samples["chain"]
+            rows.append((
+                "check, 3-layer chain with compounding terms (Coach: Coach Coach at each layer)", str(compounding),
+                f"0 changes: {base}", f"{compounding.time / base.time:.2f}", "< 0.5 s, ≈ 1 (no growth per layer)",
+            ))
+    return rows
+
+
+GROWTH_NOTE = """\
+- **Growth with changes and terms**: each figure is one command in a fresh process (`lstoolkit
+  check agency.yml`, or `mkdocs build` of a site with only the plugin's pages and no handouts):
+  wall time, CPU time and the program's peak resident memory (VmHWM), median of 3 runs in rounds
+  (a command slower than 20 s runs once). Growth is (value at the larger size − value at 0) /
+  (value at the smaller size − value at 0): start-up, imports and the prototype's own pages are a
+  fixed cost, and linear growth is then the ratio of the sizes, 10×; n/a where the smaller size
+  costs no more than the noise (5% of the time, 2 MB). On a shared machine CPU time is the
+  steadier measure. The files (bench/scale.py): a district with N changes, of every 20
+  twelve adding an entry to a mechanism's functions, a job's duties, an element's facets or a task
+  list, two replacing an entry's text, one adding a caution, two adding a point to an added
+  caution and three adding a child to an added entry, each with a `why:`; or with N terms,
+  `WordK: Local term K` but for the district's two real terms and, one in 50, a capitalized word
+  or name of the prototype's text. The 3-layer chain renames 'Coach' to 'Coach Coach' at the
+  state, the district and the school."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (a smoke run)")
+    parser.add_argument("--only", action="append", choices=STEPS, metavar="STEP",
+                        help=f"run only this step (repeatable): {', '.join(STEPS)}; its rows replace the same rows of --out")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     runs = 3 if args.quick else 5
@@ -289,28 +469,61 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="lstoolkit-bench-") as tmp:
         work = Path(tmp)
-        for name, step in [
-            ("check", lambda: bench_check(runs * 2)),
-            ("plugin overhead", lambda: bench_overhead(work, runs)),
-            ("live preview", lambda: bench_live_preview(work, runs)),
-            ("handouts", lambda: bench_handouts(work, 3)),
-            ("scale", lambda: bench_scale(work, sizes)),
-        ]:
+        steps: dict[str, Callable[[], list[Row]]] = {
+            "check": lambda: bench_check(runs * 2),
+            "overhead": lambda: bench_overhead(work, runs),
+            "preview": lambda: bench_live_preview(work, runs),
+            "handouts": lambda: bench_handouts(work, 3),
+            "scale": lambda: bench_scale(work, sizes),
+            "growth": lambda: bench_growth(work, 3, (100, 1_000) if args.quick else (1_000, 10_000)),
+        }
+        for name in args.only or STEPS:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
-            rows += step()
-    table = report(rows, quick=args.quick)
+            rows += steps[name]()
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    if args.only:
+        rows = merge_rows(previous, rows)
+    table = report(rows, quick=args.quick, only=args.only, notes=merge_notes(previous, [GROWTH_NOTE]))
     print(table)
     args.out.write_text(table, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
 
-def report(rows: list[Row], *, quick: bool) -> str:
+STEPS = ("check", "overhead", "preview", "handouts", "scale", "growth")
+NOTES = "## Notes"
+
+
+def merge_rows(previous: str, rows: list[Row]) -> list[Row]:
+    """The rows of the previous table, each replaced by the new row of the same name; new rows
+    that it did not have come last."""
+    new = {row[0]: row for row in rows}
+    merged: list[Row] = []
+    for line in previous.split(NOTES, 1)[0].splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if line.startswith("| ") and len(cells) == 5 and cells[0] != "benchmark":
+            merged.append(new.pop(cells[0], (cells[0], cells[1], cells[2], cells[3], cells[4])))
+    return merged + list(new.values())
+
+
+def merge_notes(previous: str, generated: list[str]) -> list[str]:
+    """The notes of the previous file, written by hand and kept as they are, with the generated
+    ones brought up to date in their place (or added at the end)."""
+    heads = {note.split(":", 1)[0]: note for note in generated}
+    kept = re.split(r"\n(?=- )", previous.split(NOTES, 1)[1].strip()) if NOTES in previous else []
+    notes = [heads.pop(note.split(":", 1)[0], note.rstrip()) for note in kept if note.strip()]
+    return notes + list(heads.values())
+
+
+def report(rows: list[Row], *, quick: bool, only: list[str] | None = None, notes: Sequence[str] = ()) -> str:
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     versions = ", ".join(f"{p} {version(p)}" for p in ("lstoolkit", "mkdocs", "mkdocs-material", "weasyprint"))
+    command = f"`make bench`{' (with --quick)' if quick else ''}"
+    if only:
+        command += f"; the rows of {', '.join(only)} re-measured with `bench/run.py {' '.join('--only ' + o for o in only)}`"
     lines = [
         "# Benchmarks",
         "",
-        f"- Command: `make bench`{' (with --quick)' if quick else ''}",
+        f"- Command: {command}",
         f"- Machine: {machine}",
         f"- Versions: {versions}",
         "- Medians over several runs (min, max, n); each ratio is lstoolkit over its baseline, measured in the same run.",
@@ -319,6 +532,7 @@ def report(rows: list[Row], *, quick: bool) -> str:
         "|---|---|---|---|---|",
         *(f"| {' | '.join(row)} |" for row in rows),
         "",
+        *([NOTES, "", *notes, ""] if notes else []),
     ]
     return "\n".join(lines)
 
