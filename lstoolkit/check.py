@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from lstoolkit.adapt import Adapted, AppliedChange, find
 from lstoolkit.errors import Location
 from lstoolkit.findings import Finding
+from lstoolkit.layers import term_text
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ def _emptied(adapted: Adapted, index: int | None, address: str, how: str) -> Fin
 def _discouraged_titles(adapted: Adapted) -> Iterator[Finding]:
     jobs = {job["title"].lower(): job for job in adapted.prototype.raw["jobs"]["items"]}
     for layer in adapted.layers:
-        for term, replacement in layer.file.terms.items():
+        for term, forms in layer.file.terms.items():
+            replacement = term_text(forms)
             job = jobs.get(term.lower())
             for word in (job or {}).get("discouraged_titles", []):
                 if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, re.I):

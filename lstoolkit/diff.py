@@ -143,7 +143,7 @@ def _mapping_changes(old: dict[str, str], new: dict[str, str]) -> Iterator[TextC
 def _terms(adapted: Adapted) -> dict[str, str]:
     merged: dict[str, str] = {}
     for layer in adapted.layers:
-        merged.update(layer.file.terms)
+        merged.update({term: str(forms) for term, forms in layer.file.terms.items()})
     return merged
 
 

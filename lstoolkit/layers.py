@@ -48,6 +48,22 @@ class Agency:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TermForms:
+    """A term's replacement with its plural given, where the English rule would be wrong."""
+
+    text: str = field(metadata=_about("The local term, e.g. Staff."))
+    plural: str = field(metadata=_about("Its plural, e.g. Staff (not Staffs)."))
+
+    def __str__(self) -> str:
+        return self.text if self.plural == self.text else f"{self.text} (plural: {self.plural})"
+
+
+def term_text(replacement: str | TermForms) -> str:
+    """The singular wording of a term's replacement."""
+    return replacement.text if isinstance(replacement, TermForms) else replacement
+
+
+@dataclass(frozen=True, kw_only=True)
 class Adoption:
     """When and by whom the design document was adopted."""
 
@@ -111,8 +127,12 @@ class AgencyFile:
     component_name: str = field(
         default="", metadata=_about("Name of the third component, e.g. Learning Supports Component.")
     )
-    terms: dict[str, str] = field(
-        default_factory=dict, metadata=_about("Wording used on every page: prototype term -> local term.")
+    terms: dict[str, str | TermForms] = field(
+        default_factory=dict,
+        metadata=_about(
+            "Wording used on every page: prototype term -> local term, or -> {text: local term, "
+            "plural: its plural} where the plural is not the English rule's."
+        ),
     )
     values: dict[str, str | int] = field(
         default_factory=dict, metadata=_about("Local values the content asks for, by name.")

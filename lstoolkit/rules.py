@@ -133,7 +133,15 @@ def _check_terms(document: YamlDocument) -> Iterator[LstoolkitError]:
             yield from _angle_brackets(document, path, text, key=is_key)
     for term, replacement in data.get("terms", {}).items():
         where = document.locate(("terms", term), key=True)
-        for what, text, at in (("term", term, where), ("replacement", replacement, document.locate(("terms", term)))):
+        texts = [("term", term, where)]
+        if isinstance(replacement, dict):
+            texts += [
+                (f"{'replacement' if key == 'text' else 'plural'} of '{term}',", replacement[key], document.locate(("terms", term, key)))
+                for key in ("text", "plural")
+            ]
+        else:
+            texts.append(("replacement", replacement, document.locate(("terms", term))))
+        for what, text, at in texts:
             if not _WORD_EDGES.match(text.strip()) or text != text.strip():
                 yield LstoolkitError(
                     f"the {what} '{text}' must begin and end with a letter or digit",

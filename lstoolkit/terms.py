@@ -91,13 +91,18 @@ class Renaming:
         return "".join(parts)
 
 
-def layer_forms(terms: Mapping[str, str], where: Mapping[str, Location] | None = None) -> dict[str, Form]:
-    """The folded forms of one layer's terms: each term and its plural."""
+def layer_forms(terms: Mapping[str, object], where: Mapping[str, Location] | None = None) -> dict[str, Form]:
+    """The folded forms of one layer's terms: each term and its plural.
+
+    A replacement is a text, or has ``text`` and ``plural`` (a :class:`~lstoolkit.layers.TermForms`).
+    """
     forms: dict[str, Form] = {}
     for term, replacement in terms.items():
         at = where.get(term) if where else None
-        forms[fold(pluralize(term))] = Form(pluralize(replacement), term, at)
-        forms[fold(term)] = Form(replacement, term, at)
+        text = str(getattr(replacement, "text", replacement))
+        plural = str(getattr(replacement, "plural", "")) or pluralize(text)
+        forms[fold(pluralize(term))] = Form(plural, term, at)
+        forms[fold(term)] = Form(text, term, at)
     return forms
 
 
@@ -141,13 +146,39 @@ def chain_renamings(layers_terms: Iterable[dict[str, Form]]) -> list[Renaming]:
     return renamings
 
 
+#: Nouns with no plural of their own in the toolkit's sense: "the staff", not "the staffs".
+UNCOUNTABLE = frozenset({
+    "staff", "personnel", "leadership", "information", "guidance", "support", "equipment",
+    "evidence", "research", "feedback", "data", "faculty", "administration", "management",
+    "counseling", "health", "education", "training", "advice", "knowledge", "policy making",
+})
+
+
 def pluralize(noun_phrase: str) -> str:
-    """English plural of a title's last word: Coach -> Coaches, Body -> Bodies, Team -> Teams."""
-    if re.search(r"(s|x|z|ch|sh)$", noun_phrase, re.I):
-        return noun_phrase + "es"
-    if re.search(r"[^aeiou]y$", noun_phrase, re.I):
-        return noun_phrase[:-1] + "ies"
-    return noun_phrase + "s"
+    """English plural of a title: Coach -> Coaches, Body -> Bodies, Board of Education -> Boards
+    of Education, Staff -> Staff, Student Supports -> Student Supports.
+
+    The head noun of "X of Y" is X; a last word that is already plural, uncountable, or not a
+    word (a number) is left as it is. Where the rule is wrong, a term gives its plural.
+    """
+    head, of, rest = noun_phrase.partition(" of ")
+    if of and head:
+        return pluralize(head) + of + rest
+    last = noun_phrase.rsplit(" ", 1)[-1]
+    lower = last.lower()
+    if not lower[-1:].isalpha() or lower in UNCOUNTABLE:
+        return noun_phrase
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+        return noun_phrase  # already plural: Supports, Schools
+    def suffix(text: str) -> str:
+        return text.upper() if last.isupper() and len(last) > 1 else text
+    if lower.endswith("is"):
+        return noun_phrase[:-2] + suffix("es")  # Analysis -> Analyses
+    if re.search(r"(s|x|z|ch|sh)$", lower):
+        return noun_phrase + suffix("es")
+    if re.search(r"[^aeiou]y$", lower):
+        return noun_phrase[:-1] + suffix("ies")
+    return noun_phrase + suffix("s")
 
 
 def match_case(found: str, replacement: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -216,3 +217,28 @@ def test_layers_rename_each_others_terms_as_layer_by_layer_would(tmp_path: Path,
     assert body is not None
     assert body.value["title"] == "board"  # "Steering Body" -> "Council" -> "board" (written as given)
     assert body.value["description"] == "The board meets."  # the district's own text: its own terms
+
+
+def test_terms_take_a_plural_that_the_english_rule_would_get_wrong(tmp_path: Path, prototype: ContentTree) -> None:
+    layer = write(
+        tmp_path / "agency.yml",
+        "agency: {name: Springfield, level: district}\nversion: '1'\n"
+        "terms:\n  Principal: {text: Head of School, plural: Heads of School}\n  Superintendent: Director of Student Supports\n",
+    )
+    raw = adapt(prototype, read_chain(layer)).raw
+    text = json.dumps([raw[name] for name in ("mechanisms", "jobs", "templates", "tasks", "steps")]).lower()
+    text = re.sub(r'"(id|source|doc|section)": "[^"]*"', "", text)  # ids and citations are never renamed
+    assert "heads of school" in text and "principals" not in text and "head of schools" not in text
+    assert "supportses" not in text and "director of student supports" in text
+
+
+@pytest.mark.parametrize(("noun", "plural"), [
+    ("Coach", "Coaches"), ("Steering Body", "Steering Bodies"), ("Board of Education", "Boards of Education"),
+    ("Director of Student Supports", "Directors of Student Supports"), ("Staff", "Staff"), ("Personnel", "Personnel"),
+    ("Student Supports", "Student Supports"), ("Class", "Classes"), ("Analysis", "Analyses"), ("COACH", "COACHES"),
+    ("Work Group", "Work Groups"), ("Team 2", "Team 2"),
+])
+def test_plurals_of_titles(noun: str, plural: str) -> None:
+    from lstoolkit.terms import pluralize
+
+    assert pluralize(noun) == plural
