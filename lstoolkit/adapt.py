@@ -449,14 +449,22 @@ def _unique(base: str, taken: Mapping[str, Any]) -> str:
 
 
 def _check_names(layer: Layer, work: _Work) -> list[LstoolkitError]:
-    """Protected addresses and value names must exist: a typo would silently protect nothing."""
-    declared = [value["id"] for value in work.raw["values"]["items"]]
+    """Protected addresses and value names must exist: a typo would silently protect nothing.
+    A value the content declares a number is written in digits (or keeps the source's wording)."""
+    kinds = {value["id"]: value.get("type", "text") for value in work.raw["values"]["items"]}
+    wording = {value["id"]: value["prototype"] for value in work.raw["values"]["items"]}
+    declared = list(kinds)
     problems = []
-    for name in layer.file.values:
+    for name, given in layer.file.values.items():
         if name not in declared:
             problems.append(LstoolkitError(
                 f"the content asks for no value named '{name}'", layer.locate("values", name, key=True),
                 hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.", code=ADDRESS_ERROR,
+            ))
+        elif kinds[name] == "number" and not _is_number(given) and given != wording[name]:
+            problems.append(LstoolkitError(
+                f"the value '{name}' is a number, not '{given}'", layer.locate("values", name),
+                hint=f"Write it in digits, e.g. '{name}: 12'.", code=SCHEMA_ERROR,
             ))
     for i, address in enumerate(layer.file.protect):
         if find(work.raw, address, work.ids) is None:
@@ -466,6 +474,13 @@ def _check_names(layer: Layer, work: _Work) -> list[LstoolkitError]:
                 hint=f"Did you mean '{nearest}'?" if nearest else "", code=ADDRESS_ERROR,
             ))
     return problems
+
+
+def _is_number(value: str | int) -> bool:
+    """A whole number, or text of digits only (a quoted number)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or re.fullmatch(r"[0-9]+", value.strip()) is not None
 
 
 def _required_addresses(raw: Raw) -> dict[str, str]:

@@ -4,6 +4,8 @@
 essential"; beware of places that "adopt the terminology and not the substance". Removals of
 essential elements (LS101) and of what they require or a parent protects (LS102) are judged per
 change; an element emptied (LS103) is judged on the result and laid at the change that emptied it.
+A change that accepts a finding it does not cause is reported (LS204): the record would say a
+finding was reviewed that is not there.
 """
 
 from __future__ import annotations
@@ -38,7 +40,25 @@ def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
     findings += _emptied_elements(adapted)
     findings += _discouraged_titles(adapted)
     findings += _missing_values(adapted)
+    findings += _accepts_not_caused(adapted, findings)
     return tuple(_mark_accepted(adapted, f) for f in findings)
+
+
+def _accepts_not_caused(adapted: Adapted, findings: list[Finding]) -> Iterator[Finding]:
+    caused = {(f.change, f.code) for f in findings if f.change is not None}
+    layers = {
+        (layer.display, layer.locate("changes", i)): (layer, i)
+        for layer in adapted.layers for i in range(len(layer.file.changes))
+    }
+    for index, applied in enumerate(adapted.changes):
+        layer, i = layers[applied.layer, applied.location]
+        for k, code in enumerate(applied.change.accept):
+            if (index, code) not in caused:
+                yield Finding(
+                    "LS204",
+                    f"this change to '{applied.change.target}' accepts {code}, but it causes no {code} finding",
+                    layer.locate("changes", i, "accept", k), applied.change.target, index,
+                )
 
 
 def _mark_accepted(adapted: Adapted, finding: Finding) -> Finding:

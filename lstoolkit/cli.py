@@ -17,17 +17,26 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt
-from lstoolkit.addresses import iter_nodes
+from lstoolkit.addresses import Node, iter_nodes
 from lstoolkit.check import check_adapted, log_changes
-from lstoolkit.errors import LstoolkitError
+from lstoolkit.errors import LstoolkitError, suggest
 from lstoolkit.findings import Finding, codes_reference, fails, format_findings, troubleshooting
-from lstoolkit.layers import agency_schema, read_chain
+from lstoolkit.layers import Layer, agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import COLLECTIONS
 from lstoolkit.schema import collection_file_schema
+
+if TYPE_CHECKING:
+    from lstoolkit.diff import Side
+
+#: The agency file every command uses when none is given and the current directory holds one.
+DEFAULT_AGENCY = Path("agency.yml")
+AGENCY_HELP = "./agency.yml when there is one, else the prototype alone"
+CONTENT_ONLY_HELP = "the content alone (the bundled prototype, or --content), even when ./agency.yml exists"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,17 +60,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    common.add_argument(
-        "--content", type=Path, default=None, metavar="DIR",
+def _global_options(*, given_after_command: bool) -> argparse.ArgumentParser:
+    """``--debug`` and ``--content``, accepted before the command and after it. After it they
+    have no default, so that an option given before the command is not reset."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS if given_after_command else False,
+        help="show tracebacks on errors",
+    )
+    options.add_argument(
+        "--content", type=Path, default=argparse.SUPPRESS if given_after_command else None, metavar="DIR",
         help="content tree to use instead of the bundled prototype",
     )
+    return options
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _global_options(given_after_command=True)
     parser = argparse.ArgumentParser(
         prog="lstoolkit",
         description="Adapt, check and publish a Learning Supports toolkit.",
-        parents=[common],
+        parents=[_global_options(given_after_command=False)],
     )
     parser.add_argument("--version", action="version", version=f"lstoolkit {__version__}")
     parser.set_defaults(command=lambda args: _print_help(parser), debug=False)
@@ -71,7 +90,8 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common],
         help="check the content, or resolve an agency file's chain and report fidelity findings",
     )
-    check.add_argument("file", nargs="?", type=Path, help="customization file, e.g. agency.yml")
+    check.add_argument("file", nargs="?", type=Path, help=f"customization file (default: {AGENCY_HELP})")
+    check.add_argument("--content-only", action="store_true", help=CONTENT_ONLY_HELP)
     check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
     check.add_argument(
@@ -82,14 +102,24 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(command=run_check)
 
     addresses = commands.add_parser(
-        "addresses", parents=[common], help="print every address with its text"
+        "addresses", parents=[common],
+        help="print every address with its text, after an agency file's chain when there is one",
     )
+    addresses.add_argument(
+        "what", nargs="*", metavar="FILE|PREFIX",
+        help=f"an agency file (default: {AGENCY_HELP}) and address prefixes to list, "
+        "e.g. values or mechanisms/steering-body",
+    )
+    addresses.add_argument("--agency", type=Path, default=None, metavar="FILE", help="the agency file")
+    addresses.add_argument("--content-only", action="store_true", help=CONTENT_ONLY_HELP)
+    addresses.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     addresses.set_defaults(command=run_addresses)
 
     handouts = commands.add_parser(
         "handouts", parents=[common], help="render the PDF handouts without building the site"
     )
-    handouts.add_argument("file", nargs="?", type=Path, help="customization file (default: the prototype)")
+    handouts.add_argument("file", nargs="?", type=Path, help=f"customization file (default: {AGENCY_HELP})")
+    handouts.add_argument("--content-only", action="store_true", help=CONTENT_ONLY_HELP)
     handouts.add_argument("--only", action="append", metavar="NAME", help="render only this handout (repeatable)")
     handouts.add_argument("--out", type=Path, default=Path("handouts"), metavar="DIR", help="output directory")
     handouts.add_argument("--paper", choices=["letter", "a4"], default="letter")
@@ -103,14 +133,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", help="a git revision (tag, branch, commit) or an agency file")
     diff.add_argument("new", nargs="?", default=None, help="a revision or an agency file (default: the working tree)")
-    diff.add_argument("--agency", type=Path, default=Path("agency.yml"), help="the agency file, for revisions (default: agency.yml)")
+    diff.add_argument("--agency", type=Path, default=Path("agency.yml"), help="the agency file, for revisions (default: ./agency.yml)")
     diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     diff.add_argument("--exit-code", action="store_true", help="exit 1 when they differ, as git diff does")
+    diff.add_argument("--root", type=Path, default=None, help="project root (see 'check --root'), e.g. .. for a parent layer in a sibling checkout")
+    diff.add_argument(
+        "--parent-rev", action="append", default=[], metavar="REV",
+        help="the revision of a parent layer in a separate (sibling) checkout, for OLD; give it again for NEW "
+        "(default: that checkout's working tree)",
+    )
     diff.set_defaults(command=run_diff)
 
     publish = commands.add_parser(
         "publish", parents=[common],
-        help="deploy this version of the site with mike (adopted: as latest; draft: hidden, as draft)",
+        help="deploy this version of the site with mike (adopted: shown, as latest; draft: hidden, as draft "
+        "until adopted or superseded)",
     )
     publish.add_argument("file", nargs="?", type=Path, default=Path("agency.yml"), help="the agency file (default: agency.yml)")
     publish.add_argument("--config-file", default="mkdocs.yml", help="the site's MkDocs configuration")
@@ -127,16 +164,19 @@ def _parser() -> argparse.ArgumentParser:
     new.set_defaults(command=run_new)
 
     lock = commands.add_parser("lock", parents=[common], help="record the upstream text each change adapts (agency.lock)")
-    lock.add_argument("file", nargs="?", type=Path, default=Path("agency.yml"))
+    lock.add_argument("file", nargs="?", type=Path, help="customization file (default: ./agency.yml)")
     lock.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     lock.set_defaults(command=run_lock)
 
     upgrade = commands.add_parser(
         "upgrade-check", parents=[common], help="what moved upstream since 'lstoolkit lock', for this layer's changes"
     )
-    upgrade.add_argument("file", nargs="?", type=Path, default=Path("agency.yml"))
+    upgrade.add_argument("file", nargs="?", type=Path, help="customization file (default: ./agency.yml)")
     upgrade.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
-    upgrade.add_argument("--strict", action="store_true", help="exit 1 when any change needs attention")
+    upgrade.add_argument(
+        "--strict", action="store_true",
+        help="exit 1 when any change needs attention (a layer that no longer resolves always exits 1)",
+    )
     upgrade.set_defaults(command=run_upgrade_check)
 
     codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
@@ -156,18 +196,56 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def agency_file(given: Path | None, *, content_only: bool = False) -> Path | None:
+    """The agency file a command works on: the one given, else ./agency.yml when the current
+    directory holds one, else None (the content alone). ``content_only`` ignores ./agency.yml."""
+    if given is not None:
+        if content_only:
+            raise LstoolkitError(f"give {given} or --content-only, not both")
+        return given
+    if content_only or not DEFAULT_AGENCY.is_file():
+        return None
+    return DEFAULT_AGENCY
+
+
+def required_agency_file(given: Path | None) -> Path:
+    """The agency file given, else ./agency.yml; an error when there is neither."""
+    found = agency_file(given)
+    if found is None:
+        raise LstoolkitError(
+            f"no agency file given, and there is no {DEFAULT_AGENCY} in this directory",
+            hint=f"Name the file (e.g. districts/springfield/{DEFAULT_AGENCY}), or run the command in its folder.",
+        )
+    return found
+
+
+def content_dir(args: argparse.Namespace) -> Path | None:
+    """The ``--content`` directory, checked to exist; None for the bundled prototype."""
+    directory: Path | None = args.content
+    if directory is not None and not directory.is_dir():
+        what = "is not a directory" if directory.exists() else "does not exist"
+        raise LstoolkitError(
+            f"--content {directory}: the directory {what}",
+            hint="Give the folder that holds sources.yml, elements.yml and the other content files, "
+            "or leave out --content to use the bundled prototype.",
+        )
+    return directory
+
+
 def run_check(args: argparse.Namespace) -> int:
-    tree = load_content(args.content, verify=args.file is None or args.content is not None)
-    if args.file is None:
-        print(summarize(tree))
+    path = agency_file(args.file, content_only=args.content_only)
+    directory = content_dir(args)
+    tree = load_content(directory, verify=path is None or directory is not None)
+    if path is None:
+        print(summarize(tree, content_label(directory)))
         return 0
     try:
-        adapted = adapt(tree, read_chain(args.file, root=args.root))
+        adapted = adapt(tree, read_chain(path, root=args.root))
         findings = check_adapted(adapted)
-        summary = summarize_adaptation(adapted, findings)
+        summary = f"{path}, resolved as {summarize_adaptation(adapted, findings)}"
     except LstoolkitError as error:
         findings = tuple(Finding.from_error(problem) for problem in error.problems)
-        summary = f"{args.file}: cannot be resolved"
+        summary = f"{path}: cannot be resolved"
     output = format_findings(findings, args.format)
     if output:
         print(output)
@@ -186,8 +264,9 @@ def run_handouts(args: argparse.Namespace) -> int:
     )
     from lstoolkit.overrides import check_overrides
 
-    tree = load_content(args.content)
-    adapted = adapt(tree, read_chain(args.file, root=args.root) if args.file else ())
+    path = agency_file(args.file, content_only=args.content_only)
+    tree = load_content(content_dir(args))
+    adapted = adapt(tree, read_chain(path, root=args.root) if path else ())
     findings = check_adapted(adapted)
     planned = plan_handouts(adapted)
     if args.only:
@@ -206,55 +285,71 @@ def run_handouts(args: argparse.Namespace) -> int:
 
     results = render_handouts(renderer, planned, args.out, jobs=args.jobs, progress=progress)
     rendered = sum(not r.cached for r in results)
-    print(f"{len(results)} handouts in {args.out}: {rendered} rendered, {len(results) - rendered} from cache")
+    print(
+        f"{len(results)} handout{'s' if len(results) != 1 else ''} of {path or content_label(args.content)} written to the folder "
+        f"{folder(args.out)}: {rendered} rendered, {len(results) - rendered} from cache"
+    )
     return 0
 
 
+def folder(path: Path) -> str:
+    """A directory as the user reads it: with a trailing slash."""
+    return os.path.join(path, "")
+
+
 def run_diff(args: argparse.Namespace) -> int:
-    from lstoolkit.diff import diff_adapted, format_diff
+    from lstoolkit.diff import diff_sides, format_diff, project_root, relative_name
 
     tree = load_content(args.content)
     old_path, new_path = Path(args.old), Path(args.new) if args.new else None
     if old_path.is_file() and (new_path is None or new_path.is_file()):
         if new_path is None:
             raise LstoolkitError("give two agency files, or revisions", hint="lstoolkit diff OLD.yml NEW.yml")
-        old, new = resolve_file(tree, old_path), resolve_file(tree, new_path)
-        labels = (str(old_path), str(new_path))
+        old, new = resolve_file(tree, old_path, args.root), resolve_file(tree, new_path, args.root)
+        labels, agency = (str(old_path), str(new_path)), ""
     else:
-        old = resolve_revision(tree, args.agency, args.old)
-        new = resolve_revision(tree, args.agency, args.new) if args.new else resolve_file(tree, args.agency)
-        labels = (args.old, args.new or "working tree")
-    difference = diff_adapted(old[0], new[0], old[1], new[1], old_label=labels[0], new_label=labels[1])
+        if len(args.parent_rev) > 2:
+            raise LstoolkitError("--parent-rev is given more than twice", hint="Give one for OLD and one for NEW.")
+        if not args.agency.is_file() and args.new is None:
+            raise LstoolkitError(f"{args.agency} does not exist", hint="Run it in the agency's folder, or pass --agency with its path.")
+        parents = [*args.parent_rev, None, None]
+        old = resolve_revision(tree, args.agency, args.old, args.root, parents[0])
+        new = resolve_revision(tree, args.agency, args.new, args.root, parents[1]) if args.new else resolve_file(tree, args.agency, args.root)
+        labels, agency = (args.old, args.new or "working tree"), relative_name(args.agency, project_root(args.agency, args.root))
+    difference = diff_sides(old, new, old_label=labels[0], new_label=labels[1], agency=agency)
     print(format_diff(difference, args.format), end="")
     return 1 if args.exit_code and not difference.empty else 0
 
 
-def resolve_file(tree: ContentTree, path: Path) -> tuple[Adapted, tuple[Finding, ...]]:
-    adapted = adapt(tree, read_chain(path))
-    return adapted, check_adapted(adapted)
+def resolve_file(tree: ContentTree, path: Path, root: Path | None = None) -> Side:
+    """An agency file's chain as it is on disk."""
+    from lstoolkit.diff import working_side
+
+    return working_side(tree, path, root=root)
 
 
-def resolve_revision(tree: ContentTree, agency: Path, revision: str) -> tuple[Adapted, tuple[Finding, ...]]:
-    from lstoolkit.diff import resolve_at_revision
+def resolve_revision(
+    tree: ContentTree, agency: Path, revision: str, root: Path | None = None, parent_revision: str | None = None
+) -> Side:
+    """An agency file's chain as it was at a revision of its repository (see lstoolkit.diff)."""
+    from lstoolkit.diff import revision_side
 
-    adapted = resolve_at_revision(tree, agency, revision)
-    return adapted, check_adapted(adapted)
+    return revision_side(tree, agency, revision, root=root, parent_revision=parent_revision)
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    from lstoolkit.versions import publish_commands, run_mike
+    from lstoolkit.versions import publish
 
     layers = read_chain(args.file, root=args.root)
     config = Path(args.config_file)
     if not config.is_file():
         raise LstoolkitError(f"{config} does not exist", hint="Pass --config-file with the site's mkdocs.yml.")
-    for arguments in publish_commands(layers[-1], config_file=str(config), branch=args.branch, push=args.push):
-        run_mike(arguments, cwd=Path.cwd())
+    publish(layers[-1], config_file=str(config), branch=args.branch, push=args.push, cwd=Path.cwd())
     return 0
 
 
 def summarize_adaptation(adapted: Adapted, findings: tuple[Finding, ...]) -> str:
-    """One line: the chain, its changes and their classification, the findings by severity."""
+    """The chain, its changes and their classification, the findings by severity."""
     logged = log_changes(adapted, findings)
     inconsistent = sum(not entry.consistent for entry in logged)
     by_severity = Counter(f.severity.value for f in findings)
@@ -262,15 +357,19 @@ def summarize_adaptation(adapted: Adapted, findings: tuple[Finding, ...]) -> str
         f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 and s != 'info' else ''}"
         for s in ("error", "warning", "info")
     )
-    chain = " -> ".join(["prototype", *(layer.display for layer in adapted.layers)])
     return (
-        f"{chain}: {len(logged)} changes ({len(logged) - inconsistent} fidelity-consistent, "
+        f"{_chain(adapted.layers)}: {len(logged)} changes ({len(logged) - inconsistent} fidelity-consistent, "
         f"{inconsistent} inconsistent); {counts}"
     )
 
 
-def summarize(tree: ContentTree) -> str:
-    """One line: what the content holds."""
+def content_label(directory: Path | None) -> str:
+    """The content a command used, as the user named it."""
+    return "the bundled prototype" if directory is None else str(directory)
+
+
+def summarize(tree: ContentTree, label: str = "") -> str:
+    """One line: what the content holds (``label``: which content it is)."""
     toolkit = tree.toolkit
     functions = sum(len(m.functions) for m in toolkit.items("mechanisms"))
     counts = [
@@ -282,38 +381,87 @@ def summarize(tree: ContentTree) -> str:
         f"{len(toolkit.items('cautions'))} cautions",
         f"{sum(1 for _ in iter_nodes(_items(tree)))} addresses",
     ]
-    return "content OK: " + ", ".join(counts)
+    return f"content OK{f' ({label})' if label else ''}: " + ", ".join(counts)
 
 
 def run_addresses(args: argparse.Namespace) -> int:
-    tree = load_content(args.content, verify=True)
-    for node in iter_nodes(_items(tree)):
+    given, prefixes = _file_and_prefixes(args.what, args.agency)
+    path = agency_file(given, content_only=args.content_only)
+    tree = load_content(content_dir(args), verify=path is None)
+    if path is None:
+        nodes = list(iter_nodes(_items(tree)))
+    else:
+        layers = read_chain(path, root=args.root)
+        nodes = list(iter_nodes(_items(adapt(tree, layers))))
+        print(f"addresses after {_chain(layers)}", file=sys.stderr)
+    for node in _under(nodes, prefixes):
         print(f"{node.address}\t{_one_line(node.value)}")
     return 0
 
 
+def _file_and_prefixes(what: list[str], agency: Path | None) -> tuple[Path | None, list[str]]:
+    """``lstoolkit addresses [FILE] [PREFIX...]``: a YAML file is the agency file, the rest are
+    address prefixes (addresses have no dots)."""
+    files = [Path(w) for w in what if w.lower().endswith((".yml", ".yaml"))]
+    if agency is not None:
+        files.insert(0, agency)
+    if len(files) > 1:
+        raise LstoolkitError(
+            f"give one agency file, not {len(files)} ({', '.join(map(str, files))})",
+            hint="Address prefixes have no dots, e.g. values or mechanisms/steering-body.",
+        )
+    prefixes = [w.strip("/") for w in what if not w.lower().endswith((".yml", ".yaml"))]
+    return (files[0] if files else None), prefixes
+
+
+def _under(nodes: list[Node], prefixes: list[str]) -> list[Node]:
+    """The nodes at or under one of ``prefixes`` (all when none); an unknown prefix is an error."""
+    if not prefixes:
+        return nodes
+    for prefix in prefixes:
+        if not any(_is_under(node.address, prefix) for node in nodes):
+            known = {"/".join(node.address.split("/")[:depth]) for node in nodes for depth in (1, 2, 3)}
+            raise LstoolkitError(
+                f"no address is '{prefix}' or starts with '{prefix}/'",
+                hint=suggest(prefix, known) or "List them all with 'lstoolkit addresses'.",
+            )
+    return [node for node in nodes if any(_is_under(node.address, prefix) for prefix in prefixes)]
+
+
+def _is_under(address: str, prefix: str) -> bool:
+    return address == prefix or address.startswith(prefix + "/")
+
+
+def _chain(layers: tuple[Layer, ...]) -> str:
+    return " -> ".join(["prototype", *(layer.display for layer in layers)])
+
+
 def run_new(args: argparse.Namespace) -> int:
-    from lstoolkit.scaffold import create_project
+    from lstoolkit.scaffold import create_project, next_steps
 
     create_project(args.directory, level=args.level, name=args.name, extends=args.extends)
-    print(f"Next: cd {args.directory} && lstoolkit check agency.yml && mkdocs build --strict")
+    print(next_steps(args.directory, args.extends))
     return 0
 
 
 def run_lock(args: argparse.Namespace) -> int:
     from lstoolkit.upgrade import write_lock
 
-    path = write_lock(load_content(args.content), read_chain(args.file, root=args.root))
+    agency = required_agency_file(args.file)
+    path = write_lock(load_content(content_dir(args)), read_chain(agency, root=args.root))
     print(f"wrote {path}")
     return 0
 
 
 def run_upgrade_check(args: argparse.Namespace) -> int:
-    from lstoolkit.upgrade import upgrade_check
+    from lstoolkit.upgrade import lock_path, upgrade_check
 
-    report = upgrade_check(load_content(args.content), read_chain(args.file, root=args.root))
+    agency = required_agency_file(args.file)
+    if args.file is None:
+        print(f"{agency}, against {lock_path(agency)}:")
+    report = upgrade_check(load_content(content_dir(args)), read_chain(agency, root=args.root))
     print(report.format(), end="")
-    return 1 if args.strict and report.needs_attention else 0
+    return 1 if not report.resolves or (args.strict and report.needs_attention) else 0
 
 
 def run_codes(args: argparse.Namespace) -> int:
@@ -327,13 +475,13 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _items(tree: ContentTree) -> dict[str, list[dict[str, object]]]:
+def _items(tree: ContentTree | Adapted) -> dict[str, list[dict[str, object]]]:
     return {name: data["items"] for name, data in tree.raw.items()}
 
 
 def _one_line(value: object, limit: int = 100) -> str:
     if isinstance(value, dict):
-        value = value.get("title") or value.get("text") or ""
+        value = value.get("title") or value.get("text") or value.get("description") or ""
     elif isinstance(value, list):
         value = ", ".join(str(v.get("id", "")) if isinstance(v, dict) else str(v) for v in value)
     text = " ".join(str(value).split())

@@ -78,10 +78,26 @@ CODES: dict[str, Code] = {
              examples=(
                       "agency.yml:1:1: LS203 no value for 'facilitator_positions': pages show a bracketed placeholder",
              )),
-        Code("LS300", Severity.ERROR, "Not a readable YAML file",
-             "The file cannot be read or parsed: syntax, encoding, duplicate keys, aliases, tags, size.",
-             "Fix the file at the line given.",
+        Code("LS204", Severity.WARNING, "Accepted finding not caused",
+             "A change lists a code under 'accept' that it does not cause: the record would say a "
+             "board or coach reviewed a finding that is not there. It happens when the finding went "
+             "away (the parent layer no longer protects the item, the item is no longer required) "
+             "or when the code or the change's address is wrong.",
+             "Remove the code from 'accept', or check that the change targets what was reviewed.",
              examples=(
+                      "agency.yml:27:14: LS204 this change to 'mechanisms/leadership-council' accepts LS102, but it causes no LS102 finding",
+             )),
+        Code("LS300", Severity.ERROR, "Not a readable YAML file",
+             "The file cannot be read or parsed: syntax, encoding, duplicate keys, aliases, tags, size. "
+             "The usual mistakes are a colon followed by a space inside a text (YAML reads it as a new "
+             "key), a line indented differently from the lines around it, and a key without its colon.",
+             "Fix the file at the line given: put a text with a colon in quotes, line up the keys of a "
+             "change, write a colon and a space after each key.",
+             examples=(
+                      'agency.yml:5:16: LS300 invalid YAML: a colon followed by a space inside a text starts a new key Put the text in quotes: why: "Budget: no partner this year."',
+                      "agency.yml:6:4: LS300 invalid YAML: this line is not indented like the lines around it Check the indentation: list items under 'changes:' start with two spaces and a dash; the keys of one change line up.",
+                      "agency.yml:4:5: LS300 invalid YAML: missing ':' after the key? Put a colon and a space after the key: remove: mechanisms/external-collaborators",
+                      "agency.yml:7:8: LS300 invalid YAML: '{}' after the key means it is empty, so the lines under it cannot belong to it Delete the '{}' when you write entries under the key.",
                       "agency.yml:3:1: LS300 invalid YAML: duplicate key 'version' (the mapping already has it)",
                       "agency.yml:2:1: LS300 invalid YAML: while scanning for the next token found character that cannot start any token (a tab) Indent with spaces, not tabs.",
                       'agency.yml:2:8: LS300 invalid YAML: aliases (*name) are not allowed; write the value out in full',
@@ -99,11 +115,13 @@ CODES: dict[str, Code] = {
                       "agency.yml:5:10: LS301 the content asks for no value named 'facilitator_position' Did you mean 'facilitator_positions'?",
              )),
         Code("LS302", Severity.ERROR, "File does not match the schema",
-             "An unknown key, a wrong type, a missing required key, or a change with no or two actions.",
+             "An unknown key, a wrong type, a missing required key, a change with no or two actions, "
+             "or a value the content declares a number (values.yml, 'type: number') written in words.",
              "Fix the key or value at the line given; editors validate with the published schema.",
              examples=(
                       "agency.yml:3:1: LS302 unknown key 'chagnes' in the file Did you mean 'changes'?",
                       'agency.yml:3:10: LS302 version must be text, not the number 2026.1 Quote it: "2026.1".',
+                      "agency.yml:9:26: LS302 the value 'facilitator_positions' is a number, not 'six' Write it in digits, e.g. 'facilitator_positions: 12'.",
                       'agency.yml:4:5: LS302 a change has 2 actions (remove, replace); write one change for each',
                       "agency.yml:2:9: LS302 agency name contains '<' or '>', which names, terms and titles may not Write 'less than' or 'greater than', or use the quotation marks ‹ ›.",
                       "agency.yml:3:14: LS302 agency short_name contains the control character U+000D Delete it (it is invisible in most editors; retype the line).",

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Literal
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -41,20 +43,36 @@ from lstoolkit.versions import source_date_epoch, version_banner
 log = get_plugin_logger(__name__)
 
 ASSETS = "assets/lstoolkit"
+BANNER_PARTIAL = "partials/lstoolkit-banner.html"
+
+
+class Handouts(c.Choice[bool | Literal["auto"]]):
+    """``auto``, or a boolean: YAML's ``true``/``false``, or the strings ``"true"``/``"false"``."""
+
+    def __init__(self) -> None:
+        super().__init__(("auto", True, False), default="auto")
+
+    def run_validation(self, value: object) -> bool | Literal["auto"]:
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if value == "auto" or isinstance(value, bool):  # never 1 or 0, which equal True and False
+            return "auto" if value == "auto" else bool(value)
+        raise ValidationError(f"Expected auto, true or false, but received: {value!r}")
 
 
 class LstoolkitConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing it."""
-    agency = c.Optional(c.Type(str))
+    agency = c.Optional(c.File(exists=True))
     """Customization file, relative to mkdocs.yml; unset publishes the prototype itself."""
-    content = c.Optional(c.Type(str))
+    content = c.Optional(c.Dir(exists=True))
     """Content tree to use instead of the bundled prototype, relative to mkdocs.yml."""
-    root = c.Optional(c.Type(str))
-    """Project root that 'extends' and 'logo' must stay inside (default: the git repository)."""
-    handouts = c.Choice(("auto", "true", "false"), default="auto")
-    """PDF handouts: 'auto' renders them in 'mkdocs build' and not in 'mkdocs serve' (unless the
-    environment variable LSTOOLKIT_HANDOUTS=1 is set)."""
+    root = c.Optional(c.Dir(exists=True))
+    """Project root that 'extends' and 'logo' must stay inside, relative to mkdocs.yml
+    (default: the git repository)."""
+    handouts = Handouts()
+    """PDF handouts: true, false, or auto, which renders them in 'mkdocs build' and not in
+    'mkdocs serve' (unless the environment variable LSTOOLKIT_HANDOUTS=1 is set)."""
     paper = c.Choice(("letter", "a4"), default="letter")
     """Paper size of the handouts."""
     compare_with = c.Optional(c.Type(str))
@@ -77,7 +95,10 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         if not self.config.enabled:
             return config
         base_dir = Path(config.config_file_path or ".").resolve().parent
-        resolve = lambda value: base_dir / value if value else None  # noqa: E731
+        # MkDocs made the path options absolute against the configuration's directory; keep them
+        # as written below it, so that messages show them as in mkdocs.yml.
+        config_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        resolve = lambda value: base_dir / os.path.relpath(value, config_dir) if value else None  # noqa: E731
         try:
             tree = load_content(resolve(self.config.content))
             agency = resolve(self.config.agency)
@@ -97,6 +118,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             emit(f"{finding.location}: {finding.code} {finding.message}")
         config.watch.extend(str(layer.path) for layer in layers if str(layer.path) not in config.watch)
         self.custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        _add_theme_layer(config, self.custom_dir, base_dir)
         self.overrides = [self.custom_dir / "lstoolkit"] if self.custom_dir else []
         self.base_dir = base_dir
         try:
@@ -107,7 +129,10 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         self.renderer = SiteRenderer(adapted, findings, environment)
         if self.config.compare_with and agency:
             try:
-                self.renderer.changes = what_changed(tree, agency, adapted, findings, self.config.compare_with)
+                self.renderer.changes = what_changed(
+                    tree, agency, adapted, findings, self.config.compare_with,
+                    root=resolve(self.config.root), display_base=base_dir,
+                )
             except LstoolkitError as error:
                 raise PluginError(f"lstoolkit: compare_with: {error}") from None
         if config.nav is None:
@@ -176,7 +201,23 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     def _handouts_wanted(self) -> bool:
         if self.config.handouts == "auto":
             return self.command != "serve" or os.environ.get("LSTOOLKIT_HANDOUTS") == "1"
-        return self.config.handouts == "true"
+        return self.config.handouts is True
+
+
+def _add_theme_layer(config: MkDocsConfig, custom_dir: Path | None, base_dir: Path) -> None:
+    """Put lstoolkit's theme directory (the version banner) in Material's search path, after the
+    site's custom_dir, whose templates win, and before Material's own."""
+    if config.theme.name != "material":
+        return
+    layer = str(templates_dir() / "theme")
+    if layer not in config.theme.dirs:
+        config.theme.dirs.insert(1 if custom_dir else 0, layer)
+    own_main = custom_dir / "main.html" if custom_dir else None
+    if own_main and own_main.is_file() and BANNER_PARTIAL not in own_main.read_text(encoding="utf-8", errors="replace"):
+        log.warning(
+            f"{os.path.relpath(own_main, base_dir)} replaces lstoolkit's main.html, so pages show no version banner: add "
+            f'{{% block announce %}}{{% include "{BANNER_PARTIAL}" %}}{{% endblock %}} to it'
+        )
 
 
 def _warnings_counted() -> bool:

@@ -3,9 +3,9 @@
 The lock file (``agency.lock``, beside ``agency.yml``) records, for each change of the layer, the
 upstream text it adapted (what the layers above gave at its address) with its hash, and the
 essential addresses and findings at that time. When the prototype or the parent layer changes,
-``upgrade-check`` compares the upstream of today with the lock: changes whose target is gone (with
-the nearest new address), replaced text whose upstream was edited since (with the upstream diff),
-new essential items or protections, and new findings.
+``upgrade-check`` compares the upstream of today with the lock: changes whose target is gone,
+replaced text whose upstream was edited since (with the upstream diff), new essential items or
+protections, and new findings. A layer that no longer resolves is an error, located.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import yaml
 
 from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt, find
-from lstoolkit.addresses import index_addresses, nearest_address
+from lstoolkit.addresses import Node, index_addresses, nearest_address
 from lstoolkit.check import check_adapted
 from lstoolkit.errors import Location, LstoolkitError
-from lstoolkit.layers import Layer
+from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree
 from lstoolkit.output import write_atomically
 from lstoolkit.yamlfile import read_yaml
@@ -75,8 +75,10 @@ def write_lock(tree: ContentTree, layers: tuple[Layer, ...]) -> Path:
 
 @dataclass
 class UpgradeReport:
-    """What an upstream move means for this layer."""
+    """What an upstream move means for this layer. ``errors`` and ``gone`` are located lines: the
+    layer no longer resolves against upstream."""
 
+    errors: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     upstream_changed: list[str] = field(default_factory=list)
     new_essential: list[str] = field(default_factory=list)
@@ -85,10 +87,16 @@ class UpgradeReport:
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.gone or self.upstream_changed or self.new_findings or self.not_locked)
+        return bool(self.errors or self.gone or self.upstream_changed or self.new_findings or self.not_locked)
+
+    @property
+    def resolves(self) -> bool:
+        """Whether the layer still resolves against upstream (a change whose target is gone does not)."""
+        return not (self.errors or self.gone)
 
     def format(self) -> str:
         sections = [
+            ("Errors: this layer no longer resolves against upstream", self.errors),
             ("Changes whose target is gone upstream", self.gone),
             ("Changes whose upstream text was edited since they were locked", self.upstream_changed),
             ("New essential items or protections from upstream", self.new_essential),
@@ -109,27 +117,49 @@ def upgrade_check(tree: ContentTree, layers: tuple[Layer, ...]) -> UpgradeReport
     index = index_addresses({name: data["items"] for name, data in upstream.raw.items()})
     report = UpgradeReport()
     locked = {(c["kind"], c["target"]): c for c in lock.get("changes", [])}
-    for change in own.file.changes:
+    adapted, problems = _resolve(tree, layers)
+    failing = {problem.location for problem in problems}
+    gone_at: set[Location | None] = set()
+    for i, change in enumerate(own.file.changes):
         entry = locked.get((change.kind, change.target))
+        target = find(upstream.raw, change.target)
+        where = own.locate("changes", i, change.kind)
+        if target is None and where in failing:  # (not a target an earlier change of this layer adds)
+            gone_at.add(where)
+            report.gone.append(f"{where}: {change.kind} {change.target}: {_gone_advice(change, above, index)}")
+            continue
         if entry is None:
             report.not_locked.append(f"{change.kind} {change.target}")
-            continue
-        target = find(upstream.raw, change.target)
-        if target is None:
-            nearest = nearest_address(change.target, index)
-            report.gone.append(f"{change.kind} {change.target}" + (f" (nearest now: {nearest})" if nearest else ""))
             continue
         now = upstream_text(target.value if target and target.kind != "collection" else None)
         if change.kind == "replace" and digest(now) != entry["upstream_sha256"]:
             report.upstream_changed.append(f"replace {change.target}:\n" + _indented_diff(entry["upstream"], now))
     essential_then = set(lock.get("essential", []))
     report.new_essential = sorted(_essential(upstream, above) - essential_then)
-    try:
-        findings_now = _finding_lines(adapt(tree, layers))
-    except LstoolkitError as error:
-        findings_now = [problem.format() for problem in error.problems]
+    report.errors = [problem.format() for problem in problems if problem.location not in gone_at]  # gone: said once
+    findings_now = _finding_lines(adapted) if adapted else []
     report.new_findings = sorted(set(findings_now) - set(lock.get("findings", [])))
     return report
+
+
+def _resolve(tree: ContentTree, layers: tuple[Layer, ...]) -> tuple[Adapted | None, tuple[LstoolkitError, ...]]:
+    """The layers resolved, or the problems that keep them from resolving."""
+    try:
+        return adapt(tree, layers), ()
+    except LstoolkitError as error:
+        return None, error.problems
+
+
+def _gone_advice(change: Change, above: list[Layer], index: dict[str, Node]) -> str:
+    """What to do about a change whose target upstream no longer has. A removal is done already;
+    an address near in spelling may be another thing entirely, so it is offered only for an
+    edit, to check."""
+    parent = "the parent" if above else "the prototype"
+    if change.kind == "remove":
+        return f"{parent} no longer has it: delete this change"
+    nearest = nearest_address(change.target, index)
+    moved = f" (the nearest address in spelling is '{nearest}': check that it is the same thing)" if nearest else ""
+    return f"{parent} no longer has it: delete this change, or point it at the new address if the text moved{moved}"
 
 
 def _essential(upstream: Adapted, above: list[Layer]) -> set[str]:

@@ -4,11 +4,14 @@ PyYAML's ``safe_load`` silently keeps the last of two duplicate keys, expands al
 bound and forgets line numbers. Here a document is composed into nodes with the safe loader and
 built into plain data by hand, so that duplicate keys and aliases are refused with their
 location, and every mapping key and value keeps its line and column for later error messages.
+The parser errors people make most often (a colon inside a text, a line indented wrongly, a
+missing colon) are told in plain words, at the line of the mistake.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,16 +72,7 @@ def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
             )
         document.data = _build(node, loader, (), document, set(), node.start_mark)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-        message = " ".join(part for part in (error.context, error.problem) if part)
-        at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
-        if at_tab and "'\\t'" not in message:
-            message += " (a tab)"
-        raise LstoolkitError(
-            f"invalid YAML: {message}", location,
-            hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message), code=YAML_ERROR,
-        ) from None
+        raise _syntax_error(error, text, shown) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow; no mark, an offset
         before = text[: error.position]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
@@ -130,6 +124,166 @@ def _decode(raw: bytes, shown: str) -> str:
             code=YAML_ERROR,
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str, shown: str) -> LstoolkitError:
+    mark = error.problem_mark or error.context_mark
+    location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    at_tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
+    if at_tab and "'\\t'" not in message:
+        message += " (a tab)"
+    mistake = None if at_tab else _common_mistake(error, text.splitlines())
+    if mistake is not None:
+        return LstoolkitError(
+            f"invalid YAML: {mistake.message}", Location(shown, mistake.line, mistake.column),
+            hint=mistake.hint, code=YAML_ERROR,
+        )
+    return LstoolkitError(
+        f"invalid YAML: {message}", location,
+        hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message), code=YAML_ERROR,
+    )
+
+
+@dataclass(frozen=True)
+class _Mistake:
+    """A common mistake in plain words, at its line and column (1-based)."""
+
+    message: str
+    hint: str
+    line: int
+    column: int
+
+
+_INDENTATION = (
+    "Check the indentation: list items under 'changes:' start with two spaces and a dash; "
+    "the keys of one change line up."
+)
+#: What PyYAML and libyaml say about a line indented wrongly.
+_INDENTATION_PROBLEMS = ("did not find expected key", "expected <block end>", "did not find expected '-' indicator")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _common_mistake(error: yaml.MarkedYAMLError, lines: list[str]) -> _Mistake | None:
+    """The mistake behind the parser's error, when it is one of the common ones."""
+    problem, mark = error.problem or "", error.problem_mark
+    if mark is None or mark.line >= len(lines):
+        return None
+    if "mapping values are not allowed" in problem:
+        return _colon_mistake(lines, mark.line, mark.column)
+    if "could not find expected ':'" in problem:
+        previous = _previous_line(lines, mark.line)
+        return _missing_colon(lines, previous) if previous is not None else None
+    if any(p in problem for p in _INDENTATION_PROBLEMS):
+        return _empty_before(lines, mark.line) or _key_commented_out(lines, mark.line) or _Mistake(
+            "this line is not indented like the lines around it", _INDENTATION,
+            mark.line + 1, _indent(lines[mark.line]) + 1,
+        )
+    return None
+
+
+def _colon_mistake(lines: list[str], number: int, column: int) -> _Mistake | None:
+    """A colon where YAML allows no key: inside a text, under a line with no colon, or on a line
+    indented too far (``number`` and ``column`` 0-based)."""
+    line = lines[number]
+    start = len(line) - len(_content(line))
+    before = line[start:column]
+    key, _, value = before.partition(": ")
+    if _starts_quoted(key) or _starts_quoted(value):  # the parser's own words are better here
+        return None
+    if ": " in before:
+        return _Mistake(
+            "a colon followed by a space inside a text starts a new key", _quote_hint(line, start),
+            number + 1, column + 1,
+        )
+    if not _KEY.fullmatch(before):  # a text going on from the line above
+        return _Mistake(
+            "a colon followed by a space inside a text starts a new key",
+            "Put the text in quotes, from its first line to its last.", number + 1, column + 1,
+        )
+    previous = _previous_line(lines, number)
+    if previous is not None and ":" not in _without_comment(lines[previous]):
+        return _missing_colon(lines, previous)
+    return _Mistake("this line is indented further than the key before it", _INDENTATION, number + 1, start + 1)
+
+
+def _starts_quoted(text: str) -> bool:
+    """Whether ``text`` starts a quoted text or a bracketed list or mapping."""
+    return text[:1] in ("{", "[", '"', "'")
+
+
+def _missing_colon(lines: list[str], number: int) -> _Mistake:
+    line = lines[number]
+    key, _, rest = _without_comment(_content(line)).strip().partition(" ")
+    fixed = f"{key}: {rest.strip()}" if rest.strip() else f"{key}:"
+    return _Mistake(
+        "missing ':' after the key?", f"Put a colon and a space after the key: {fixed}",
+        number + 1, len(line) - len(_content(line)) + 1,
+    )
+
+
+def _empty_before(lines: list[str], number: int) -> _Mistake | None:
+    """Lines under a key written with an empty '{}' or '[]', which closes it (as when examples
+    under it are uncommented)."""
+    previous = _previous_line(lines, number)
+    if previous is None or _indent(lines[number]) <= _indent(lines[previous]):
+        return None
+    line = _without_comment(lines[previous]).rstrip()
+    if not line.endswith(("{}", "[]")):
+        return None
+    empty = line[-2:]
+    return _Mistake(
+        f"'{empty}' after the key means it is empty, so the lines under it cannot belong to it",
+        f"Delete the '{empty}' when you write entries under the key.", previous + 1, len(line) - 1,
+    )
+
+
+_COMMENTED_KEY = re.compile(r"( *)# ?([A-Za-z_][A-Za-z0-9_-]*):\s*(#.*)?")
+
+
+def _key_commented_out(lines: list[str], number: int) -> _Mistake | None:
+    """Lines uncommented under a key whose own line is still a comment."""
+    above = lines[number - 1] if number > 0 else ""
+    found = _COMMENTED_KEY.fullmatch(above)
+    if found is None or _indent(lines[number]) <= len(found.group(1)):
+        return None
+    return _Mistake(
+        f"the key '{found.group(2)}:' on this line is still a comment, so the lines under it belong to no key",
+        "Delete the '# ' at the start of the key's line too.", number, len(found.group(1)) + 1,
+    )
+
+
+def _quote_hint(line: str, start: int) -> str:
+    key, _, value = line[start:].partition(": ")
+    value = _without_comment(value).strip()
+    if len(value) > 60:
+        return f"Put the text after '{key}:' in quotes: {key}: \"...\""
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"Put the text in quotes: {key}: {quoted}"
+
+
+def _previous_line(lines: list[str], number: int) -> int | None:
+    """The nearest line above ``number`` (0-based) that is neither blank nor a comment."""
+    for previous in range(number - 1, -1, -1):
+        if lines[previous].strip() and not lines[previous].lstrip().startswith("#"):
+            return previous
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _content(line: str) -> str:
+    """The line without its indentation and list dashes."""
+    stripped = line.lstrip(" ")
+    while stripped.startswith("- "):
+        stripped = stripped[2:].lstrip(" ")
+    return stripped
+
+
+def _without_comment(line: str) -> str:
+    return re.split(r"(?:^|\s)#", line, maxsplit=1)[0]
 
 
 def _yaml_hint(message: str) -> str:

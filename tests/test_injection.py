@@ -23,7 +23,7 @@ AGENCY = f"""
 agency: {{name: "{HOSTILE['name']}", level: district}}
 version: '1'
 component_name: "{HOSTILE['component']}"
-values: {{facilitator_positions: "*12*"}}
+values: {{facilitator_positions: 12}}
 terms:
   Steering Body: "Steering _Body_ Committee"
 changes:
@@ -77,7 +77,7 @@ def test_agency_strings_show_as_text(site: Path) -> None:
     assert "<h1>not a heading" not in planning
     adaptations = page(site, "adaptations")
     assert "&lt;div onclick=alert(" in adaptations
-    assert "(*12* number of personnel)" in page(site, "documents/introductory-session")
+    assert "(12 number of personnel)" in page(site, "documents/introductory-session")
 
 
 def test_override_templates_run_in_a_sandbox(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -47,7 +47,7 @@ def test_any_one_line_name_round_trips(name: str, tmp_path: Path, capsys: pytest
     agency_text = (project / "agency.yml").read_text(encoding="utf-8")
     assert yaml.safe_load(agency_text) == {
         "extends": "prototype", "agency": {"name": name, "level": "district"}, "version": "1.0", "status": "draft",
-        "component_name": "Learning Supports Component", "terms": {}, "values": {}, "protect": [], "changes": [],
+        "component_name": "Learning Supports Component",
     }
     assert agency_text.splitlines()[1] == f"# How {name} adapts the toolkit. Check it with: lstoolkit check agency.yml"
     mkdocs = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -61,15 +61,38 @@ def test_any_one_line_name_round_trips(name: str, tmp_path: Path, capsys: pytest
 def test_comments_stay_next_to_their_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert new(tmp_path, "St. Mary's: East #1") == 0
     lines = (tmp_path / "agency.yml").read_text(encoding="utf-8").splitlines()
-    assert lines[3:8] == [
+    assert lines[4:9] == [
         "extends: prototype", "agency:", "  name: 'St. Mary''s: East #1'", "  level: district", "  # short_name: ABC",
     ]
+    keys = [line.split("#", 2)[1].strip() if line.startswith("# ") else line for line in lines]
     for key, comment in [
-        ('version: "1.0"', "status: draft"), ("terms: {}", "  # Learning Supports Facilitator: Learning Supports Coach"),
-        ("values: {}", "  # facilitator_positions: 12"), ("protect: []", "  # - mechanisms/leadership-council"),
-        ("changes: []", "  # - remove: mechanisms/external-collaborators"),
+        ('version: "1.0"', "status: draft"), ("terms:", "#   Learning Supports Facilitator: Learning Supports Coach"),
+        ("values:", "#   facilitator_positions: 12"), ("protect:", "#   - mechanisms/leadership-council"),
+        ("changes:", "#   - remove: mechanisms/external-collaborators"),
     ]:
-        assert lines[lines.index(key) + 1].startswith(comment)
+        assert lines[keys.index(key) + 1].startswith(comment)
+
+
+@pytest.mark.parametrize("block", ["terms", "values", "protect", "changes", "all"])
+def test_each_commented_example_uncomments_cleanly(block: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Deleting '# ' from an example's lines, as the file says, gives a file that passes --strict."""
+    assert new(tmp_path, "Springfield Public Schools") == 0
+    lines = (tmp_path / "agency.yml").read_text(encoding="utf-8").splitlines()
+    inside = False
+    for i, line in enumerate(lines):
+        if line.startswith("# ") and line[2:].split(":")[0] in ("terms", "values", "protect", "changes"):
+            inside = block in (line[2:].split(":")[0], "all")
+        elif not line.startswith("#   "):
+            inside = False
+        if inside:
+            lines[i] = line[2:]
+    (tmp_path / "agency.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    status = main(["check", "--strict", str(tmp_path / "agency.yml")])
+    output = capsys.readouterr()
+    assert status == 0, output
+    if block in ("changes", "all"):
+        assert "3 changes" in output.out
 
 
 @pytest.mark.parametrize("name", REFUSED.values(), ids=REFUSED.keys())
@@ -117,3 +140,23 @@ def test_extends_the_example_state(
     monkeypatch.chdir(district)  # as the generated README says: lstoolkit check --strict --root .. agency.yml
     assert main(["check", "--strict", "--root", "..", "agency.yml"]) == 0, capsys.readouterr().out
     assert f"prototype -> ../{state_dir}/agency.yml -> agency.yml" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("state_dir", ["state: #1 'x'", 'École "d" [x] {y}', "a\\b"])
+def test_sibling_directory_names_reach_the_workflow_as_data(state_dir: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOT / "examples" / "state", tmp_path / state_dir)
+    district = tmp_path / "district: #2"
+    assert new(district, "Springfield", "--extends", str(tmp_path / state_dir / "agency.yml")) == 0, capsys.readouterr().err
+    workflow = yaml.safe_load((district / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    checkouts = [step["with"] for step in workflow["jobs"]["build"]["steps"] if "actions/checkout" in step.get("uses", "")]
+    assert [c["path"] for c in checkouts] == ["district: #2", state_dir]
+    assert workflow["jobs"]["build"]["defaults"]["run"]["working-directory"] == "district: #2"
+    assert workflow["env"] == {"PARENT_REPOSITORY": f"owner/{state_dir}"}
+
+
+def test_a_directory_name_github_actions_would_evaluate_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOT / "examples" / "state", tmp_path / "${{ secrets.TOKEN }}")
+    district = tmp_path / "district"
+    assert new(district, "Springfield", "--extends", str(tmp_path / "${{ secrets.TOKEN }}" / "agency.yml")) == 1
+    assert "which GitHub Actions would evaluate" in capsys.readouterr().err
+    assert not district.exists()

@@ -29,7 +29,7 @@ STRINGS = {
     "short_name": ("SPS", 'SPS &amp; "Q"'),
     "component": ("Learning Supports Component", "Component &#60;script&#62;alert(2)&#60;/script&#62; `y`"),
     "term": ("Steering Group", f"Steering {LURE} &amp; 'S' {{{{ 7*7 }}}} `z` Body"),
-    "value": ("12", "12 &lt;img src=x onerror=alert(3)&gt;"),
+    "value": ("12", "13"),  # a number: the content declares it so, and text is refused
     "item": ("Local Team", "A & B \"quoted\" 'single'"),
     "item_title": ("Planning Team", "Planning &lt;/title&gt;&lt;svg onload=alert(4)&gt; Team"),
     "entry_title": ("Reports", "Reports &lt;iframe src=javascript:alert(5)&gt;"),
