@@ -140,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--parent-rev", action="append", default=[], metavar="REV",
         help="the revision of a parent layer in a separate (sibling) checkout, for OLD; give it again for NEW "
-        "(default: that checkout's working tree)",
+        "(default: the commit agency.lock records for it at that revision, else that checkout's working tree)",
     )
     diff.set_defaults(command=run_diff)
 
@@ -163,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--extends", default="prototype", help="'prototype' (default) or the parent layer's agency.yml")
     new.set_defaults(command=run_new)
 
-    lock = commands.add_parser("lock", parents=[common], help="record the upstream text each change adapts (agency.lock)")
+    lock = commands.add_parser("lock", parents=[common], help="record the upstream text each change adapts, and the parent repositories' commits (agency.lock)")
     lock.add_argument("file", nargs="?", type=Path, help="customization file (default: ./agency.yml)")
     lock.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     lock.set_defaults(command=run_lock)

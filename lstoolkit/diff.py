@@ -6,9 +6,10 @@ findings. A reviewer reads a summary first, then the changes grouped by item.
 
 An old version is read from git: the agency's repository at a revision, rebuilt in a temporary
 directory as the project was then, with its submodules at the commits that revision records and
-a parent layer in a separate checkout at the revision asked for (else as it is now, which the
-output says). Both sides name files relative to the project root, so the directory the command
-runs in never changes the result.
+a parent layer in a separate checkout at the revision asked for, else at the commit that
+revision's ``agency.lock`` records for it, else as it is now (the output says which). Both sides
+name files relative to the project root, so the directory the command runs in never changes the
+result.
 """
 
 from __future__ import annotations
@@ -714,6 +715,7 @@ def revision_side(
             raise LstoolkitError(
                 f"{relative_name(given, project)} does not exist at {revision}", hint="Pass --agency with its path.",
             )
+        files.read_lock(given)
         files.fill_chain(top)
         if files.parent_revision is not None:
             files.notes.append(f"--parent-rev {parent_revision} is not used: no parent layer is in a separate checkout")
@@ -755,13 +757,21 @@ def repository_root(path: Path) -> Path:
     return Path(result.stdout.strip()).resolve()
 
 
-def _toplevel(directory: Path) -> Path | None:
+def toplevel(directory: Path) -> Path | None:
     """The git working tree whose top is ``directory`` or holds it; None outside git."""
     if not directory.is_dir():
         return None
     try:
         return repository_root(directory)
     except LstoolkitError:
+        return None
+
+
+def head_commit(repository: Path) -> str | None:
+    """The commit checked out in ``repository``; None before its first commit."""
+    try:
+        return _git(repository, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
+    except subprocess.CalledProcessError:
         return None
 
 
@@ -830,6 +840,7 @@ class Snapshot:
         self.parent_revision = parent_revision
         self.regions: list[Region] = []
         self.notes: list[str] = []
+        self.locked: dict[Path, str] = {}  # separate checkout on disk -> commit agency.lock records
 
     def holds(self, real: Path) -> bool:
         return Path(os.path.realpath(real)).is_relative_to(self.base)
@@ -849,6 +860,24 @@ class Snapshot:
             export(repository, commit, region.directory)
         self.regions.append(region)
         return region
+
+    def read_lock(self, agency: Path) -> None:
+        """The commits of the parent layers' repositories that ``agency``'s lock records at this
+        revision (``parents``), keyed by the repository each layer is in on disk now."""
+        from lstoolkit.upgrade import lock_path, locked_parents
+
+        lock = self.path(lock_path(agency))
+        if not lock.is_file():
+            return
+        try:
+            parents = locked_parents(read_yaml(lock, display=lock.name).data)
+        except LstoolkitError:
+            self.notes.append(f"{lock.name} cannot be read, so the parents' commits it may record are not used")
+            return
+        for name, commit in parents.items():
+            repository = toplevel(Path(os.path.normpath(agency.parent / name)).parent)
+            if repository is not None:
+                self.locked.setdefault(repository, commit)
 
     def fill_chain(self, top: Path) -> None:
         """Bring in what the chain from ``top`` extends that the repository's own files do not
@@ -875,7 +904,7 @@ class Snapshot:
             self._submodule(holder, missing)
             return
         real = self.base / missing.relative_to(self.top)
-        repository = _toplevel(real.parent)
+        repository = toplevel(real.parent)
         if repository is None:
             self._not_in_git(real)
         elif self.holds(repository) and not any(self.path(repository) == r.directory for r in self.regions):
@@ -892,7 +921,7 @@ class Snapshot:
         meta, path = links[-1]
         commit, repository = meta.split()[2], holder.repository / path
         where = self.shown(holder.directory / path)
-        if _toplevel(repository) != repository.resolve():
+        if toplevel(repository) != repository.resolve():
             raise LstoolkitError(
                 f"{where} is a submodule that is not checked out, so its commit {commit[:12]} "
                 f"recorded at {self.revision} cannot be read",
@@ -902,13 +931,26 @@ class Snapshot:
         self.notes.append(f"{where} is the submodule's commit {commit[:12]}, as recorded at {self.revision}")
 
     def _checkout(self, repository: Path) -> None:
-        """A parent layer in a separate checkout (a sibling): at --parent-rev, else as it is."""
+        """A parent layer in a separate checkout (a sibling): at --parent-rev, else at the commit
+        agency.lock records, else as it is."""
         where = self.shown(self.path(repository))
         if self.parent_revision is not None:
             commit = commit_of(repository, self.parent_revision)
             self.add(repository, commit)
             self.notes.append(f"{where} is a separate checkout, read at {self.parent_revision} ({commit[:12]}) as --parent-rev says")
             self.parent_revision = None  # one revision names one repository: the nearest parent's
+            return
+        locked = self.locked.get(repository)
+        if locked is not None:
+            try:
+                commit = commit_of(repository, locked)
+            except LstoolkitError:
+                raise LstoolkitError(
+                    f"agency.lock at {self.revision} records commit {locked[:12]} of {where}, which that checkout does not have",
+                    Location(str(repository)), hint=f"Fetch it (git -C {repository} fetch), or pass --parent-rev REV.",
+                ) from None
+            self.add(repository, commit)
+            self.notes.append(f"{where} is a separate checkout, read at {commit[:12]} as agency.lock records")
             return
         self.add(repository, None)
         self.notes.append(

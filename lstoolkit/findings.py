@@ -286,6 +286,9 @@ def troubleshooting() -> str:
         "- `mike is not installed`: `pip install mike` (it comes with lstoolkit).",
         "- `'v2026.1' is not a revision`: the tag or commit does not exist in the repository that "
         "holds the agency file; `git tag` lists the tags.",
+        "- `agency.lock at v2026.1 records commit ... of lincoln-state/, which that checkout does not "
+        "have`: the sibling checkout is behind; fetch it (`git -C ../lincoln-state fetch`), or name "
+        "its revision with `--parent-rev`.",
         "- `no handout named ...`: `lstoolkit handouts --only` takes the names the error lists.",
         "",
     ]

@@ -6,12 +6,17 @@ essential addresses and findings at that time. When the prototype or the parent 
 ``upgrade-check`` compares the upstream of today with the lock: changes whose target is gone,
 replaced text whose upstream was edited since (with the upstream diff), new essential items or
 protections, and new findings. A layer that no longer resolves is an error, located.
+
+For each parent layer in another git repository (a sibling checkout or a submodule), the lock also
+records that repository's commit (``parents``): ``lstoolkit diff`` reads a sibling parent at it
+when it rebuilds an old revision. Locks without it still load.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,7 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt, find
 from lstoolkit.addresses import Node, index_addresses, nearest_address
 from lstoolkit.check import check_adapted
+from lstoolkit.diff import head_commit, toplevel
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree
@@ -56,13 +62,37 @@ def build_lock(tree: ContentTree, layers: tuple[Layer, ...]) -> dict[str, Any]:
         text = upstream_text(target.value if target and target.kind != "collection" else None)
         changes.append({"kind": change.kind, "target": change.target, "upstream_sha256": digest(text), "upstream": text})
     adapted = adapt(tree, layers)
+    parents = parent_commits(layers)
     return {
         "lstoolkit": __version__,
         "extends": own.file.extends,
+        **({"parents": parents} if parents else {}),
         "changes": changes,
         "essential": sorted(_essential(upstream, above)),
         "findings": sorted(_finding_lines(adapted)),
     }
+
+
+def parent_commits(layers: tuple[Layer, ...]) -> dict[str, str]:
+    """The ``HEAD`` commit of each parent layer's repository that is not the last layer's own
+    (a sibling checkout or a submodule), by the parent's path from the last layer's folder."""
+    *above, own = layers
+    home = toplevel(own.path.parent)
+    commits: dict[str, str] = {}
+    for layer in above:
+        repository = toplevel(layer.path.parent)
+        commit = head_commit(repository) if repository is not None and repository != home else None
+        if commit is not None:
+            commits[Path(os.path.relpath(layer.path, own.path.parent)).as_posix()] = commit
+    return commits
+
+
+def locked_parents(lock: Any) -> dict[str, str]:
+    """The ``parents`` a lock records (none in a lock written before it recorded them)."""
+    parents = lock.get("parents") if isinstance(lock, dict) else None
+    if not isinstance(parents, dict):
+        return {}
+    return {str(name): commit for name, commit in parents.items() if isinstance(commit, str)}
 
 
 def write_lock(tree: ContentTree, layers: tuple[Layer, ...]) -> Path:

@@ -7,132 +7,39 @@ two tagged versions that extends it.
 
 from __future__ import annotations
 
-import contextlib
 import html
-import io
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
-from lstoolkit.cli import main
+from helpers_forks import (
+    DISTRICT_CHANGE,
+    FORMATS,
+    PROTECTED,
+    STATE,
+    STATE_CHANGE,
+    build_site,
+    commit_and_tag,
+    git,
+    lstoolkit,
+    make_sibling_layout,
+    make_submodule_layout,
+    write_district,
+)
 
 ROOT = Path(__file__).parent.parent
-FORMATS = ("text", "markdown", "json")
-
-STATE = """\
-extends: prototype
-agency: {{name: Lincoln State Department of Education, level: state}}
-version: "{version}"
-terms:
-  Steering Body: Steering Committee
-protect:
-  - mechanisms/leadership-council
-changes:
-  - add: mechanisms/implementation-team/functions
-    id: coordinates-regional-coaching
-    text: coordinates coaching for districts through the {count} regional centers
-    why: Regional centers already coach districts.
-"""
-
-DISTRICT = """\
-extends: {extends}
-agency: {{name: Springfield Public Schools, level: district}}
-version: "{version}"
-changes:
-  - remove: mechanisms/leadership-council
-    why: One feeder pattern; the council is deferred to year two.
-  - add: mechanisms/steering-body/functions
-    id: reports-to-board
-    text: reports each {when} to the Board
-    why: The Board asked for reports.
-"""
-
-#: What the state's second version changes, as the district's reviewer sees it.
-STATE_CHANGE = "functions/coordinates-regional-coaching: coordinates coaching for districts through the [-six-]{+eight+} regional centers"
-#: What the district's second version changes.
-DISTRICT_CHANGE = "functions/reports-to-board: reports each [-quarter-]{+month+} to the Board"
-#: A finding in both versions, naming the state's file: never "appeared" nor "resolved".
-PROTECTED = "'mechanisms/leadership-council' is removed but protected by"
-
-
-def git(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Coach", "GIT_AUTHOR_EMAIL": "coach@example.org",
-           "GIT_COMMITTER_NAME": "Coach", "GIT_COMMITTER_EMAIL": "coach@example.org"}
-    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def commit_and_tag(repository: Path, tag: str) -> None:
-    git("add", "-A", cwd=repository)
-    git("commit", "-q", "-m", tag, cwd=repository)
-    git("tag", tag, cwd=repository)
-
-
-def make_state(repository: Path) -> Path:
-    """The state's repository: v1 (six regional centers), v2 (eight)."""
-    repository.mkdir(parents=True)
-    git("init", "-q", "-b", "main", cwd=repository)
-    for tag, version, count in (("v1", "2026.1", "six"), ("v2", "2027.1", "eight")):
-        (repository / "agency.yml").write_text(STATE.format(version=version, count=count), encoding="utf-8")
-        commit_and_tag(repository, tag)
-    return repository
-
-
-def write_district(agency: Path, extends: str, *, second: bool) -> None:
-    version, when = ("2027.1", "month") if second else ("2026.1", "quarter")
-    agency.write_text(DISTRICT.format(extends=extends, version=version, when=when), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def submodule_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """district/ with the state as the submodule state/: v1 pins the state's v1, v2 its v2."""
-    where = tmp_path_factory.mktemp("submodule")
-    state = make_state(where / "lincoln-state")
-    district = where / "district"
-    district.mkdir()
-    git("init", "-q", "-b", "main", cwd=district)
-    git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(state), "state", cwd=district)
-    (district / "docs").mkdir()
-    (district / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
-    git("-C", "state", "checkout", "-q", "v1", cwd=district)
-    write_district(district / "agency.yml", "state/agency.yml", second=False)
-    commit_and_tag(district, "v1")
-    git("-C", "state", "checkout", "-q", "v2", cwd=district)
-    write_district(district / "agency.yml", "state/agency.yml", second=True)
-    commit_and_tag(district, "v2")
-    return district
+    return make_submodule_layout(tmp_path_factory.mktemp("submodule"))
 
 
 @pytest.fixture(scope="module")
 def sibling_layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """lincoln-state/ and springfield/ side by side; the state's working tree is at its v2."""
-    where = tmp_path_factory.mktemp("sibling")
-    make_state(where / "lincoln-state")
-    district = where / "springfield"
-    district.mkdir()
-    git("init", "-q", "-b", "main", cwd=district)
-    (district / "docs").mkdir()
-    (district / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
-    for tag, second in (("v1", False), ("v2", True)):
-        write_district(district / "agency.yml", "../lincoln-state/agency.yml", second=second)
-        commit_and_tag(district, tag)
-    return district
-
-
-def lstoolkit(*args: str, cwd: Path) -> tuple[int, str, str]:
-    """The command line, in this process (faster than a child; same code path)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
+    return make_sibling_layout(tmp_path_factory.mktemp("sibling"))
 
 
 # -- the submodule layout -----------------------------------------------------------------------
@@ -256,20 +163,88 @@ def test_sibling_site_what_changed(sibling_layout: Path, tmp_path: Path) -> None
     assert "protected by" not in page
 
 
-def build_site(project: Path, site: Path, options: dict[str, str]) -> str:
-    """Build ``project``'s site with compare_with v1 and no handouts; the What changed page."""
-    config = project / "mkdocs.yml"
-    plugin = {**options, "handouts": "false", "compare_with": "v1"}
-    config.write_text(yaml.safe_dump({
-        "site_name": "Springfield", "docs_dir": "docs", "site_dir": str(site),
-        "theme": {"name": "material"}, "plugins": [{"lstoolkit": plugin}],
-    }), encoding="utf-8")
-    try:
-        with contextlib.chdir(project):
-            build(load_config(config_file=str(config)))
-    finally:
-        config.unlink()
-    return (site / "changes" / "index.html").read_text(encoding="utf-8")
+# -- the sibling layout, each version committed with its lock ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def locked_sibling(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_sibling_layout(tmp_path_factory.mktemp("locked-sibling"), lock=True)
+
+
+def state_commits(district: Path) -> dict[str, str]:
+    return {tag: git("rev-parse", tag, cwd=district.parent / "lincoln-state").strip() for tag in ("v1", "v2")}
+
+
+def locked_note(tag: str, commit: str) -> str:
+    return f"{tag}: lincoln-state/ is a separate checkout, read at {commit[:12]} as agency.lock records"
+
+
+def test_lock_records_the_commit_of_a_sibling_parent(locked_sibling: Path) -> None:
+    commits = state_commits(locked_sibling)
+    for tag in ("v1", "v2"):
+        lock = yaml.safe_load(git("show", f"{tag}:agency.lock", cwd=locked_sibling))
+        assert list(lock)[:3] == ["lstoolkit", "extends", "parents"]
+        assert lock["parents"] == {"../lincoln-state/agency.yml": commits[tag]}
+
+
+def test_diff_reads_a_sibling_parent_at_the_commit_each_revision_locked(locked_sibling: Path) -> None:
+    commits = state_commits(locked_sibling)
+    status, out, err = lstoolkit("diff", "v1", "v2", "--root", "..", cwd=locked_sibling)
+    assert status == 0, err
+    assert f"note: {locked_note('v1', commits['v1'])}\nnote: {locked_note('v2', commits['v2'])}\n" in out
+    assert STATE_CHANGE in out and DISTRICT_CHANGE in out and PROTECTED not in out
+    # Against the working tree: the old side as v1 locked it, the new side as the sibling is (v2).
+    status, out, err = lstoolkit("diff", "v1", "--root", "..", "--format", "json", cwd=locked_sibling)
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["notes"] == [locked_note("v1", commits["v1"])]
+    assert len(data["changed"]) == 2 and data["findings_new"] == []
+
+
+def test_parent_rev_wins_over_the_lock(locked_sibling: Path) -> None:
+    commits = state_commits(locked_sibling)
+    status, out, err = lstoolkit("diff", "v1", "v2", "--root", "..", "--parent-rev", "v2", cwd=locked_sibling)
+    assert status == 0, err
+    assert (f"note: v1: lincoln-state/ is a separate checkout, read at v2 ({commits['v2'][:12]}) as --parent-rev says\n"
+            f"note: {locked_note('v2', commits['v2'])}\n") in out
+    assert DISTRICT_CHANGE in out and "six" not in out  # the state at v2 on both sides
+
+
+def test_a_locked_commit_the_sibling_lacks_says_what_to_do(locked_sibling: Path, tmp_path: Path) -> None:
+    state = locked_sibling.parent / "lincoln-state"
+    git("clone", "-q", "--no-local", "--branch", "v1", "--single-branch", str(state), "lincoln-state", cwd=tmp_path)
+    git("clone", "-q", str(locked_sibling), "springfield", cwd=tmp_path)
+    status, _, err = lstoolkit("diff", "v1", "v2", "--root", "..", cwd=tmp_path / "springfield")
+    assert status == 1
+    commit = state_commits(locked_sibling)["v2"][:12]
+    assert f"agency.lock at v2 records commit {commit} of lincoln-state/, which that checkout does not have" in err
+    assert "git -C" in err and "fetch" in err and "--parent-rev" in err
+    status, out, err = lstoolkit("diff", "v1", "v2", "--root", "..", "--parent-rev", "v1", "--parent-rev", "v1",
+                                 cwd=tmp_path / "springfield")
+    assert status == 0, err
+    assert DISTRICT_CHANGE in out and STATE_CHANGE not in out
+
+
+def test_a_lock_without_parents_still_loads(locked_sibling: Path, tmp_path: Path) -> None:
+    git("clone", "-q", str(locked_sibling.parent / "lincoln-state"), "lincoln-state", cwd=tmp_path)
+    district = tmp_path / "springfield"
+    git("clone", "-q", str(locked_sibling), str(district), cwd=tmp_path)
+    lock = district / "agency.lock"
+    old = yaml.safe_load(lock.read_text(encoding="utf-8"))
+    del old["parents"]  # as 'lstoolkit lock' wrote it before it recorded the parents
+    lock.write_text(yaml.safe_dump(old, sort_keys=False), encoding="utf-8")
+    commit_and_tag(district, "v3")
+    status, out, err = lstoolkit("upgrade-check", "--root", "..", "agency.yml", cwd=district)
+    assert (status, out, err) == (0, "Upstream has not moved in any way that concerns this layer.\n", "")
+    status, out, err = lstoolkit("diff", "v3", "--root", "..", "--exit-code", cwd=district)
+    assert (status, err) == (0, ""), out
+    assert "agency.lock records no revision of it, so its working tree is used" in out
+    # A chain in one repository records no parents: its lock reads as before.
+    shutil.copytree(ROOT / "examples", tmp_path / "repo" / "examples")
+    git("init", "-q", cwd=tmp_path / "repo")
+    status, _, err = lstoolkit("lock", "examples/district/agency.yml", cwd=tmp_path / "repo")
+    assert status == 0, err
+    assert "parents" not in yaml.safe_load((tmp_path / "repo" / "examples" / "district" / "agency.lock").read_text(encoding="utf-8"))
 
 
 # -- the repository's own examples: one repository, the agency in a subfolder ---------------------

@@ -8,6 +8,8 @@ import base64
 import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -289,6 +291,65 @@ def test_next_steps_use_the_root_of_a_sibling_checkout(extends: str, root_flag: 
     monkeypatch.chdir(tmp_path)
     assert next_steps(Path("springfield"), extends) == f"Next: cd springfield && lstoolkit check{root_flag} agency.yml && mkdocs build --strict"
     assert next_steps(Path("my district")).startswith("Next: cd 'my district' && lstoolkit check agency.yml")
+
+
+def readme_commands(project: Path) -> list[str]:
+    """The lines of the generated README's first code block, as a person would paste them."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"^```sh\n(.*?)^```$", readme, re.MULTILINE | re.DOTALL)
+    assert found, readme
+    return [line for line in found.group(1).splitlines() if line.strip()]
+
+
+def fresh_shell(cache: Path) -> dict[str, str]:
+    """The environment of a shell that has no virtual environment active (``python3`` is the
+    machine's), with lstoolkit's render cache in ``cache``."""
+    venv = str(Path(sys.executable).parent)
+    drop = {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "SOURCE_DATE_EPOCH"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env["PATH"] = os.pathsep.join(d for d in env["PATH"].split(os.pathsep) if d != venv)
+    return {**env, "LSTOOLKIT_CACHE_DIR": str(cache)}
+
+
+@pytest.mark.slow
+def test_the_readme_commands_pass_in_a_fresh_directory_with_lstoolkit_from_its_wheel(tmp_path: Path) -> None:
+    """A district in a sibling checkout, lstoolkit's release wheel in its wheels/, then the README's
+    commands as they stand: they make a fresh virtual environment, install requirements.txt (the
+    wheel, and its dependencies from the package index), check, and build the site and handouts."""
+    from lstoolkit import __version__
+
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(ROOT)],
+        capture_output=True, text=True, check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    wheel = tmp_path / "dist" / f"lstoolkit-{__version__}-py3-none-any.whl"
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    new(workspace, "lincoln-state", "state")
+    project = new(workspace, "springfield", "district", "lincoln-state/agency.yml")
+    (project / "wheels").mkdir()
+    shutil.copy2(wheel, project / "wheels")
+    commands = readme_commands(project)
+    assert commands[0].startswith("python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && ")
+    assert "--root .." in commands[0] and commands[1].startswith(".venv/bin/mkdocs build --strict")
+    env = fresh_shell(tmp_path / "cache")
+    for command in commands:
+        result = subprocess.run(["bash", "-e", "-c", command], cwd=project, env=env, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{command}\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+    assert "Version 1.0" in (project / "site" / "index.html").read_text(encoding="utf-8")
+    handouts = {p.name for p in (project / "site" / "handouts").glob("*.pdf")}
+    assert {"design-document.pdf", "mechanism-sheets.pdf", "fidelity-report.pdf"} <= handouts
+    installed = subprocess.run(  # the lstoolkit that ran is the wheel's, installed in the new .venv
+        [str(project / ".venv" / "bin" / "python"), "-c",
+         "import importlib.metadata as m, lstoolkit; print(lstoolkit.__file__); print(m.distribution('lstoolkit').read_text('RECORD'), end='')"],
+        cwd=project, env=env, capture_output=True, text=True, check=True,
+    ).stdout.split("\n", 1)
+    assert Path(installed[0]).is_relative_to(project / ".venv")
+    with zipfile.ZipFile(wheel) as archive:  # each file of the wheel, with its hash
+        shipped = set(archive.read(f"lstoolkit-{__version__}.dist-info/RECORD").decode().splitlines())
+    assert any(line.startswith("lstoolkit/diff.py,sha256=") for line in shipped)
+    assert shipped <= set(installed[1].splitlines())
 
 
 def test_the_release_wheel_carries_the_version_lstoolkit_reports() -> None:

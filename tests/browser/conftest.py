@@ -55,6 +55,14 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture()
+def page(browser: object) -> Iterator[object]:
+    """A page in a browser context of its own (no cookies or storage shared between tests)."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def district_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example district's site, built with --strict (handouts included)."""

@@ -43,13 +43,6 @@ def base(district_site: Path, serve: object) -> str:
     return serve(district_site)  # type: ignore[operator]
 
 
-@pytest.fixture()
-def page(browser: object) -> object:
-    context = browser.new_context()  # type: ignore[attr-defined]
-    yield context.new_page()
-    context.close()
-
-
 def test_every_page_passes_axe_and_the_structure_checks(district_site: Path, base: str, page: object) -> None:
     host = urlsplit(base).netloc
     requests: list[str] = []

@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,13 +57,6 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
         states[version, status] = where / f"{version}-{status}"
         _run("git", "worktree", "add", "-q", "--detach", str(states[version, status]), "gh-pages", cwd=project)
     return states
-
-
-@pytest.fixture()
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context()  # type: ignore[attr-defined]
-    yield context.new_page()
-    context.close()
 
 
 def selector(page: object, url: str) -> list[str]:

@@ -1,0 +1,33 @@
+"""The fork journey (tests/test_fork_journey.py) as a reader meets it, in both layouts: the branch
+'lstoolkit publish' committed to, exported after each step and served, opened in Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers_forks import Journey
+from test_publish_browser import banner, selector
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_draft_serves_the_draft_before_anything_is_adopted(
+    fork_journey: Journey, serve: Callable[[Path], str], page: object
+) -> None:
+    base = serve(fork_journey.branches["draft"])
+    status, text = banner(page, base + "draft/")
+    assert status == 200 and text.startswith("Version 2027.1: draft, not adopted.")
+    assert banner(page, base + "latest/")[0] == 404
+
+
+def test_latest_lists_the_adopted_version_and_draft_is_gone(
+    fork_journey: Journey, serve: Callable[[Path], str], page: object
+) -> None:
+    base = serve(fork_journey.branches["adopted"])
+    assert selector(page, base + "latest/") == ["2027.1 (adopted 2027-06-10)"]
+    status, text = banner(page, base + "latest/")
+    assert status == 200 and text.startswith("Version 2027.1: adopted on 2027-06-10 by Board of Education.")
+    assert banner(page, base)[1].startswith("Version 2027.1")  # the root redirects to /latest/
+    assert banner(page, base + "draft/")[0] == 404
