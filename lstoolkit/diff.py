@@ -38,7 +38,7 @@ from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.escape import code, escape_markdown
 from lstoolkit.findings import Finding
 from lstoolkit.layers import PROTOTYPE, read_chain
-from lstoolkit.layers import _project_root as default_project_root
+from lstoolkit.layers import project_root as default_project_root
 from lstoolkit.load import ContentTree
 from lstoolkit.yamlfile import read_yaml
 

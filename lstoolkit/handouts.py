@@ -37,7 +37,7 @@ from lstoolkit.findings import Finding
 from lstoolkit.layers import layer_views, nearest_logo
 from lstoolkit.output import write_atomically
 from lstoolkit.render import summarize_value, templates_dir
-from lstoolkit.sandbox import UNSAFE_FILE, render_template, template_environment
+from lstoolkit.sandbox import UNSAFE_FILE, render_template, shown_path, template_environment
 from lstoolkit.versions import version_banner
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -109,18 +109,12 @@ def plan_handouts(adapted: Adapted) -> list[Handout]:
 
 def handout_environment(override_dirs: Iterable[Path] = ()) -> Environment:
     """The sandbox for handout templates: overrides first, then the bundled ones."""
-    directories = [(d / "handouts", f"{_shown(d)}/handouts") for d in override_dirs]
+    directories = [(d / "handouts", f"{shown_path(d)}/handouts") for d in override_dirs]
     directories.append((templates_dir() / "handouts", "templates/handouts"))
     env = template_environment(directories, filters={"css_string": css_string})
     env.tests["containing"] = lambda sequence, value: value in sequence
     return env
 
-
-def _shown(directory: Path) -> str:
-    try:
-        return str(directory.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(directory)
 
 
 #: Characters kept as they are in a CSS string; every other one is written as a hex escape.
@@ -168,7 +162,7 @@ class HandoutRenderer:
             filename = self.env.get_template(handout.template).filename or handout.template
         except Exception:  # reported when the handout is rendered
             return handout.template
-        return _shown(Path(filename))
+        return shown_path(Path(filename))
 
     def context(self, handout: Handout) -> dict[str, Any]:
         """What a handout template receives: plain data and helper functions only."""

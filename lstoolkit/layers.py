@@ -206,7 +206,7 @@ def read_chain(path: Path, *, root: Path | None = None, display_base: Path | Non
     """The layers from the one nearest the prototype down to ``path``."""
     base = display_base or Path.cwd()
     given = Path(os.path.abspath(path))
-    project = (root or _project_root(given, base.resolve())).resolve()
+    project = (root or project_root(given, base.resolve())).resolve()
     top = path.resolve()
     if not top.is_relative_to(project):  # a link out of the project
         raise LstoolkitError(
@@ -307,7 +307,7 @@ def resolve_inside(
     return target
 
 
-def _project_root(path: Path, base: Path) -> Path:
+def project_root(path: Path, base: Path) -> Path:
     """The enclosing git repository; else ``base`` (the site's or the shell's directory) when it
     holds the file; else the file's own directory."""
     for directory in path.parents:

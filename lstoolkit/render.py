@@ -26,7 +26,7 @@ from lstoolkit.diff import diff_sections
 from lstoolkit.escape import anchor, code, escape_markdown, oneline, paragraphs, weblink
 from lstoolkit.findings import CODES, Finding, codes_reference
 from lstoolkit.layers import layer_views
-from lstoolkit.sandbox import render_template, template_environment
+from lstoolkit.sandbox import render_template, shown_path, template_environment
 
 
 def templates_dir() -> Path:
@@ -45,17 +45,11 @@ def _finalize(value: Any) -> Any:
 def page_environment(override_dirs: Iterable[Path] = ()) -> Environment:
     """The Jinja environment for pages: overrides first, then the bundled templates, all in the
     sandbox of :mod:`lstoolkit.sandbox`."""
-    directories = [(d, _shown(d)) for d in override_dirs]
+    directories = [(d, shown_path(d)) for d in override_dirs]
     directories.append((templates_dir() / "pages", "templates/pages"))
     filters = {"oneline": oneline, "paragraphs": paragraphs, "anchor": anchor, "code": code, "weblink": weblink}
     return template_environment(directories, filters=filters, finalize=_finalize, keep_trailing_newline=True)
 
-
-def _shown(directory: Path) -> str:
-    try:
-        return str(directory.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(directory)
 
 
 # -- where each address is published ------------------------------------------------------------

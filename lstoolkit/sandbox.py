@@ -158,16 +158,18 @@ def _template_frame(error: BaseException | None, name: str) -> tuple[str, int]:
     filename = getattr(error, "filename", None) or getattr(error, "name", None)
     line = getattr(error, "lineno", None) or 0
     if filename:
-        return _shown(str(filename)), int(line)
+        return shown_path(str(filename)), int(line)
     frames = inspect.getinnerframes(error.__traceback__, context=0) if error and error.__traceback__ else []
     for frame in frames:
         if frame.filename.endswith(".j2"):
             filename, line = frame.filename, frame.lineno
-    return (_shown(filename), line) if filename else (name, 0)
+    return (shown_path(filename), line) if filename else (name, 0)
 
 
-def _shown(filename: str) -> str:
+def shown_path(path: Path | str) -> str:
+    """A template file or directory as the user names it: relative to the current directory when
+    it is inside it, else as it is."""
     try:
-        return os.path.relpath(filename)
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return filename
+        return str(path)
