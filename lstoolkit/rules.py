@@ -94,13 +94,14 @@ def _is_control(char: str) -> bool:
 
 
 def _one_line(path: PathKey) -> bool:
+    """Whether the string at ``path`` is one line: a top-level field of :data:`ONE_LINE`, a key
+    of a change in :data:`ONE_LINE_KEYS` (and its list items), or such a key inside its text."""
     if not path:
         return False
     if path[0] in ONE_LINE:
         return True
-    return path[0] == "changes" and any(step in ONE_LINE_KEYS for step in path[2:3]) or (
-        path[0] == "changes" and len(path) > 3 and path[-1] in ONE_LINE_KEYS
-    )
+    change_key = path[2] if len(path) > 2 else None
+    return path[0] == "changes" and (change_key in ONE_LINE_KEYS or path[-1] in ONE_LINE_KEYS)
 
 
 def _check_change_titles(document: YamlDocument, index: int, change: dict[str, Any]) -> Iterator[LstoolkitError]:
