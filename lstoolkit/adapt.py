@@ -24,10 +24,17 @@ from jsonschema import Draft202012Validator
 
 from lstoolkit.addresses import index_addresses, is_entry_list, nearest_address, slugify
 from lstoolkit.errors import Location, LstoolkitError, suggest
+from lstoolkit.escape import gap
 from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree, build_toolkit, validate
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Toolkit, entry_fields
 from lstoolkit.schema import collection_file_schema
+from lstoolkit.sections import (
+    DESIGN_ADDRESSES,
+    AuthoredSection,
+    check_section_addresses,
+    inherited_sections,
+)
 from lstoolkit.terms import Renaming, chain_renamings, layer_forms
 
 ADDRESS_ERROR = "LS301"
@@ -39,15 +46,15 @@ MAX_PROBLEMS = 100
 VERBATIM_COLLECTIONS = ("sources", "resources", "quotes", "values")
 #: Keys whose values are ids, addresses or codes, never wording.
 NON_PROSE_KEYS = frozenset(
-    {"id", "source", "requires", "about", "lessons", "to", "levels", "fields", "url", "number",
-     "group", "also_called", "citation"}
+    {"id", "source", "requires", "about", "lessons", "templates", "to", "levels", "fields", "url", "number",
+     "group", "also_called", "citation", "kind"}
 )
 
 #: Fields that are lists of plain strings (addresses or names): 'add' appends one.
 STRING_LISTS = frozenset({"requires", "about", "lessons", "also_called", "fields", "levels"})
 #: Reference fields pruned when what they point at was removed (``requires`` is kept: the
 #: fidelity check and the pages show what an element requires even when it is gone).
-PRUNED_REFERENCES = ("about", "lessons")
+PRUNED_REFERENCES = ("about", "lessons", "templates")
 
 Raw = dict[str, dict[str, Any]]
 
@@ -76,6 +83,7 @@ class Adapted:
     toolkit: Toolkit
     changes: tuple[AppliedChange, ...]
     missing_values: tuple[str, ...]
+    sections: Mapping[str, AuthoredSection] = field(default_factory=dict)
 
     @property
     def top(self) -> Layer | None:
@@ -118,8 +126,23 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     raw, missing = _finish(work, renamings, level=level, values=values)
     return Adapted(
         prototype=prototype, layers=chain, raw=raw, toolkit=build_toolkit(raw),
-        changes=tuple(applied), missing_values=tuple(missing),
+        changes=tuple(applied), missing_values=tuple(missing), sections=_sections(chain, prototype, raw),
     )
+
+
+def _sections(chain: tuple[Layer, ...], prototype: ContentTree, raw: Raw) -> dict[str, AuthoredSection]:
+    """The sections of the chain, nearest layer first; every one attaches to a design part or to
+    an address of the prototype or a layer. A section whose item a later layer removed goes with it."""
+    if not any(layer.sections for layer in chain):
+        return {}
+    present = index_addresses({name: data["items"] for name, data in raw.items()})
+    for layer in chain:
+        check_section_addresses(
+            layer.sections, {**prototype.index, **present},
+            {address: layer.locate("sections", address, key=True) for address in layer.sections},
+        )
+    merged = inherited_sections((layer.file.agency.name, layer.sections) for layer in chain)
+    return {a: s for a, s in merged.items() if a in DESIGN_ADDRESSES or a in present}
 
 
 # -- the content while changes apply ------------------------------------------------------------
@@ -410,6 +433,9 @@ def _replace(work: _Work, target: _Target, author: _Author) -> Any:
         return _put(work, target, {**target.value, **update}, update, author.position)
     if not isinstance(change.text, str) or isinstance(target.value, list):
         raise author.fail(f"'{change.target}' takes one text", "To change a list, add or remove its entries.")
+    allowed = _allowed_words(target.collection, str(target.key))
+    if allowed and change.text not in allowed:
+        raise author.fail(f"'{change.target}' is one of {', '.join(allowed)}, not '{change.text}'", f"Write 'text: {allowed[0]}' or 'text: {allowed[-1]}'.", code=SCHEMA_ERROR)
     target.container[target.key] = change.text
     work.origins.mark_fields(target.container, [str(target.key)], author.position)
     return change.text
@@ -422,6 +448,14 @@ def _put(work: _Work, target: _Target, new: dict[str, Any], written: Iterable[st
     work.origins.carry(old, new)
     work.origins.mark_fields(new, written, position)
     return dict(new)
+
+
+@cache
+def _allowed_words(collection: str, field_name: str) -> tuple[str, ...]:
+    """The values a field of fixed words (a mechanism's kind) may take; empty for free text."""
+    schema = collection_file_schema(collection)
+    item = schema["$defs"][schema["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    return tuple(item.get("properties", {}).get(field_name, {}).get("enum", ()))
 
 
 @cache
@@ -566,10 +600,11 @@ def _rename_prose(text: str, renaming: Renaming) -> str:
 
 
 class _Filler:
-    """Replaces ``${name}`` by its value; a value not given shows as ``[description]``."""
+    """Replaces ``${name}`` by its value as it reads in a sentence; a value no layer gives shows
+    as a labelled gap (see :mod:`lstoolkit.escape`), never as a bracket."""
 
-    def __init__(self, descriptions: Mapping[str, str], values: Mapping[str, str] | None) -> None:
-        self.descriptions = descriptions
+    def __init__(self, definitions: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] | None) -> None:
+        self.definitions = definitions
         self.values = values or {}
         self.missing: list[str] = []
         self.active = values is not None
@@ -579,15 +614,42 @@ class _Filler:
 
     def _one(self, match: re.Match[str]) -> str:
         name = match.group(1)
+        definition = self.definitions.get(name, {})
         if name in self.values:
-            return self.values[name]
+            return value_phrase(definition, self.values[name])
         if name not in self.missing:
             self.missing.append(name)
-        return f"[{self.descriptions.get(name, name)}]"
+        return gap(definition.get("gap") or f"{definition.get('description', name)}, to be decided")
+
+
+def value_phrase(definition: Mapping[str, Any], value: str) -> str:
+    """How a value reads in a sentence: a number with a unit as 'twelve positions' or
+    '12 positions' (as the value's definition says), anything else as given."""
+    unit = definition.get("unit")
+    if definition.get("type") != "number" or not unit or not value.isdigit():
+        return value
+    number = int(value)
+    counted = unit if number == 1 else definition.get("units") or unit + "s"
+    shown = number_in_words(number) if definition.get("reads", "words") == "words" else f"{number:,}"
+    return f"{shown} {counted}"
+
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_in_words(number: int) -> str:
+    """English words for 0-100, digits beyond (house style: spell out one through one hundred)."""
+    if number < 20:
+        return _ONES[number]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    return "one hundred" if number == 100 else f"{number:,}"
 
 
 def _filler(raw: Raw, values: Mapping[str, str]) -> _Filler:
-    return _Filler({value["id"]: value["description"] for value in raw["values"]["items"]}, values)
+    return _Filler({value["id"]: value for value in raw["values"]["items"]}, values)
 
 
 def _prototype_values(raw: Raw) -> dict[str, str]:

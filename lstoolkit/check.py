@@ -18,6 +18,7 @@ from lstoolkit.adapt import Adapted, AppliedChange, find
 from lstoolkit.errors import Location
 from lstoolkit.findings import Finding
 from lstoolkit.layers import term_text
+from lstoolkit.sections import DESIGN_PARTS
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,28 @@ def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
                                     applied.location, applied.change.target, index))
     findings += _emptied_elements(adapted)
     findings += _discouraged_titles(adapted)
+    findings += _names_taken(adapted)
     findings += _missing_values(adapted)
+    findings += _unwritten_sections(adapted)
     findings += _accepts_not_caused(adapted, findings)
     return tuple(_mark_accepted(adapted, f) for f in findings)
+
+
+def _unwritten_sections(adapted: Adapted) -> Iterator[Finding]:
+    """The design document's parts no layer has written: a draft may have them (one note), an
+    adopted design may not (one warning each)."""
+    top = adapted.top
+    if top is None:
+        return
+    missing = [part for part in DESIGN_PARTS if part.address not in adapted.sections]
+    if top.file.status == "adopted":
+        for part in missing:
+            yield Finding("LS206", f"the design document is adopted but its part '{part.address}' ({part.title}) is not written",
+                          top.locate("status"), part.address)
+    elif missing:
+        names = ", ".join(f"'{part.address}'" for part in missing)
+        yield Finding("LS205", f"the design document's part{'s' if len(missing) > 1 else ''} {names} {'are' if len(missing) > 1 else 'is'} not written yet",
+                      _top_location(adapted, "sections") if top.file.sections else top.locate(), missing[0].address)
 
 
 def _accepts_not_caused(adapted: Adapted, findings: list[Finding]) -> Iterator[Finding]:
@@ -141,11 +161,39 @@ def _discouraged_titles(adapted: Adapted) -> Iterator[Finding]:
                     )
 
 
+#: Collections whose items are roles or positions a reader could mistake for one another.
+_ROLE_COLLECTIONS = ("jobs", "roles", "mechanisms")
+
+
+def _names_taken(adapted: Adapted) -> Iterator[Finding]:
+    """A term renamed to a name whose last word is the name of another role ('Learning Supports
+    Facilitator' -> 'Learning Supports Coach' while the toolkit's coaches are another role):
+    readers would take two roles for one."""
+    titles = {
+        item["title"]: f"{name}/{item['id']}"
+        for name in _ROLE_COLLECTIONS for item in adapted.prototype.raw[name]["items"] if item.get("title")
+    }
+    for layer in adapted.layers:
+        for term, forms in layer.file.terms.items():
+            replacement = term_text(forms)
+            head = replacement.split()[-1].lower() if replacement.split() else ""
+            for title, address in titles.items():
+                if title.lower() == term.lower() or not head:
+                    continue
+                if head in (title.lower(), title.lower().rstrip("s")) and replacement.lower() != title.lower():
+                    yield Finding(
+                        "LS207",
+                        f"'{term}' is renamed '{replacement}', but '{title}' ({address}) is another role: "
+                        f"readers may take the two for one",
+                        layer.locate("terms", term, key=True), address,
+                    )
+
+
 def _missing_values(adapted: Adapted) -> Iterator[Finding]:
     if not adapted.layers:
         return
     for name in adapted.missing_values:
-        yield Finding("LS203", f"no value for '{name}': pages show a bracketed placeholder",
+        yield Finding("LS203", f"no value for '{name}': pages show a labelled gap",
                       _top_location(adapted, "values"))
 
 

@@ -13,6 +13,30 @@ import re
 from markupsafe import Markup
 
 #: Inline Markdown syntax (links, emphasis, code, attribute lists, table cells).
+#: A value no layer gives is marked in the adapted text by two private-use characters (refused in
+#: every input) and shown as a labelled gap: on pages and in PDFs a highlighted span, in plain
+#: text the label in corner brackets.
+GAP_OPEN, GAP_CLOSE = "\ue000", "\ue001"
+GAP_HTML = ('<span class="ls-gap">', "</span>")
+
+
+def gap(label: str) -> str:
+    """The marked gap for a missing value, labelled for the reader."""
+    return f"{GAP_OPEN}{label}{GAP_CLOSE}"
+
+
+def gaps_as_html(escaped: str) -> str:
+    """Escaped text with its gap marks as HTML spans."""
+    if GAP_OPEN not in escaped:
+        return escaped
+    return escaped.replace(GAP_OPEN, GAP_HTML[0]).replace(GAP_CLOSE, GAP_HTML[1])
+
+
+def gaps_as_text(text: str) -> str:
+    """Plain text with its gap marks as visible corner brackets (logs, diffs, tables)."""
+    return text.replace(GAP_OPEN, "⌜").replace(GAP_CLOSE, "⌟") if GAP_OPEN in text else text
+
+
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]|])")
 #: Syntax that only counts at the start of a line: headings, lists, quotes, numbered lists.
 _LINE_START = re.compile(r"^(\s*)([#+\-]|\d+(?=[.)]))")
@@ -22,7 +46,7 @@ _LINE_START = re.compile(r"^(\s*)([#+\-]|\d+(?=[.)]))")
 def escape_markdown(text: str) -> Markup:
     """``text`` as literal Markdown: HTML-escaped, Markdown syntax backslash-escaped."""
     escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", html.escape(text))
-    return Markup(_LINE_START.sub(_escape_line_start, escaped))
+    return Markup(gaps_as_html(_LINE_START.sub(_escape_line_start, escaped)))
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
@@ -52,6 +76,23 @@ def weblink(url: str) -> Markup:
     if not _WEB.match(url):
         return escape_markdown(url)
     return Markup('<a href="{}">{}</a>').format(url, escape_markdown(url))
+
+
+_EMAIL = re.compile(r"^[^\s@<>\"'()\[\]]+@[^\s@<>\"'()\[\]]+\.[A-Za-z]{2,}$")
+
+
+def contact(value: str) -> Markup:
+    """An agency's contact: an e-mail address as a mail link, a web address as a link, anything
+    else as text."""
+    if _EMAIL.match(value):
+        return Markup('<a href="mailto:{}">{}</a>').format(value, escape_markdown(value))
+    return weblink(value)
+
+
+def punct(text: str, mark: str) -> str:
+    """``mark`` to follow ``text``, or nothing when the text already ends a sentence or a
+    clause ('What Is a Team?' takes no period and no colon after it)."""
+    return "" if str(text).rstrip().endswith((".", "?", "!", ":", "…")) else mark
 
 
 def oneline(text: str) -> Markup:

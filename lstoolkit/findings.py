@@ -72,11 +72,11 @@ CODES: dict[str, Code] = {
                       "agency.yml:5:3: LS202 'Learning Supports Facilitator' is renamed 'Learning Supports Coordinator'; the toolkit cautions against the title 'coordinator'",
              )),
         Code("LS203", Severity.INFO, "Local value not set",
-             "The content asks for a local value that no layer gives; pages show it as a bracketed "
-             "placeholder.",
+             "The content asks for a local value that no layer gives; pages and handouts show a "
+             "highlighted gap labelled with what is missing (e.g. 'number of positions to be decided').",
              "Add it under 'values:'.",
              examples=(
-                      "agency.yml:1:1: LS203 no value for 'facilitator_positions': pages show a bracketed placeholder",
+                      "agency.yml:1:1: LS203 no value for 'facilitator_positions': pages show a labelled gap",
              )),
         Code("LS204", Severity.WARNING, "Accepted finding not caused",
              "A change lists a code under 'accept' that it does not cause: the record would say a "
@@ -86,6 +86,32 @@ CODES: dict[str, Code] = {
              "Remove the code from 'accept', or check that the change targets what was reviewed.",
              examples=(
                       "agency.yml:27:14: LS204 this change to 'mechanisms/leadership-council' accepts LS102, but it causes no LS102 finding",
+             )),
+        Code("LS205", Severity.INFO, "Design section not written yet",
+             "A part of the design document (the imperative, the intervention framework, the "
+             "infrastructure, policy recommendations) has no text of the agency's own: readers see "
+             "a notice that the section is still to be written, and the toolkit's guidance.",
+             "Write the section in a Markdown file and name it under 'sections:', e.g. "
+             "design/imperative: sections/imperative.md.",
+             examples=(
+                      "agency.yml:12:1: LS205 the design document's part 'design/policy' is not written yet",
+             )),
+        Code("LS206", Severity.WARNING, "Adopted design with unwritten sections",
+             "The agency file says 'status: adopted' but a part of the design document has no text "
+             "of the agency's own: a board cannot have adopted a design that is not written.",
+             "Write the missing sections, or set 'status: draft' until they are written.",
+             examples=(
+                      "agency.yml:9:9: LS206 the design document is adopted but its part 'design/imperative' (The imperative) is not written",
+             )),
+        Code("LS207", Severity.INFO, "Renamed term shares a name with another role",
+             "A term renames a position or body to a name whose last word is the name of another "
+             "role in the toolkit (the Learning Supports Facilitator renamed 'Learning Supports "
+             "Coach' while the toolkit's coaches are the external and internal coaches who guide "
+             "the work): readers may take the two for one.",
+             "Choose another name, or keep it and say on your section for the position how it differs "
+             "from the other role; the Adaptations page lists both names.",
+             examples=(
+                      "agency.yml:5:3: LS207 'Learning Supports Facilitator' is renamed 'Learning Supports Coach', but 'Coach' (roles/coach) is another role: readers may take the two for one",
              )),
         Code("LS300", Severity.ERROR, "Not a readable YAML file",
              "The file cannot be read or parsed: syntax, encoding, duplicate keys, aliases, tags, size. "
@@ -128,7 +154,7 @@ CODES: dict[str, Code] = {
                       "agency.yml:12:11: LS302 changes #3 id must be one line Remove the line break (write it on one line, without '|').",
                       "agency.yml:6:3: LS302 the term '--' must begin and end with a letter or digit Terms rename whole words, e.g. 'Learning Supports Facilitator: Learning Supports Coach'.",
                       'agency.yml:4:10: LS302 version \'../x\' cannot name a published version Use letters, digits, dots and hyphens, starting with a letter or digit, e.g. "2026.1".',
-                      "agency.yml:6:19: LS302 adopted.date 'next spring' is not a date Write the day of adoption as YYYY-MM-DD, e.g. 2026-06-10.",
+                      "agency.yml:6:19: LS302 adopted date 'next spring' is not a date Write the day as YYYY-MM-DD, e.g. 2026-06-10.",
                       "agency.yml:14:7: LS302 an added or replaced item cannot set 'source': what an agency writes is cited as its own Remove 'source:'; the site cites the agency for this item.",
              )),
         Code("LS303", Severity.ERROR, "Broken chain of layers",
@@ -175,6 +201,15 @@ CODES: dict[str, Code] = {
              examples=(
                       "agency.yml:9:1: LS307 the file has 12,000 changes; at most 10,000 are allowed",
                       "agency.yml:4:3: LS307 the term 'Coach' grows to 412 characters through the layers that extend it; at most 300 are allowed",
+             )),
+        Code("LS401", Severity.WARNING, "Text a reader should not see",
+             "A built page or PDF shows something meant for the machinery, not the reader: "
+             "Markdown or table syntax as text, template syntax or an unfilled placeholder, doubled "
+             "punctuation, a reference to a page of the printed source ('previous page', 'the "
+             "above'), an appendix or exhibit the toolkit does not have, or a bare web address.",
+             "Fix the content, the override template or the section named in the message.",
+             examples=(
+                      "site/documents/mou/index.html:212: LS401 table-markup: '| Task | DECISION |' shows table syntax as text",
              )),
     )
 }

@@ -26,19 +26,22 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lstoolkit import __version__
-from lstoolkit.adapt import Adapted
+from lstoolkit.adapt import Adapted, find
 from lstoolkit.check import log_changes
-from lstoolkit.diagram import diagram_description, mechanism_diagram
+from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
 from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.escape import GAP_OPEN, gaps_as_html, punct
 from lstoolkit.findings import Finding
 from lstoolkit.layers import layer_views, nearest_logo
+from lstoolkit.leaks import Leak, leaks_in_html
 from lstoolkit.output import write_atomically
-from lstoolkit.render import summarize_value, templates_dir
+from lstoolkit.render import source_links, summarize_value, templates_dir
 from lstoolkit.sandbox import UNSAFE_FILE, render_template, shown_path, template_environment
-from lstoolkit.versions import version_banner
+from lstoolkit.sections import DESIGN_PARTS
+from lstoolkit.versions import long_date, version_banner
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 #: Overrides where rendered PDFs are kept (default: the user's cache directory).
@@ -72,6 +75,7 @@ class RenderedHandout:
     cached: bool
     seconds: float
     path: Path | None = None  # where it was written, when it was
+    leaks: tuple[Leak, ...] = ()  # what its reader should not see (the leak check, LS401)
 
     @property
     def size(self) -> int:
@@ -103,15 +107,24 @@ def plan_handouts(adapted: Adapted) -> list[Handout]:
     if toolkit["templates"].get("action-plan"):
         handouts.append(Handout("action-plan-worksheet", "Action plan worksheet", "action-plan.html.j2"))
     handouts.append(Handout("design-document", "Design document", "design-document.html.j2"))
+    if adapted.top is not None:
+        handouts.append(Handout("at-a-glance", "At a glance", "at-a-glance.html.j2"))
     handouts.append(Handout("fidelity-report", "Adaptation and fidelity report", "fidelity-report.html.j2"))
     return handouts
+
+
+def _show_gaps(value: Any) -> Any:
+    """A text with a missing value's gap mark, escaped, with the gap as a labelled span."""
+    if isinstance(value, str) and not isinstance(value, Markup) and GAP_OPEN in value:
+        return Markup(gaps_as_html(str(escape(value))))
+    return value
 
 
 def handout_environment(override_dirs: Iterable[Path] = ()) -> Environment:
     """The sandbox for handout templates: overrides first, then the bundled ones."""
     directories = [(d / "handouts", f"{shown_path(d)}/handouts") for d in override_dirs]
     directories.append((templates_dir() / "handouts", "templates/handouts"))
-    env = template_environment(directories, filters={"css_string": css_string})
+    env = template_environment(directories, filters={"css_string": css_string, "punct": punct}, finalize=_show_gaps)
     env.tests["containing"] = lambda sequence, value: value in sequence
     return env
 
@@ -150,7 +163,9 @@ class HandoutRenderer:
         self.paper = paper
         logo = nearest_logo(adapted.layers)  # the nearest layer's, as on the site
         self.logo = _data_uri(logo.media_type, logo.data) if logo else ""
-        svg = mechanism_diagram(adapted.toolkit).encode("utf-8")
+        removed = removed_mechanisms(adapted)
+        svg = mechanism_diagram(adapted.toolkit, adapted.prototype.toolkit, removed).encode("utf-8")
+        self.diagram_text = diagram_description(adapted.toolkit, adapted.prototype.toolkit, removed)
         self.diagram = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def html(self, handout: Handout) -> str:
@@ -180,11 +195,15 @@ class HandoutRenderer:
             "paragraphs": _paragraphs,
             "logo": self.logo,
             "diagram": self.diagram,
-            "diagram_description": diagram_description(self.adapted.toolkit),
+            "diagram_description": self.diagram_text,
             "stylesheet": self.stylesheet(),
-            "created": _version_date(agency),
+            "created": version_banner(self.adapted, self.findings).published,
             "summarize": _summarize,
             "banner": version_banner(self.adapted, self.findings),
+            "parts": DESIGN_PARTS,
+            "text_of": lambda address: text_of(self.adapted, address),
+            "sections": self.adapted.sections,
+            "long_date": long_date,
             **handout.context,
         }
 
@@ -229,6 +248,8 @@ def render_handouts(
         _usable_directory(out_dir, "the output directory")
     work = [(h, renderer.html(h)) for h in handouts]
     keys = {h.name: _cache_key(html) for h, html in work}
+    allowed = source_links(renderer.adapted.toolkit)
+    leaks = {h.name: tuple(leaks_in_html(html, allowed_links=allowed)) for h, html in work}
     results: list[RenderedHandout] = []
     missing = []
     for handout, html in work:
@@ -236,7 +257,7 @@ def render_handouts(
         if cached is None:
             missing.append((handout, html))
             continue
-        results.append(_publish(RenderedHandout(handout, cached, True, 0.0), out_dir))
+        results.append(_publish(RenderedHandout(handout, cached, True, 0.0, leaks=leaks[handout.name]), out_dir))
         progress(results[-1])
     for handout, seconds, pdf, refused in _render_all(missing, jobs):
         if refused:
@@ -246,7 +267,7 @@ def render_handouts(
                 hint="Remove the web address or file path from the template.", code=UNSAFE_FILE,
             )
         write_atomically(cache / f"{keys[handout.name]}.pdf", pdf)
-        results.append(_publish(RenderedHandout(handout, pdf, False, seconds), out_dir))
+        results.append(_publish(RenderedHandout(handout, pdf, False, seconds, leaks=leaks[handout.name]), out_dir))
         progress(results[-1])
     order = [h.name for h, _ in work]
     return sorted(results, key=lambda r: order.index(r.handout.name))
@@ -389,11 +410,11 @@ def _data_uri(media_type: str, data: bytes) -> str:
     return f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
 
 
-def _version_date(agency: Any) -> str:
-    """The date a PDF carries: the adoption date of an adopted version, else none."""
-    if agency is not None and agency.status == "adopted" and agency.adopted:
-        return str(agency.adopted.date)
-    return ""
+def text_of(adapted: Adapted, address: str) -> str:
+    """The title or text at ``address`` of the adapted toolkit (empty when removed)."""
+    target = find(adapted.raw, address)
+    value = target.value if target is not None else None
+    return str(value.get("title") or value.get("text") or "") if isinstance(value, dict) else ""
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from lstoolkit.logo import LOGO_TYPES, read_logo
 from lstoolkit.models import Level, Pattern
 from lstoolkit.rules import check_agency_text
 from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
+from lstoolkit.sections import MAX_SECTIONS, AuthoredSection, read_section
 from lstoolkit.yamlfile import YamlDocument, read_yaml
 
 PROTOTYPE = "prototype"
@@ -69,6 +71,26 @@ class Adoption:
 
     date: str = field(metadata=_about("Date of adoption, YYYY-MM-DD."))
     by: str = field(metadata=_about("The body that adopted it, e.g. Board of Education."))
+    resolution: str = field(
+        default="", metadata=_about("The resolution or minute number, e.g. Resolution 2026-41 (required when adopted).")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignOff:
+    """A member of the design-document work group who signed off the draft."""
+
+    name: str = field(metadata=_about("Full name, e.g. Marcus Lee."))
+    role: str = field(default="", metadata=_about("Position, e.g. Director of Student Supports."))
+    date: str = field(default="", metadata=_about("Day of sign-off, YYYY-MM-DD (required when adopted)."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Milestone:
+    """A date in the roll-out, for the summary readers receive ("when")."""
+
+    date: str = field(metadata=_about("YYYY-MM-DD, or a month or term as readers know it, e.g. Fall 2027."))
+    text: str = field(metadata=_about("What happens, e.g. Learning Supports Coaches start in 24 schools."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,7 +145,28 @@ class AgencyFile:
     agency: Agency = field(metadata=_about("Who publishes this adaptation."))
     version: str = field(metadata=_about('Version of the design document, e.g. "2026.1" (quoted).'))
     status: Literal["draft", "adopted"] = field(default="draft", metadata=_about("draft or adopted."))
+    published: str = field(
+        default="", metadata=_about("Publication date shown to readers, YYYY-MM-DD (default: the adoption date, else the last commit).")
+    )
+    deciding_body: str = field(
+        default="", metadata=_about("Who decides on adoption, e.g. Board of Education (shown on drafts: 'Draft for review by …').")
+    )
+    work_group: str = field(default="", metadata=_about("Name of the work group that drafted the design document."))
+    sign_off: tuple[SignOff, ...] = field(
+        default=(), metadata=_about("Work-group members who signed off the draft (required when adopted).")
+    )
     adopted: Adoption | None = field(default=None, metadata=_about("When status is adopted."))
+    sections: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_about(
+            "The agency's own text: address (design/imperative, design/intervention-framework, "
+            "design/infrastructure, design/policy, design/summary, or any item such as "
+            "mechanisms/steering-body) -> a Markdown file, relative to this file."
+        ),
+    )
+    milestones: tuple[Milestone, ...] = field(
+        default=(), metadata=_about("Dates of the roll-out, for the summary readers receive.")
+    )
     component_name: str = field(
         default="", metadata=_about("Name of the third component, e.g. Learning Supports Component.")
     )
@@ -163,6 +206,7 @@ class Layer:
     document: YamlDocument
     file: AgencyFile
     logo: Logo | None = None
+    sections: Mapping[str, AuthoredSection] = field(default_factory=dict)
 
     @property
     def display(self) -> str:
@@ -227,16 +271,36 @@ def read_chain(path: Path, *, root: Path | None = None, display_base: Path | Non
             break
         named_at = layer.locate("extends")
         current = resolve_inside(layer.file.extends, layer.path.parent, project, named_at, what="extends")
-    return tuple(_with_logo(layer, project) for layer in reversed(chain))
+    return tuple(_with_files(layer, project, base) for layer in reversed(chain))
 
 
-def _with_logo(layer: Layer, project: Path) -> Layer:
-    """The layer with its logo's bytes, read once and checked (never read again by path)."""
-    if not layer.file.agency.logo:
-        return layer
-    where = layer.locate("agency", "logo")
-    path = resolve_inside(layer.file.agency.logo, layer.path.parent, project, where, what="logo", must_exist=True)
-    return replace(layer, logo=Logo(path.suffix.lower(), read_logo(path, named_at=where)))
+def _with_files(layer: Layer, project: Path, base: Path) -> Layer:
+    """The layer with its logo's bytes and its sections, read once and checked (never read
+    again by path)."""
+    logo = None
+    if layer.file.agency.logo:
+        where = layer.locate("agency", "logo")
+        path = resolve_inside(layer.file.agency.logo, layer.path.parent, project, where, what="logo", must_exist=True)
+        logo = Logo(path.suffix.lower(), read_logo(path, named_at=where))
+    sections: dict[str, AuthoredSection] = {}
+    problems: list[LstoolkitError] = []
+    for address, relative in layer.file.sections.items():
+        where = layer.locate("sections", address)
+        try:
+            path = resolve_inside(relative, layer.path.parent, project, where, what="sections", must_exist=True)
+            sections[address] = read_section(address, path, display=_show(path, base), agency=layer.file.agency.name, named_at=where)
+        except LstoolkitError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise LstoolkitError.collect(problems)
+    return replace(layer, logo=logo, sections=sections)
+
+
+def section_files(layers: tuple[Layer, ...]) -> list[Path]:
+    """Every section file the chain reads (watched by ``mkdocs serve``; never published as pages)."""
+    return [
+        (layer.path.parent / relative).resolve() for layer in layers for relative in layer.file.sections.values()
+    ]
 
 
 def nearest_logo(layers: tuple[Layer, ...]) -> Logo | None:
@@ -269,8 +333,15 @@ def _check_changes(document: YamlDocument) -> list[LstoolkitError]:
         problems.append(LstoolkitError(
             "status is 'adopted' but 'adopted' is missing",
             document.locate(("status",)),
-            hint="Add 'adopted: {date: YYYY-MM-DD, by: Board of Education}'.",
+            hint="Add 'adopted: {date: YYYY-MM-DD, by: Board of Education, resolution: Resolution 2026-41}'.",
             code=SCHEMA_ERROR,
+        ))
+    if data.get("status") == "adopted":
+        problems += _check_adoption_record(document)
+    if len(data.get("sections") or ()) > MAX_SECTIONS:
+        problems.append(LstoolkitError(
+            f"the file has {len(data['sections']):,} sections; at most {MAX_SECTIONS:,} are allowed",
+            document.locate(("sections",), key=True), code="LS307",
         ))
     for i, change in enumerate(data.get("changes", [])):
         actions = [k for k in ("remove", "add", "replace") if k in change]
@@ -283,6 +354,33 @@ def _check_changes(document: YamlDocument) -> list[LstoolkitError]:
             problems.append(LstoolkitError(
                 f"'{actions[0]}' needs 'text'", document.locate(("changes", i)),
                 hint="Add 'text:' with the new wording.", code=SCHEMA_ERROR,
+            ))
+    return problems
+
+
+def _check_adoption_record(document: YamlDocument) -> list[LstoolkitError]:
+    """An adopted design document names its resolution and the work group's sign-off."""
+    data, problems = document.data, []
+    adopted = data.get("adopted")
+    if isinstance(adopted, dict) and not str(adopted.get("resolution") or "").strip():
+        problems.append(LstoolkitError(
+            "an adopted design document needs the resolution or minute number that adopted it",
+            document.locate(("adopted",)),
+            hint="Add 'resolution:' under 'adopted:', e.g. resolution: Resolution 2026-41.", code=SCHEMA_ERROR,
+        ))
+    members = data.get("sign_off") or []
+    if not members:
+        problems.append(LstoolkitError(
+            "an adopted design document needs the work group's sign-off",
+            document.locate(("adopted",) if isinstance(adopted, dict) else ("status",)),
+            hint="Add 'sign_off:' with each member's name, role and date, e.g. - {name: Marcus Lee, role: Director, date: 2026-04-30}.",
+            code=SCHEMA_ERROR,
+        ))
+    for i, member in enumerate(members):
+        if isinstance(member, dict) and not member.get("date"):
+            problems.append(LstoolkitError(
+                f"{member.get('name', 'a member')} has no sign-off date", document.locate(("sign_off", i)),
+                hint="Add 'date: YYYY-MM-DD', the day they signed off.", code=SCHEMA_ERROR,
             ))
     return problems
 

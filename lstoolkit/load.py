@@ -25,7 +25,7 @@ REFERENCE_ERROR = "LS301"
 DUPLICATE_ERROR = "LS304"
 
 #: Fields whose values are addresses of other items or entries.
-REFERENCE_FIELDS = ("requires", "about", "lessons")
+REFERENCE_FIELDS = ("requires", "about", "lessons", "templates")
 
 
 def prototype_content_dir() -> Path:
@@ -145,6 +145,8 @@ def _explain(
         for key in instance:
             if key not in allowed:
                 hint = suggest(key, allowed) or f"Valid keys: {', '.join(allowed)}."
+                if instance[key] is None and " " in key.strip():  # {role: Principal, Washington School}
+                    hint = "A comma inside { } starts a new key: put the text in quotes, e.g. role: \"Principal, Washington School\"."
                 yield _problem(f"unknown key '{key}' in {where}", document.locate(path + (key,), key=True), hint)
     elif error.validator == "required":
         for key in rule:

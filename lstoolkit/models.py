@@ -110,10 +110,18 @@ class Mechanism(Item):
     """A systemic change or infrastructure mechanism (a body, team, role or group)."""
 
     title: str = field(metadata=about("Name of the mechanism."))
+    kind: Literal["change", "infrastructure"] = field(
+        default="change",
+        metadata=about(
+            "Which set it belongs to: 'change' (the systemic change mechanisms that carry out the "
+            "transformation) or 'infrastructure' (the ongoing operational infrastructure of the component)."
+        ),
+    )
     also_called: tuple[str, ...] = field(default=(), metadata=about("Other names in the sources."))
     description: Text = field(default="", metadata=about("What the mechanism is."))
     functions_intro: Text = field(default="", metadata=about("Lead-in to the functions."))
     functions: tuple[Entry, ...] = field(default=(), metadata=about("What it does."))
+    composition_intro: Text = field(default="", metadata=about("Lead-in to the composition."))
     composition: tuple[Entry, ...] = field(default=(), metadata=about("Who is on it."))
     process: Text = field(default="", metadata=about("How it works."))
     levels: tuple[Level, ...] = field(default=(), metadata=about("Levels where it exists."))
@@ -158,6 +166,9 @@ class Template(Item):
     fields: tuple[str, ...] = field(
         default=(), metadata=about("Columns filled in for each entry, e.g. who, how, when.")
     )
+    derived: Text = field(
+        default="", metadata=about("How this template departs from the source's layout; shown to readers.")
+    )
 
 
 CautionGroup = Literal["facilitator-position", "coaching", "lessons-learned"]
@@ -194,6 +205,7 @@ class Step(Item):
     text: Text = field(default="", metadata=about("Explanation of the step."))
     parts: tuple[Entry, ...] = field(default=(), metadata=about("Parts of the step."))
     lessons: tuple[Address, ...] = field(default=(), metadata=about("Lessons learned for it."))
+    templates: tuple[Address, ...] = field(default=(), metadata=about("The templates used in this step."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,6 +247,14 @@ class Value:
     description: str = field(metadata=about("What the value is."))
     prototype: str = field(metadata=about("The source's own wording where the value goes."))
     type: Literal["text", "number"] = field(default="text", metadata=about("Kind of value."))
+    unit: str = field(default="", metadata=about("For a number: what it counts, singular (position)."))
+    units: str = field(default="", metadata=about("The plural of unit (positions); default unit + s."))
+    reads: Literal["words", "digits"] = field(
+        default="words", metadata=about("For a number with a unit: 'twelve positions' (words) or '12 positions' (digits).")
+    )
+    gap: str = field(
+        default="", metadata=about("What a reader sees while no layer gives the value, e.g. 'number of positions to be decided'.")
+    )
 
 
 #: Collection name -> item class, in the order the site and the reference present them.

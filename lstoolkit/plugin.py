@@ -6,6 +6,7 @@ Everything of substance happens in plain modules (:mod:`lstoolkit.load`, :mod:`~
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
@@ -18,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from pathspec import GitIgnoreSpec
 
@@ -27,7 +29,8 @@ from lstoolkit.diff import what_changed
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Severity
 from lstoolkit.handouts import RenderedHandout, render_all_handouts
-from lstoolkit.layers import Layer, Logo, nearest_logo, read_chain
+from lstoolkit.layers import Layer, Logo, nearest_logo, read_chain, section_files
+from lstoolkit.leaks import Leak, describe, leaks_in_html
 from lstoolkit.load import load_content
 from lstoolkit.output import discard, staging_dir, swap_in
 from lstoolkit.overrides import check_overrides, unsafe_or_template_files
@@ -36,9 +39,10 @@ from lstoolkit.render import (
     page_environment,
     pages_left_out_of_navigation,
     site_navigation,
+    source_links,
     templates_dir,
 )
-from lstoolkit.versions import source_date_epoch, version_banner
+from lstoolkit.versions import Banner, long_date, source_date_epoch, version_banner
 
 log = get_plugin_logger(__name__)
 
@@ -112,11 +116,15 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         epoch = source_date_epoch(layers)
         if epoch is not None and "SOURCE_DATE_EPOCH" not in os.environ:
             os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs' sitemap dates: reproducible
-        config.extra["lstoolkit"] = version_banner(adapted, findings).as_dict()
+        banner = version_banner(adapted, findings)
+        config.extra["lstoolkit"] = banner.as_dict()
+        if not config.copyright:
+            config.copyright = footer(banner)
         for finding in findings:
             emit = log.warning if finding.severity is Severity.WARNING else log.info
             emit(f"{finding.location}: {finding.code} {finding.message}")
-        config.watch.extend(str(layer.path) for layer in layers if str(layer.path) not in config.watch)
+        self.section_files = set(section_files(layers))
+        config.watch.extend(str(p) for p in [*(layer.path for layer in layers), *sorted(self.section_files)] if str(p) not in config.watch)
         self.custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         _add_theme_layer(config, self.custom_dir, base_dir)
         self.overrides = [self.custom_dir / "lstoolkit"] if self.custom_dir else []
@@ -125,6 +133,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             check_overrides(self.overrides, project=base_dir)
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
+        self.allowed_links = source_links(adapted.toolkit)
         environment = page_environment(self.overrides)
         self.renderer = SiteRenderer(adapted, findings, environment)
         if self.config.compare_with and agency:
@@ -136,11 +145,12 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             except LstoolkitError as error:
                 raise PluginError(f"lstoolkit: compare_with: {error}") from None
         if config.nav is None:
-            config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir)))
+            config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir), self.section_files))
             left_out = pages_left_out_of_navigation(config.nav, (p.uri for p in self.renderer.pages()))
             if left_out:  # intended: tell MkDocs, so --strict does not count them as omitted
                 existing = [str(p.pattern) for p in config.not_in_nav.patterns if p.pattern] if config.not_in_nav else []
                 config.not_in_nav = GitIgnoreSpec.from_lines([*existing, *("/" + uri for uri in left_out)])
+        _enable_markdown_extensions(config)
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
         # Build beside the site and swap it in when done; not for previews, nor when mike only
         # reads the configuration to learn where the site is.
@@ -160,12 +170,17 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         try:
             for file in unsafe_or_template_files(files, custom_dir=self.custom_dir, docs_dir=Path(config.docs_dir), project=self.base_dir):
                 files.remove(file)
+            for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in self.section_files]:
+                files.remove(file)  # a section in docs/ is part of its page, not a page of its own
             if self._handouts_wanted():  # before the pages, which link each PDF with its size
                 done = render_all_handouts(
                     self.renderer.adapted, self.renderer.findings, overrides=self.overrides,
                     paper=self.config.paper, progress=_log_handout,
                 )
                 self.renderer.handouts = {r.handout.name: r for r in done}
+                for r in done:
+                    for leak in r.leaks:
+                        log.warning(leak_message(leak, f"{self._site_name(config)}/handouts/{r.handout.filename} (its HTML)"))
                 for r in done:
                     files.append(File.generated(config, f"handouts/{r.handout.filename}", content=r.data))
             for page in self.renderer.pages():
@@ -174,6 +189,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
         files.append(File.generated(config, f"{ASSETS}/mechanisms.svg", content=self.renderer.diagram()))
+        files.append(File.generated(config, f"{ASSETS}/mechanisms-narrow.svg", content=self.renderer.diagram("narrow")))
         css = (templates_dir() / "site" / "lstoolkit.css").read_text(encoding="utf-8")
         files.append(File.generated(config, f"{ASSETS}/lstoolkit.css", content=css))
         if self.logo:
@@ -181,6 +197,13 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             files.append(File.generated(config, uri, content=self.logo.data))
         return files
 
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """The leak check (LS401) on each built page, as its reader will see it."""
+        if self.renderer is not None:
+            for leak in leaks_in_html(output, allowed_links=self.allowed_links):
+                log.warning(leak_message(leak, f"{self._site_name(config)}/{page.file.dest_uri}"))
+        return output
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -198,10 +221,42 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             discard(self.staging)
             self.staging = None
 
+    def _site_name(self, config: MkDocsConfig) -> str:
+        """The site directory as the user named it (not the staging directory built into)."""
+        return (self.target or Path(config.site_dir)).name
+
     def _handouts_wanted(self) -> bool:
         if self.config.handouts == "auto":
             return self.command != "serve" or os.environ.get("LSTOOLKIT_HANDOUTS") == "1"
         return self.config.handouts is True
+
+
+#: The Markdown extensions the generated pages are written for (attribute lists give anchors,
+#: admonitions and details the notes and the collapsible "From the toolkit" blocks).
+MARKDOWN_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "pymdownx.details", "toc")
+
+
+def _enable_markdown_extensions(config: MkDocsConfig) -> None:
+    """Add the extensions the pages need to a site whose mkdocs.yml does not list them, so no
+    page shows their syntax as text."""
+    for name in MARKDOWN_EXTENSIONS:
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+
+
+def leak_message(leak: Leak, where: str) -> str:
+    return describe(leak, where, code="LS401")
+
+
+def footer(banner: Banner) -> str:
+    """The footer every page carries (MkDocs prints it as HTML: the names are escaped): who
+    publishes, when, and the credit the Center asks for."""
+    who = f"{html.escape(banner.agency)}. " if banner.agency else ""
+    when = f"Published {html.escape(long_date(banner.published))}. " if banner.published else ""
+    return (
+        f"{who}{when}Adapted from the prototype toolkit of the Center for Mental Health in Schools at UCLA, "
+        "reproduced with its permission."
+    )
 
 
 def _add_theme_layer(config: MkDocsConfig, custom_dir: Path | None, base_dir: Path) -> None:
@@ -231,8 +286,11 @@ def _log_handout(done: RenderedHandout) -> None:
     log.info(f"handout {done.handout.filename} ({done.size / 1024:.0f} KB): {how}")
 
 
-def _own_pages(docs_dir: Path) -> list[str]:
-    """The agency's own Markdown pages, appended to the generated navigation."""
+def _own_pages(docs_dir: Path, sections: set[Path]) -> list[str]:
+    """The agency's own Markdown pages (not its sections), appended to the generated navigation."""
     if not docs_dir.is_dir():
         return []
-    return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md") if p.name != "index.md")
+    return sorted(
+        p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")
+        if p.name != "index.md" and p.resolve() not in sections
+    )

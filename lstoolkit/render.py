@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import posixpath
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,24 @@ from markupsafe import Markup
 from lstoolkit.adapt import Adapted, find
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import log_changes
-from lstoolkit.diagram import diagram_description, mechanism_diagram
+from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
 from lstoolkit.diff import diff_sections
-from lstoolkit.escape import anchor, code, escape_markdown, oneline, paragraphs, weblink
+from lstoolkit.escape import (
+    anchor,
+    code,
+    contact,
+    escape_markdown,
+    gaps_as_text,
+    oneline,
+    paragraphs,
+    punct,
+    weblink,
+)
 from lstoolkit.findings import CODES, Finding, codes_reference
-from lstoolkit.layers import layer_views
+from lstoolkit.layers import layer_views, term_text
 from lstoolkit.sandbox import render_template, shown_path, template_environment
+from lstoolkit.sections import DESIGN_PARTS, AuthoredSection
+from lstoolkit.versions import long_date, version_banner
 
 
 def templates_dir() -> Path:
@@ -47,7 +60,7 @@ def page_environment(override_dirs: Iterable[Path] = ()) -> Environment:
     sandbox of :mod:`lstoolkit.sandbox`."""
     directories = [(d, shown_path(d)) for d in override_dirs]
     directories.append((templates_dir() / "pages", "templates/pages"))
-    filters = {"oneline": oneline, "paragraphs": paragraphs, "anchor": anchor, "code": code, "weblink": weblink}
+    filters: dict[str, Callable[..., Any]] = {"oneline": oneline, "paragraphs": paragraphs, "anchor": anchor, "code": code, "weblink": weblink, "contact": contact, "punct": punct}
     return template_environment(directories, filters=filters, finalize=_finalize, keep_trailing_newline=True)
 
 
@@ -91,11 +104,13 @@ class HandoutLink:
 
 @dataclass(frozen=True)
 class Page:
-    """A generated page: where it goes, and the template that makes it."""
+    """A generated page: where it goes, the template that makes it, and the address of the item
+    it shows (whose authored section, if any, leads the page)."""
 
     uri: str
     template: str
     context: Mapping[str, Any]
+    address: str = ""
 
 
 class SiteRenderer:
@@ -115,19 +130,22 @@ class SiteRenderer:
     def pages(self) -> list[Page]:
         t = self.toolkit
         pages = [Page("index.md", "home.md.j2", {})]
+        if self.adapted.top is not None:
+            pages += [Page(part.page, "design-part.md.j2", {"part": part}, part.address) for part in DESIGN_PARTS]
+            pages += [Page("design/adoption.md", "adoption.md.j2", {}), Page("design/at-a-glance.md", "at-a-glance.md.j2", {})]
         pages += [Page("elements/index.md", "elements.md.j2", {})]
-        pages += [Page(f"elements/{e.id}.md", "element.md.j2", {"item": e}) for e in t.items("elements")]
+        pages += [Page(f"elements/{e.id}.md", "element.md.j2", {"item": e}, f"elements/{e.id}") for e in t.items("elements")]
         pages += [Page("mechanisms/index.md", "mechanisms.md.j2", {})]
-        pages += [Page(f"mechanisms/{m.id}.md", "mechanism.md.j2", {"item": m}) for m in t.items("mechanisms")]
+        pages += [Page(f"mechanisms/{m.id}.md", "mechanism.md.j2", {"item": m}, f"mechanisms/{m.id}") for m in t.items("mechanisms")]
         pages += [Page("jobs/index.md", "jobs.md.j2", {})]
-        pages += [Page(f"jobs/{j.id}.md", "job.md.j2", {"item": j}) for j in t.items("jobs")]
+        pages += [Page(f"jobs/{j.id}.md", "job.md.j2", {"item": j}, f"jobs/{j.id}") for j in t.items("jobs")]
         pages += [Page("jobs/coaches-and-mentors.md", "roles.md.j2", {})]
         pages += [Page("process/index.md", "phases.md.j2", {})]
-        pages += [Page(f"process/{s.id}.md", "step.md.j2", {"item": s}) for s in t.items("steps")]
+        pages += [Page(f"process/{s.id}.md", "step.md.j2", {"item": s}, f"steps/{s.id}") for s in t.items("steps")]
         pages += [Page("documents/index.md", "templates.md.j2", {})]
-        pages += [Page(f"documents/{x.id}.md", "template.md.j2", {"item": x}) for x in t.items("templates")]
+        pages += [Page(f"documents/{x.id}.md", "template.md.j2", {"item": x}, f"templates/{x.id}") for x in t.items("templates")]
         pages += [Page("tasks/index.md", "tasks.md.j2", {})]
-        pages += [Page(f"tasks/{x.id}.md", "tasklist.md.j2", {"item": x}) for x in t.items("tasks")]
+        pages += [Page(f"tasks/{x.id}.md", "tasklist.md.j2", {"item": x}, f"tasks/{x.id}") for x in t.items("tasks")]
         pages += [
             Page("cautions.md", "cautions.md.j2", {}),
             Page("resources.md", "resources.md.j2", {}),
@@ -141,10 +159,25 @@ class SiteRenderer:
         return pages
 
     def render(self, page: Page) -> str:
-        return render_template(self.env, page.template, {**self.context(page.uri), **page.context})
+        text = render_template(self.env, page.template, {**self.context(page.uri), **page.context})
+        section = self.adapted.sections.get(page.address)
+        if section is not None and page.address.count("/") == 1 and not page.address.startswith("design/"):
+            text = lead_with_section(text, section, self.agency_name())
+        return text
 
-    def diagram(self) -> str:
-        return mechanism_diagram(self.toolkit)
+    def agency_name(self) -> str:
+        top = self.adapted.top
+        return top.file.agency.name if top else "the agency"
+
+    def authored(self, address: str) -> Markup:
+        """The agency's section for ``address`` as a block of HTML, saying whose text it is when
+        a parent layer wrote it; nothing when there is none."""
+        section = self.adapted.sections.get(address)
+        return authored_block(section, self.agency_name()) if section else Markup("")
+
+    def diagram(self, layout: str = "wide") -> str:
+        """The mechanism figure as SVG; removed mechanisms greyed, with who removed them."""
+        return mechanism_diagram(self.toolkit, self.prototype, removed_mechanisms(self.adapted), layout=layout)  # type: ignore[arg-type]
 
     def context(self, uri: str) -> dict[str, Any]:
         top = self.adapted.top
@@ -166,11 +199,23 @@ class SiteRenderer:
             "addresses": self.addresses,
             "codes_reference": lambda: Markup(codes_reference().split("\n", 2)[2]),
             "summarize": summarize_value,
-            "diagram_description": diagram_description(self.toolkit),
+            "diagram_description": diagram_description(self.toolkit, self.prototype, removed_mechanisms(self.adapted)),
             "handouts": {name: HandoutLink(done.handout, done.size) for name, done in (self.handouts or {}).items()},
             "changes": self.changes,
             "diff_sections": diff_sections,
             "handout_link": lambda name, label: self.handout_link(uri, name, label),
+            "parts": DESIGN_PARTS,
+            "sections": self.adapted.sections,
+            "authored": self.authored,
+            "banner": version_banner(self.adapted, self.findings),
+            "long_date": long_date,
+            "change_in_words": lambda entry: change_in_words(entry, self.title_of),
+            "finding_in_words": lambda finding: finding_in_words(
+                finding, self.title_of, {layer.display: layer.file.agency.name for layer in self.adapted.layers}),
+            "when_in_words": WHEN_IN_WORDS,
+            "planned_in_words": PLANNED_IN_WORDS,
+            "renamed_terms": renamed_terms(self.adapted, self.findings),
+            "page_of_part": lambda part: posixpath.relpath(part.page, posixpath.dirname(uri) or "."),
         }
 
     # Helpers offered to templates.
@@ -226,12 +271,117 @@ class SiteRenderer:
         if source is None:
             top = self.adapted.top
             return f"Added by {item.source.section or (top.file.agency.name if top else 'the agency')}."
-        section = f", {item.source.section}" if item.source.section else ""
-        return f"Source: {source.title}{section}. {source.publisher}."
+        cited = f"{source.title}, {item.source.section}" if item.source.section else source.title
+        return f"Source: {cited}{punct(cited, '.')} {source.publisher}{punct(source.publisher, '.')}"
 
     def addresses(self) -> list[tuple[str, str]]:
         items = {name: data["items"] for name, data in self.adapted.raw.items()}
         return [(node.address, summarize_value(node.value)) for node in iter_nodes(items)]
+
+
+def authored_block(section: AuthoredSection, agency: str) -> Markup:
+    """An authored section as raw HTML for a Markdown page (MkDocs leaves the block as it is)."""
+    inherited = section.agency != agency
+    note = Markup('<p class="ls-authored__by">From the design of {}, which {} keeps as its own.</p>\n').format(
+        section.agency, agency) if inherited else Markup("")
+    return Markup('<div class="ls-authored">\n{}{}\n</div>\n').format(note, section.html)
+
+
+def lead_with_section(page: str, section: AuthoredSection, agency: str) -> str:
+    """An item page led by the agency's section: its title, the section, then the toolkit's
+    text in a collapsed block labelled as the toolkit's."""
+    title, _, body = page.lstrip("\n").partition("\n")
+    if not title.startswith("# "):  # an override without a title line: the section goes first
+        title, body = "", page
+    indented = "\n".join(("    " + line) if line.strip() else "" for line in body.strip("\n").split("\n"))
+    return f'{title}\n\n{authored_block(section, agency)}\n??? toolkit "From the toolkit"\n\n{indented}\n'
+
+
+@dataclass(frozen=True)
+class RenamedTerm:
+    """A term a layer renamed, and the other role its new name could be taken for (LS207)."""
+
+    before: str
+    after: str
+    agency: str
+    other: str = ""  # address of that role
+
+
+def renamed_terms(adapted: Adapted, findings: Iterable[Finding] = ()) -> list[RenamedTerm]:
+    """Every term a layer renamed, in chain order."""
+    taken = {f.location: f.address for f in findings if f.code == "LS207"}
+    return [
+        RenamedTerm(term, term_text(replacement), layer.file.agency.name, taken.get(layer.locate("terms", term, key=True), ""))
+        for layer in adapted.layers for term, replacement in layer.file.terms.items()
+    ]
+
+
+COLLECTION_NAMES = {
+    "elements": "the essential element", "mechanisms": "the mechanism", "jobs": "the job description",
+    "roles": "the role", "templates": "the template", "phases": "the phase", "steps": "the step",
+    "tasks": "the task list", "cautions": "the caution", "resources": "the resource",
+}
+
+
+@dataclass(frozen=True)
+class ChangeInWords:
+    """A change as a reader would say it: what was done to what, and the new wording if any."""
+
+    headline: str
+    wording: str = ""
+
+
+#: The FRAME answers as a reader would say them.
+WHEN_IN_WORDS = {"pre-implementation": "before implementation", "implementation": "during implementation",
+                 "scale-up": "during scale-up", "maintenance": "during maintenance"}
+PLANNED_IN_WORDS = {"proactive": "planned ahead", "reactive": "in response to events", "unplanned": "unplanned"}
+
+
+def change_in_words(entry: Any, title_of: Callable[[str], str]) -> ChangeInWords:
+    """'Removed the mechanism “External Collaborators”'; 'Added to the functions of the mechanism
+    “Steering Committee”' with the added wording."""
+    change = entry.applied.change
+    parts = change.target.split("/")
+    item = f"{COLLECTION_NAMES.get(parts[0], parts[0])} “{title_of('/'.join(parts[:2]))}”" if len(parts) > 1 else parts[0]
+    field = parts[2].replace("_", " ") if len(parts) > 2 else ""
+    text = change.text if isinstance(change.text, str) else str(change.text.get("title") or change.text.get("text") or "")
+    text = gaps_as_text(" ".join(text.split()))
+    if change.kind == "remove":
+        if len(parts) <= 2:
+            return ChangeInWords(f"Removed {item}")
+        return ChangeInWords(f"Removed from the {field} of {item}", summarize_value(entry.applied.before, 300))
+    if change.kind == "add":
+        if len(parts) == 1:
+            return ChangeInWords(f"Added {COLLECTION_NAMES.get(parts[0], 'an item to ' + parts[0])} “{text}”")
+        return ChangeInWords(f"Added to the {field} of {item}" if field else f"Added to {item}", text)
+    return ChangeInWords(f"Rewrote the {field} of {item}" if field else f"Rewrote {item}", text)
+
+
+def finding_in_words(finding: Finding, title_of: Callable[[str], str], agencies: Mapping[str, str]) -> str:
+    """A fidelity finding as a reader would say it; the code and the file stay in small print."""
+    title = title_of(finding.address) if finding.address else ""
+    if finding.code == "LS101":
+        return f"It removes one of the five essential elements, “{title}”."
+    if finding.code == "LS102":
+        protected = re.search(r"protected by (.+)$", finding.message)
+        if protected:
+            who = agencies.get(protected.group(1), protected.group(1))
+            return f"It removes “{title}”, which {who} asks every layer after it to keep."
+        required = re.search(r"required by (elements/[a-z0-9-]+)", finding.message)
+        if required:
+            return f"It removes “{title}”, which the essential element “{title_of(required.group(1))}” requires."
+    if finding.code == "LS103":
+        how = finding.message.split(" but ", 1)[-1]
+        return f"It keeps the essential element “{title}” by name but {how}."
+    return finding.message
+
+
+def source_links(toolkit: Any) -> frozenset[str]:
+    """The web addresses of the toolkit's sources and resources: where the Center published them,
+    some only over http. Links to them are citations, not leaks."""
+    return frozenset(
+        item.url for name in ("sources", "resources") for item in toolkit.items(name) if getattr(item, "url", "")
+    )
 
 
 def page_context(renderer: SiteRenderer, uri: str) -> dict[str, Any]:
@@ -248,7 +398,7 @@ def summarize_value(value: Any, limit: int = 160) -> str:
         value = value.get("title") or value.get("text") or value.get("id") or ""
     elif isinstance(value, list):
         value = "; ".join(summarize_value(v, limit) for v in value)
-    text = " ".join(str(value).split())
+    text = gaps_as_text(" ".join(str(value).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -269,24 +419,30 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
         # Themes print navigation titles as HTML: titles that come from content are escaped here.
         return {title: [index, *({html.escape(label): uri} for label, uri in entries)]}
 
+    design = [{html.escape(f"{part.number}. {part.title}"): part.page} for part in DESIGN_PARTS]
+    design += [{"Adoption and sign-off": "design/adoption.md"}, {"At a glance": "design/at-a-glance.md"}]
     return [
         {"Home": "index.md"},
+        *([{"Design document": design}] if renderer.adapted.top is not None else []),
         section("Essential elements", "elements/index.md", ((e.title, f"elements/{e.id}.md") for e in t.items("elements"))),
-        section("Mechanisms", "mechanisms/index.md", ((m.title, f"mechanisms/{m.id}.md") for m in t.items("mechanisms"))),
-        section("Jobs and roles", "jobs/index.md", [*((j.title, f"jobs/{j.id}.md") for j in t.items("jobs")), ("Coaches and mentors", "jobs/coaches-and-mentors.md")]),
-        section("Phases and steps", "process/index.md", ((f"{s.number}. {s.title}", f"process/{s.id}.md") for s in t.items("steps"))),
-        section("Templates", "documents/index.md", ((x.title, f"documents/{x.id}.md") for x in t.items("templates"))),
-        section("Tasks and exhibits", "tasks/index.md", ((x.title, f"tasks/{x.id}.md") for x in t.items("tasks"))),
-        {"Cautions": "cautions.md"},
-        {"Resources and citation": "resources.md"},
-        {"Adaptations and fidelity": "adaptations.md"},
-        {"Handouts": "handouts.md"},
-        {"Accessibility": "accessibility.md"},
-        *([{"What changed": "changes.md"}] if renderer.changes is not None else []),
-        {"Reference": [{"Addresses": "reference/addresses.md"}, {"Finding codes": "reference/findings.md"}]},
+        {"The toolkit": [
+            section("Mechanisms", "mechanisms/index.md", ((m.title, f"mechanisms/{m.id}.md") for m in t.items("mechanisms"))),
+            section("Jobs and roles", "jobs/index.md", [*((j.title, f"jobs/{j.id}.md") for j in t.items("jobs")), ("Coaches and mentors", "jobs/coaches-and-mentors.md")]),
+            section("Phases and steps", "process/index.md", ((f"{s.number}. {s.title}", f"process/{s.id}.md") for s in t.items("steps"))),
+            section("Templates", "documents/index.md", ((x.title, f"documents/{x.id}.md") for x in t.items("templates"))),
+            section("Tasks and exhibits", "tasks/index.md", ((x.title, f"tasks/{x.id}.md") for x in t.items("tasks"))),
+            {"Cautions": "cautions.md"},
+            {"Resources and citation": "resources.md"},
+        ]},
+        {"About this document": [
+            {"Adaptations": "adaptations.md"},
+            {"Handouts": "handouts.md"},
+            *([{"What changed": "changes.md"}] if renderer.changes is not None else []),
+            {"Accessibility": "accessibility.md"},
+        ]},
+        {"For editors": [{"Addresses": "reference/addresses.md"}, {"Finding codes": "reference/findings.md"}]},
         *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]
-
 
 
 def pages_left_out_of_navigation(navigation: list[Any], pages: Iterable[str]) -> list[str]:

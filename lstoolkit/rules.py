@@ -39,12 +39,15 @@ RESERVED_VERSIONS = frozenset({"latest", "draft", "stable", "versions"})
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Top-level fields whose values (or, for mappings, keys and values) are one line.
-ONE_LINE = frozenset({"extends", "agency", "version", "status", "adopted", "component_name", "terms", "values", "protect"})
+ONE_LINE = frozenset({
+    "extends", "agency", "version", "status", "adopted", "component_name", "terms", "values", "protect",
+    "published", "deciding_body", "work_group", "sign_off", "sections", "milestones",
+})
 #: Keys that hold one line wherever they appear inside a change (its own keys, and the fields
 #: of an item or entry it adds or replaces).
 ONE_LINE_KEYS = frozenset({"remove", "add", "replace", "id", "title", "when", "planned", "decided_by", "accept", "doc", "to"})
 #: Where '<' and '>' are refused: everything that can become a page, navigation or document title.
-TITLE_FIELDS = frozenset({"agency", "component_name", "adopted", "terms", "values"})
+TITLE_FIELDS = frozenset({"agency", "component_name", "adopted", "terms", "values", "deciding_body", "work_group", "sign_off"})
 
 _WORD_EDGES = re.compile(r"^\w(.*\w)?$", re.DOTALL)
 
@@ -55,7 +58,7 @@ def check_agency_text(document: YamlDocument) -> list[LstoolkitError]:
     problems = [*_check_limits(document), *_check_strings(document)]
     problems += _check_terms(document)
     problems += _check_version(document)
-    problems += _check_adoption(document)
+    problems += _check_dates(document)
     for i, change in enumerate(data.get("changes", [])):
         problems += _check_change_titles(document, i, change)
     return sorted(problems, key=_file_order)
@@ -71,7 +74,7 @@ def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:
         control = next((c for c in text if _is_control(c)), None)
         if control is not None:
             yield LstoolkitError(
-                f"{_name(path)} contains the control character U+{ord(control):04X}",
+                f"{_name(path)} contains the {'private-use' if unicodedata.category(control) == 'Co' else 'control'} character U+{ord(control):04X}",
                 where, hint="Delete it (it is invisible in most editors; retype the line).", code=SCHEMA_ERROR,
             )
         elif "\n" in text.rstrip("\n") or (text.endswith("\n") and _one_line(path)):
@@ -88,9 +91,10 @@ def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:
 
 
 def _is_control(char: str) -> bool:
-    """Control characters, and the Unicode line and paragraph separators (line breaks to YAML,
-    invisible in editors); newline and tab are text."""
-    return char not in "\n\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp")
+    """Control characters, the Unicode line and paragraph separators (line breaks to YAML,
+    invisible in editors) and private-use characters (lstoolkit marks gaps with two of them);
+    newline and tab are text."""
+    return char not in "\n\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp", "Co")
 
 
 def _one_line(path: PathKey) -> bool:
@@ -170,21 +174,27 @@ def _check_version(document: YamlDocument) -> Iterator[LstoolkitError]:
         )
 
 
-def _check_adoption(document: YamlDocument) -> Iterator[LstoolkitError]:
-    adopted = document.data.get("adopted")
-    if not isinstance(adopted, dict) or not isinstance(adopted.get("date"), str):
-        return
-    date = adopted["date"]
-    if DATE_PATTERN.fullmatch(date):
-        try:
-            datetime.date.fromisoformat(date)
-            return
-        except ValueError:
-            pass
-    yield LstoolkitError(
-        f"adopted.date '{date}' is not a date", document.locate(("adopted", "date")),
-        hint="Write the day of adoption as YYYY-MM-DD, e.g. 2026-06-10.", code=SCHEMA_ERROR,
-    )
+def _check_dates(document: YamlDocument) -> Iterator[LstoolkitError]:
+    """Every field that holds a day: the adoption, the publication, each sign-off."""
+    data = document.data
+    fields: list[PathKey] = [("adopted", "date"), ("published",)]
+    fields += [("sign_off", i, "date") for i in range(len(data.get("sign_off") or ()))]
+    for path in fields:
+        node: Any = data
+        for step in path:
+            node = node.get(step) if isinstance(node, dict) else node[step] if isinstance(node, list) and isinstance(step, int) and step < len(node) else None
+        if not isinstance(node, str) or not node:
+            continue
+        if DATE_PATTERN.fullmatch(node):
+            try:
+                datetime.date.fromisoformat(node)
+                continue
+            except ValueError:
+                pass
+        yield LstoolkitError(
+            f"{_name(path)} '{node}' is not a date", document.locate(path),
+            hint="Write the day as YYYY-MM-DD, e.g. 2026-06-10.", code=SCHEMA_ERROR,
+        )
 
 
 def _check_limits(document: YamlDocument) -> Iterator[LstoolkitError]:

@@ -212,7 +212,17 @@ AGENCY_YML = """\
   # contact: learningsupports@example.org
 version: "1.0"
 status: draft
-# adopted: {date: 2027-06-10, by: Board of Education}   # with status: adopted
+# deciding_body: Board of Education       # drafts read "Draft for review by the Board of Education"
+# work_group: Design Document Work Group
+# sign_off:                               # every member needs a date before status: adopted
+#   - {name: Marcus Lee, role: Director of Student Supports, date: 2027-05-30}
+# adopted: {date: 2027-06-10, by: Board of Education, resolution: Resolution 2027-12}   # with status: adopted
+# sections:                               # the design document in your own words: Markdown files
+#   design/imperative: sections/imperative.md
+#   design/intervention-framework: sections/intervention-framework.md
+#   design/infrastructure: sections/infrastructure.md
+#   design/policy: sections/policy.md
+#   design/summary: sections/summary.md
 component_name: Learning Supports Component
 # terms:                                  # wording used on every page
 #   Learning Supports Facilitator: Learning Supports Coach

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from lstoolkit import __version__
@@ -32,19 +33,38 @@ DRAFT = "draft"
 
 @dataclass(frozen=True)
 class Banner:
-    """What the version banner says."""
+    """What a publication says about itself: to its readers (``reader``: draft or adopted, by
+    whom, version, date) and to its reviewers (``provenance``: the chain of layers, the number of
+    adaptations and findings, shown on the Adaptations page and in PDF metadata)."""
 
     version: str
     status: str
     adopted_on: str
     adopted_by: str
     provenance: str
+    reader: str = ""
+    published: str = ""  # YYYY-MM-DD, or empty when unknown
+    agency: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {
             "version": self.version, "status": self.status, "adopted_on": self.adopted_on,
-            "adopted_by": self.adopted_by, "provenance": self.provenance,
+            "adopted_by": self.adopted_by, "provenance": self.provenance, "reader": self.reader,
+            "published": self.published, "published_text": long_date(self.published), "agency": self.agency,
         }
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def long_date(iso: str) -> str:
+    """'2026-11-25' as readers write it: '25 November 2026' (unchanged when not a date)."""
+    try:
+        day = datetime.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def version_banner(adapted: Adapted, findings: tuple[Finding, ...]) -> Banner:
@@ -56,12 +76,36 @@ def version_banner(adapted: Adapted, findings: tuple[Finding, ...]) -> Banner:
         f"{found} fidelity finding{'s' if found != 1 else ''}"
     )
     if top is None:
-        return Banner(__version__, "prototype", "", "", provenance)
-    adopted = top.file.adopted if top.file.status == "adopted" else None
+        return Banner(__version__, "prototype", "", "", provenance, reader=f"Prototype toolkit, version {__version__}")
+    file = top.file
+    adopted = file.adopted if file.status == "adopted" else None
+    published = publication_date(adapted.layers)
+    if adopted:
+        resolution = f" ({adopted.resolution})" if adopted.resolution else ""
+        reader = f"Adopted by the {_body(adopted.by)} on {long_date(str(adopted.date))}{resolution} · version {file.version}"
+    else:
+        reader = f"Draft for review by the {_body(file.deciding_body)}" if file.deciding_body else "Draft, not yet adopted"
+        reader += f" · version {file.version}" + (f" · {long_date(published)}" if published else "")
     return Banner(
-        top.file.version, top.file.status,
-        str(adopted.date) if adopted else "", adopted.by if adopted else "", provenance,
+        file.version, file.status, str(adopted.date) if adopted else "", adopted.by if adopted else "", provenance,
+        reader=reader, published=published, agency=file.agency.name,
     )
+
+
+def _body(name: str) -> str:
+    """'Board of Education' reads 'the Board of Education'; 'The Board' is not doubled."""
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def publication_date(layers: tuple[Layer, ...]) -> str:
+    """The date readers see: the agency's 'published', else the adoption date, else the day of
+    the last commit of its files, else none (YYYY-MM-DD)."""
+    if not layers:
+        return ""
+    if layers[-1].file.published:
+        return str(layers[-1].file.published)
+    epoch = source_date_epoch(layers)
+    return datetime.datetime.fromtimestamp(epoch, datetime.UTC).date().isoformat() if epoch is not None else ""
 
 
 def source_date_epoch(layers: tuple[Layer, ...]) -> int | None:
@@ -72,8 +116,14 @@ def source_date_epoch(layers: tuple[Layer, ...]) -> int | None:
     if top.file.status == "adopted" and top.file.adopted:
         day = datetime.date.fromisoformat(str(top.file.adopted.date))
         return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
+    return _last_commit(str(top.path.parent), tuple(str(layer.path) for layer in layers))
+
+
+@cache
+def _last_commit(directory: str, files: tuple[str, ...]) -> int | None:
+    """When the files were last committed (once per build: the site and the PDFs both ask)."""
     result = subprocess.run(
-        ["git", "-C", str(top.path.parent), "log", "-1", "--format=%ct", "--", *(str(layer.path) for layer in layers)],
+        ["git", "-C", directory, "log", "-1", "--format=%ct", "--", *files],
         capture_output=True, text=True, check=False,
     )
     stamp = result.stdout.strip()

@@ -59,7 +59,7 @@ DISTRICT_CHANGE = "functions/reports-to-board: reports each [-quarter-]{+month+}
 #: A finding in both versions, naming the state's file: never "appeared" nor "resolved".
 PROTECTED = "'mechanisms/leadership-council' is removed but protected by"
 #: How the district's second version is adopted.
-ADOPTED = "status: adopted\nadopted: {date: 2027-06-10, by: Board of Education}\n"
+ADOPTED = "status: adopted\nadopted: {date: 2027-06-10, by: Board of Education, resolution: Resolution 2027-12}\nsign_off: [{name: Ana Ruiz, role: Chair of the work group, date: 2027-05-30}]\n"
 
 
 def git(*args: str, cwd: Path) -> str:

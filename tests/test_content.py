@@ -27,6 +27,31 @@ def source(name: str) -> str:
     return (SOURCES / f"{name}.txt").read_text(encoding="utf-8")
 
 
+#: The sources' references to their own printed pages, appendices and exhibits, and how the toolkit
+#: words them for a web page and a handout (docs/content-format.md, "Text for a web page"). Wording
+#: read from a source is rewritten with these before it is looked up in the content.
+PRINT_REWORDING = (
+    (r"to facilitate the above functions", "to facilitate their functions"),
+    (r"\(see\s+Appendix\s+A\)", "(see the essential elements)"),
+    (r"See Appendix A for list of (Planning|Implementation) Team Functions", r"See the mechanisms for the list of \1 Team Functions"),
+)
+
+
+@cache
+def web_source(name: str) -> str:
+    """The source text as the toolkit words it for the web (see PRINT_REWORDING)."""
+    text = source(name)
+    for pattern, replacement in PRINT_REWORDING:
+        text = re.sub(pattern, replacement, text)
+
+    def exhibit(match: re.Match[str]) -> str:  # "(See Exhibit on next page.)": the exhibit that follows
+        following = re.search(r"^### (.+)$", text[match.end() :], flags=re.M)
+        assert following is not None
+        return f"(See the task list ‘{following.group(1).strip()}’.)"
+
+    return re.sub(r"\(See Exhibit on next page\.\)", exhibit, text)
+
+
 @cache
 def toolkit() -> Toolkit:
     return load_content(verify=True).toolkit
@@ -54,7 +79,7 @@ def texts(value: Any) -> Iterator[str]:
                 yield from texts(getattr(value, f.name))
 
 
-NOT_WORDING = {"id", "source", "levels", "requires", "about", "lessons", "to", "url"}
+NOT_WORDING = {"id", "source", "levels", "requires", "about", "lessons", "to", "url", "kind"}
 
 
 def corpus(*values: Any) -> str:
@@ -69,7 +94,7 @@ def item(collection: str, item_id: str) -> Any:
 
 
 def region(name: str, start: str, end: str) -> str:
-    text = source(name)
+    text = web_source(name)
     begin = text.index(start)
     return text[begin : text.index(end, begin + len(start))]
 
@@ -284,7 +309,7 @@ def _sentences(text: str, min_words: int = 5) -> list[str]:
 
 
 def lessons_learned_blocks() -> list[str]:
-    text = source("strategic-planning-guide")
+    text = web_source("strategic-planning-guide")
     stops = ("http", "#####", "The nonplanner", "There’s never time", "What are the basic", "Appendices", "Exhibit", "IV. Formative")
     blocks = []
     for chunk in text.split("Addressing Lessons Learned")[1:]:
@@ -372,3 +397,227 @@ def test_resources_carry_urls_from_the_sources() -> None:
     known = {r.url.rstrip("/") for r in toolkit().items("resources")}
     missing = sorted(u for u in urls if u.rstrip("/") not in known)
     assert not missing, missing
+
+
+# -- text for a web page and a handout ----------------------------------------------------------
+# The content is read on a web page and in PDF handouts, not in the printed sources: no reference
+# to a printed page or to an appendix or exhibit of a source, no web address in running text (it
+# belongs in a resource's url), no punctuation left over from the conversion of the PDFs.
+
+#: Fields that hold no prose: ids, addresses, literals, and the citation fields the brief exempts.
+NOT_PROSE = {"id", "to", "requires", "about", "lessons", "levels", "kind", "url", "citation", "number"}
+
+
+def prose() -> Iterator[tuple[str, str]]:
+    """(where, text) for every string a reader reads: collection titles and intros, every field of
+    every item and entry, except ids, addresses, literals, `url`, `citation` and `source.section`."""
+    for collection in toolkit().collections:
+        yield f"{collection.name} (title)", collection.title
+        yield f"{collection.name} (intro)", collection.intro
+        for it in collection.items:
+            yield from _prose_of(it, f"{collection.name}/{it.id}")
+
+
+def _prose_of(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, tuple):
+        for v in value:
+            yield from _prose_of(v, f"{where}/{v.id}" if hasattr(v, "id") else where)
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            if f.name not in NOT_PROSE and f.name != "source":
+                yield from _prose_of(getattr(value, f.name), f"{where}/{f.name}" if f.name != "text" else where)
+
+
+def every_string() -> Iterator[tuple[str, str, str]]:
+    """(where, field name, text) for every string of the content, citations and urls included."""
+
+    def walk(value: Any, where: str, name: str) -> Iterator[tuple[str, str, str]]:
+        if isinstance(value, str):
+            yield where, name, value
+        elif isinstance(value, tuple):
+            for v in value:
+                yield from walk(v, f"{where}/{v.id}" if hasattr(v, "id") else where, name)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                yield from walk(getattr(value, f.name), where, f.name)
+
+    for collection in toolkit().collections:
+        yield collection.name, "intro", collection.intro
+        for it in collection.items:
+            yield from walk(it, f"{collection.name}/{it.id}", "")
+
+
+APPENDIX_REFERENCE = re.compile(
+    r"(?i:\b(?:appendix|appendices)\b)"
+    r"|(?i:\bexhibits?)\s+(?:[A-Z]|[IVX]{1,5}|\d{1,3})(?!\w)"
+    r"|(?i:\bsee\s+(?:the\s+)?exhibits?\b)"
+)
+PRINT_REFERENCE = re.compile(
+    r"\b(?:previous|next|preceding|following|facing)\s+pages?\b|\bthe\s+above\b|\babove\s+(?:mechanisms|functions|discussion)\b"
+    r"|\bbelow\b|\bof\s+this\s+plan\b",
+    re.IGNORECASE,
+)
+URL = re.compile(r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)+\.(?:edu|org|com|gov|net)/|\.(?:html?|pdf)\b", re.IGNORECASE)
+STRAY_PUNCTUATION = re.compile(r"\.:|\.\s+\.|\s\.|\.\.|\s,")
+
+
+def _hits(pattern: re.Pattern[str]) -> list[str]:
+    return [f"{where}: …{text[max(0, m.start() - 30) : m.end() + 30]}…" for where, text in prose() for m in pattern.finditer(text)]
+
+
+def test_no_appendix_or_exhibit_of_a_source_in_the_text() -> None:
+    assert not _hits(APPENDIX_REFERENCE)
+
+
+def test_no_reference_to_a_printed_page() -> None:
+    assert not _hits(PRINT_REFERENCE)
+
+
+def test_urls_only_in_url_fields() -> None:
+    found = [f"{where}/{name}: {text[:80]}" for where, name, text in every_string() if name != "url" and URL.search(text)]
+    assert not found
+
+
+def test_no_stray_punctuation() -> None:
+    assert not _hits(STRAY_PUNCTUATION)
+
+
+def test_ellipses_are_one_character() -> None:
+    assert "…" in item("quotes", "what-is-strategy").text
+    assert not [where for where, text in prose() if "..." in text or ". . ." in text]
+
+
+def test_relations_read_as_lead_ins() -> None:
+    """A relation is shown as '<text>: <the related mechanism>', so its text ends in neither '.' nor ':'."""
+    for mech in toolkit().items("mechanisms"):
+        for relation in mech.relations:
+            assert not relation.text.rstrip().endswith((".", ":")), f"mechanisms/{mech.id}: {relation.text}"
+
+
+def _entries(entries: tuple[Any, ...]) -> Iterator[Any]:
+    for e in entries:
+        yield e
+        yield from _entries(e.children)
+
+
+def _all_entries() -> Iterator[tuple[str, Any]]:
+    from lstoolkit.models import entry_fields
+
+    for collection in toolkit().collections:
+        for it in collection.items:
+            for name in entry_fields(type(it)):
+                for e in _entries(getattr(it, name)):
+                    yield f"{collection.name}/{it.id}/{name}/{e.id}", e
+
+
+def test_no_doubled_run_in_headings() -> None:
+    """An entry is shown as '**title**: text'; the text must not repeat the title, nor the title end in '.' or ':'."""
+    for where, e in _all_entries():
+        if e.title and e.text:
+            assert not _repeats(e.title, e.text), where
+            assert not e.title.rstrip().endswith((".", ":")), where
+    for collection in toolkit().collections:
+        for it in collection.items:
+            for name in ("description", "definition", "purpose", "text"):
+                text = getattr(it, name, "")
+                if getattr(it, "title", "") and text:
+                    assert not _repeats(it.title, text), f"{collection.name}/{it.id}/{name}"
+
+
+def _repeats(title: str, text: str) -> bool:
+    """Whether ``text`` starts with the words of ``title`` (footnote marks such as '*' are no words)."""
+    words = normalize(title)
+    return bool(words) and re.match(re.escape(words) + r"\b", normalize(text)) is not None
+
+
+# -- faithful structure -------------------------------------------------------------------------
+
+
+def _mechanism_named(name: str) -> str:
+    wanted = normalize(name)
+    for mech in toolkit().items("mechanisms"):
+        if wanted in {normalize(n) for n in (mech.title, *mech.also_called)}:
+            return str(mech.id)
+    raise AssertionError(f"no mechanism is called {name!r}")
+
+
+def infrastructure_named_by_the_sources() -> set[str]:
+    """The operational infrastructure as the sources name it: the box of the mechanism diagram (the
+    strategic-planning guide's Appendix B), the Implementation Team's first task (coaching guide) and
+    the leadership-team brief's note on reworking the operational infrastructure."""
+    names = re.findall(r"^>(.+)$", region("strategic-planning-guide", "(including mentors,", "http"), flags=re.M)
+    task = re.search(r"establishing operational infrastructure for [^(]+\(e\.g\., ([^)]+)\)", source("coaching-guide"))
+    assert task is not None
+    names += task.group(1).split(", ")
+    brief = " ".join(source("leadership-team-brief").split())
+    note = re.search(r"reworking the operational infrastructure to include (.+?) to garner", brief)
+    assert note is not None
+    names += re.findall(r"Learning Supports? Leadership (?:Team|Council)", note.group(1))
+    assert len(names) >= 8
+    return {_mechanism_named(n.strip()) for n in names}
+
+
+def test_mechanisms_have_a_kind_and_the_infrastructure_is_the_sources_set() -> None:
+    mechanisms = toolkit().items("mechanisms")
+    assert all(m.kind in ("change", "infrastructure") for m in mechanisms)
+    infrastructure = {m.id for m in mechanisms if m.kind == "infrastructure"}
+    assert infrastructure == infrastructure_named_by_the_sources()
+    assert infrastructure == {"administrative-lead", "leadership-team", "work-groups", "leadership-council"}
+    for heading_mechanism in MECHANISM_HEADINGS.values():  # the coaching guide's systemic change mechanisms
+        assert item("mechanisms", heading_mechanism).kind == "change"
+
+
+def test_mechanisms_intro_keeps_temporary_for_the_change_mechanisms() -> None:
+    intro = normalize(toolkit()["mechanisms"].intro)
+    assert normalize("Mechanisms specifically established to facilitate systemic change are temporary ones") in intro
+    assert "operational infrastructure" in intro
+
+
+def test_leadership_team_members_have_their_lead_in() -> None:
+    team = item("mechanisms", "leadership-team")
+    assert team.composition_intro.endswith("This might include the following:")
+    assert "might include" not in team.description
+    lead_in = region("leadership-team-brief", "Who’s on Such a Team?", "• Administrative").removeprefix("Who’s on Such a Team?")
+    assert_all_in(_sentences(lead_in), normalize(team.composition_intro))
+
+
+FIRST_PERSON_OBSERVATION = re.compile(r"\bwe\s+(?:find|have\s+found|try)\b", re.IGNORECASE)
+
+
+def test_job_duties_are_duties() -> None:
+    for job in toolkit().items("jobs"):
+        for e in _entries((*job.duties, *job.district_duties)):
+            assert not FIRST_PERSON_OBSERVATION.search(e.text), f"jobs/{job.id}/duties/{e.id}"
+            assert "caution" not in e.text.lower(), f"jobs/{job.id}/duties/{e.id}"
+            assert not re.match(r"(?i)(the need is for|it is crucial)\b", e.text), f"jobs/{job.id}/duties/{e.id}"
+        for e in _entries((*job.what_it_is_not, *job.duties)):
+            assert "better than" not in e.text, f"jobs/{job.id}: the argument about the title belongs in title_guidance"
+
+
+def test_facilitator_sentences_moved_not_lost() -> None:
+    job = item("jobs", "learning-supports-facilitator")
+    for sentence in (
+        "We find that the facilitator and school-based student and learning supports staff need time and capacity building",
+        "The need is for administrators as well as the facilitators to learn how to introduce the position",
+        "It is crucial to concentrate on creating allies",
+    ):
+        assert normalize(sentence) in corpus(job.notes)
+    assert "learning support facilitator is better than" in corpus(job.title_guidance)
+
+
+def test_templates_say_how_they_depart_from_the_source_layout() -> None:
+    assert item("templates", "mou").derived
+    for template in toolkit().items("templates"):
+        if template.fields:  # a table the sources do not draw
+            assert template.derived, template.id
+
+
+def test_later_phases_have_the_sources_words() -> None:
+    deferred = "Specific planning for phases 3 and 4 can be deferred until initial implementation is proceeding satisfactorily"
+    assert normalize(deferred) in normalize(source("strategic-planning-guide"))
+    for phase_id in ("replicating-and-sustaining", "creative-renewal"):
+        phase = item("phases", phase_id)
+        assert phase.description.strip(), phase_id
+        assert normalize(deferred) in normalize(phase.description)

@@ -55,7 +55,7 @@ def test_new_project_builds_strict_immediately(level: str, tmp_path: Path) -> No
     assert build.returncode == 0, build.stderr
     assert (project / "site" / "mechanisms" / "steering-body" / "index.html").exists()
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
-    assert '<p class="lstoolkit-banner">' in home and "Version 1.0" in home and "draft, not adopted" in home
+    assert '<p class="lstoolkit-banner">' in home and "Draft, not yet adopted · version 1.0" in home
 
 
 def test_new_refuses_existing_files_and_writes_nothing(tmp_path: Path) -> None:

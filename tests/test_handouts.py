@@ -40,7 +40,7 @@ def test_every_handout_is_there(rendered: dict[str, Path]) -> None:
     assert sorted(rendered) == sorted([
         "introductory-session", "job-learning-supports-facilitator", "job-administrative-leader",
         "job-district-partnership-facilitator", "mechanism-sheets", "action-plan-worksheet",
-        "design-document", "fidelity-report",
+        "design-document", "fidelity-report", "at-a-glance",
     ])
 
 
@@ -48,7 +48,7 @@ def test_introductory_session_is_personalised(rendered: dict[str, Path]) -> None
     text = " ".join(text_of(rendered["introductory-session"]).split())
     assert "Springfield Public Schools" in text
     assert "Dr. Ana Ruiz" in text and "Marcus Lee" in text
-    assert "(12 number of personnel)" in text
+    assert "(twelve positions)" in text
     assert "The district is determined to move away" in text
     assert "DRAFT" in text
 
@@ -99,7 +99,11 @@ def test_tagged_pdf_ua(rendered: dict[str, Path], name: str) -> None:
 def test_the_diagram_is_a_described_figure(rendered: dict[str, Path]) -> None:
     with pikepdf.open(rendered["design-document"]) as pdf:
         alts = [str(n.get("/Alt", "")) for n in _struct_elements(pdf.Root.StructTreeRoot) if n.get("/S") == "/Figure"]
-        assert any(alt.startswith("Mechanisms: Learning Supports Steering Committee") for alt in alts)
+        assert "The system change mechanisms, described in the paragraph after the figure." in alts
+    text = " ".join(text_of(rendered["design-document"]).split())
+    # The description is printed once, under the figure, for every reader; the caption is short.
+    assert text.count("Solid arrows show the line of the work.") == 1
+    assert "Figure 1. The system change mechanisms, after the prototype of the strategic-planning guide." in text
 
 
 def _struct_elements(node: object) -> list[pikepdf.Dictionary]:
@@ -145,13 +149,14 @@ def test_a4_and_adopted_versions(tmp_path: Path) -> None:
     assert (round(width), round(height)) == (595, 842)
     text = " ".join(text_of(done.path).split())
     assert "DRAFT" not in text
-    assert "Adopted 2026-05-14 by State Board of Education" in text
+    assert "Adopted by the State Board of Education on 14 May 2026 (Resolution 2026-18)" in text
     assert "The department is determined to move away" in text
     assert PdfReader(done.path).metadata.get("/CreationDate", "").startswith("D:20260514")
 
 
 def test_agency_strings_are_text_in_pdfs(tmp_path: Path) -> None:
     shutil.copy(EXAMPLES / "state" / "agency.yml", tmp_path / "state.yml")
+    shutil.copytree(EXAMPLES / "state" / "sections", tmp_path / "sections")
     hostile = '"} @page { size: 1in } {{ 7*7 }} \\"'
     (tmp_path / "agency.yml").write_text(
         "extends: state.yml\n"

@@ -77,7 +77,7 @@ def test_agency_strings_show_as_text(site: Path) -> None:
     assert "<h1>not a heading" not in planning
     adaptations = page(site, "adaptations")
     assert "&lt;div onclick=alert(" in adaptations
-    assert "(12 number of personnel)" in page(site, "documents/introductory-session")
+    assert "(twelve positions)" in page(site, "documents/introductory-session")
 
 
 def test_override_templates_run_in_a_sandbox(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

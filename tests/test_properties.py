@@ -96,7 +96,7 @@ def test_no_changes_change_nothing_but_the_level(workdir: Path, level: str) -> N
     for name in ("elements", "mechanisms", "jobs", "cautions"):
         assert [i.id for i in adapted.toolkit.items(name)] == [i.id for i in TREE.toolkit.items(name)]
     assert adapted.changes == ()
-    assert check_adapted(adapted) == ()
+    assert [f.code for f in check_adapted(adapted)] == ["LS205"]  # only: the design is not written yet
 
 
 @FAST
@@ -168,7 +168,7 @@ def follows_the_rules(term: str) -> bool:
     return (
         bool(TERM_RULES.fullmatch(term)) and len(term) <= 100 and "<" not in term and ">" not in term
         and "\n" not in term
-        and not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") and c != "\t" for c in term)
+        and not any(unicodedata.category(c) in ("Cc", "Zl", "Zp", "Co") and c != "\t" for c in term)
     )
 
 

@@ -174,8 +174,12 @@ def test_diagram_follows_the_adaptation(built: tuple[str, Path, object]) -> None
     name, site_dir, _ = built
     svg = (site_dir / "assets" / "lstoolkit" / "mechanisms.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "<title" in svg and "<desc" in svg and "<script" not in svg
-    assert ("External Collaborators" in svg) is (name == "prototype")
+    # The district removed the external collaborators: still drawn, greyed, with who removed them.
+    assert "External Collaborators" in svg
+    assert ("removed by Springfield Public Schools" in svg) is (name != "prototype")
     assert ("Learning Supports Steering Committee" in svg) is (name != "prototype")
+    narrow = (site_dir / "assets" / "lstoolkit" / "mechanisms-narrow.svg").read_text(encoding="utf-8")
+    assert 'viewBox="0 0 340 ' in narrow
 
 
 def test_fidelity_warning_fails_strict_and_shows_on_adaptations_page(tmp_path: Path) -> None:
@@ -235,7 +239,8 @@ def test_long_sections_keep_their_pages_out_of_the_navigation(tmp_path: Path) ->
         "plugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n"
     )
     config = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")  # --strict: no omitted-page warning
-    assert config["nav"][2] == {"Mechanisms": ["mechanisms/index.md"]}  # type: ignore[index]
+    toolkit = next(entry["The toolkit"] for entry in config["nav"] if "The toolkit" in entry)  # type: ignore[index]
+    assert toolkit[0] == {"Mechanisms": ["mechanisms/index.md"]}
     page = (tmp_path / "site" / "mechanisms" / "team-1" / "index.html").read_text()
     assert "Team 1" in page and page.count("team-2/") == 0
     index = (tmp_path / "site" / "mechanisms" / "index.html").read_text()

@@ -52,7 +52,7 @@ def test_a_site_without_overrides_shows_the_banner_from_the_package(tmp_path: Pa
     for path in ("index.html", "mechanisms/index.html", "404.html"):
         html = page(project, path)
         assert '<aside class="md-banner">' in html and '<p class="lstoolkit-banner">' in html, path
-        assert "the prototype toolkit." in html
+        assert "Prototype toolkit, version" in html
 
 
 def test_the_theme_layer_lies_between_the_custom_dir_and_material(tmp_path: Path) -> None:

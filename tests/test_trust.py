@@ -258,7 +258,7 @@ def test_a_corpus_case_is_located_at_its_value(case_file: Path, tmp_path: Path) 
 
 
 def adopted(date: str) -> str:
-    return HEAD + f"status: adopted\nadopted: {{date: {date}, by: Board}}\n"
+    return HEAD + f"status: adopted\nadopted: {{date: {date}, by: Board, resolution: R-1}}\nsign_off: [{{name: Ana Ruiz, date: 2026-05-01}}]\n"
 
 
 REPLACE = "changes:\n  - replace: mechanisms/planning-team/process\n    text: {text}\n    why: {why}\n"

@@ -19,6 +19,10 @@ ROOT = Path(__file__).parent.parent
 GIT_DATE = "2025-01-02T03:04:05+00:00"
 
 
+#: The example district's work-group member who has not signed off yet, and signed.
+UNSIGNED = 'Springfield Education Association"}'
+SIGNED = 'Springfield Education Association", date: 2026-05-30}'
+
 def git(*args: str, cwd: Path) -> str:
     env = {**os.environ, "GIT_AUTHOR_DATE": GIT_DATE, "GIT_COMMITTER_DATE": GIT_DATE}
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
@@ -71,7 +75,7 @@ def test_two_builds_in_different_directories_are_byte_identical(tmp_path: Path) 
     assert "<lastmod>2025-01-02</lastmod>" in sitemap  # the last commit's date, not today's
 
 
-def test_banner_on_every_page_says_version_status_and_provenance(tmp_path: Path) -> None:
+def test_banner_on_every_page_speaks_to_readers_and_provenance_is_on_the_adaptations_page(tmp_path: Path) -> None:
     project = make_project(tmp_path, handouts="false")
     result = run("mkdocs", "build", "--strict", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -80,14 +84,17 @@ def test_banner_on_every_page_says_version_status_and_provenance(tmp_path: Path)
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert '<p class="lstoolkit-banner">' in html, page
-        assert "Version 2026.1" in html and "draft, not adopted" in html
-        assert "prototype 0.1.0 → Lincoln State Department of Education → Springfield Public Schools; 7 adaptations, 1 fidelity finding" in html
+        assert re.search(r"Draft for review by the Board of Education · version 2026.1 · \d+ [A-Z][a-z]+ 20\d\d", html), page
+    adaptations = (project / "site" / "adaptations" / "index.html").read_text(encoding="utf-8")
+    assert "prototype 0.1.0 → Lincoln State Department of Education → Springfield Public Schools; 7 adaptations, 2 fidelity findings" in adaptations
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "fidelity finding" not in home
 
 
 def test_publish_with_mike_adopted_latest_and_hidden_draft(tmp_path: Path) -> None:
     project = make_project(tmp_path, handouts="false")
     district = project / "examples" / "district" / "agency.yml"
-    adopted = district.read_text().replace("status: draft", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education}")
+    adopted = district.read_text().replace(UNSIGNED, SIGNED).replace("status: draft", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education, resolution: Resolution 2026-41}")
     district.write_text(adopted)
     git("commit", "-q", "-am", "Adopted 2026.1", cwd=project)
     first = run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project)
@@ -131,7 +138,7 @@ def publish_as(project: Path, version: str, status: str) -> subprocess.Completed
     text = re.sub(r'(?m)^version: .*$', f'version: "{version}"', district.read_text(encoding="utf-8"))
     text = re.sub(r"(?m)^status: .*\n(adopted: .*\n)?", "status: draft\n", text)
     if status == "adopted":
-        text = text.replace("status: draft\n", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education}\n")
+        text = text.replace(UNSIGNED, SIGNED).replace("status: draft\n", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education, resolution: Resolution 2026-41}\n")
     district.write_text(text, encoding="utf-8")
     git("commit", "-q", "--allow-empty", "-am", f"{version} {status}", cwd=project)
     return run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project)

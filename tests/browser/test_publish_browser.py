@@ -23,6 +23,10 @@ ENV = {**os.environ, "GIT_AUTHOR_NAME": "Coach", "GIT_AUTHOR_EMAIL": "coach@exam
 ENV.pop("SOURCE_DATE_EPOCH", None)
 
 
+#: The example district's work-group member who has not signed off yet, and signed.
+UNSIGNED = 'Springfield Education Association"}'
+SIGNED = 'Springfield Education Association", date: 2026-05-30}'
+
 def _run(*args: str, cwd: Path) -> str:
     result = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}{result.stderr}"
@@ -49,7 +53,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     for version, status in STEPS:
         text = re.sub(r'(?m)^version: .*$', f'version: "{version}"', original)
         if status == "adopted":
-            text = text.replace("status: draft\n", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education}\n")
+            text = text.replace(UNSIGNED, SIGNED).replace("status: draft\n", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education, resolution: Resolution 2026-41}\n")
         district.write_text(text, encoding="utf-8")
         _run("git", "add", "-A", cwd=project)
         _run("git", "commit", "-q", "--allow-empty", "-m", f"{version} {status}", cwd=project)
