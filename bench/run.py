@@ -283,6 +283,33 @@ def bench_scale(work: Path, sizes: list[tuple[str, int]]) -> list[Row]:
 # -- 5. check -----------------------------------------------------------------------------------
 
 
+def bench_leaks(work: Path, runs: int) -> list[Row]:
+    """The leak check (LS401) over every page of the example site, against parsing the same HTML
+    with the standard library's parser alone."""
+    from html.parser import HTMLParser
+
+    from lstoolkit.leaks import leaks_in_html
+
+    site = work / "leaks-site"
+    subprocess.run([str(MKDOCS), "build", "-q", "-d", str(site)], cwd=ROOT, capture_output=True, check=True,
+                   env={**os.environ, "LSTOOLKIT_HANDOUTS": "0"})
+    pages = [p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))]
+
+    def check() -> None:
+        for page in pages:
+            leaks_in_html(page)
+
+    def parse() -> None:
+        for page in pages:
+            HTMLParser().feed(page)
+
+    ours, base = timed(check, runs), timed(parse, runs)
+    ratio = statistics.median(ours) / statistics.median(base)
+    size = sum(len(p) for p in pages) / 1e6
+    return [(f"leak check, {len(pages)} pages of the example site ({size:.1f} MB)", spread(ours),
+             spread(base) + " (html.parser alone)", f"{ratio:.2f}x", "< 0.5 s")]
+
+
 def bench_check(runs: int) -> list[Row]:
     command = [str(LSTOOLKIT), "check", "examples/school/agency.yml"]
     times = timed(lambda: subprocess.run(command, cwd=ROOT, capture_output=True, check=True), runs)
@@ -476,6 +503,7 @@ def main() -> None:
             "handouts": lambda: bench_handouts(work, 3),
             "scale": lambda: bench_scale(work, sizes),
             "growth": lambda: bench_growth(work, 3, (100, 1_000) if args.quick else (1_000, 10_000)),
+            "leaks": lambda: bench_leaks(work, runs),
         }
         for name in args.only or STEPS:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
@@ -489,7 +517,7 @@ def main() -> None:
     print(f"wrote {args.out}", file=sys.stderr)
 
 
-STEPS = ("check", "overhead", "preview", "handouts", "scale", "growth")
+STEPS = ("check", "overhead", "preview", "handouts", "scale", "growth", "leaks")
 NOTES = "## Notes"
 
 

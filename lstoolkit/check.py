@@ -18,6 +18,7 @@ from lstoolkit.adapt import Adapted, AppliedChange, find
 from lstoolkit.errors import Location
 from lstoolkit.findings import Finding
 from lstoolkit.layers import term_text
+from lstoolkit.leaks import explain, leaks_in_html, leaks_in_text
 from lstoolkit.sections import DESIGN_PARTS
 
 
@@ -43,6 +44,7 @@ def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
     findings += _names_taken(adapted)
     findings += _missing_values(adapted)
     findings += _unwritten_sections(adapted)
+    findings += _section_leaks(adapted)
     findings += _accepts_not_caused(adapted, findings)
     return tuple(_mark_accepted(adapted, f) for f in findings)
 
@@ -62,6 +64,17 @@ def _unwritten_sections(adapted: Adapted) -> Iterator[Finding]:
         names = ", ".join(f"'{part.address}'" for part in missing)
         yield Finding("LS205", f"the design document's part{'s' if len(missing) > 1 else ''} {names} {'are' if len(missing) > 1 else 'is'} not written yet",
                       _top_location(adapted, "sections") if top.file.sections else top.locate(), missing[0].address)
+
+
+def _section_leaks(adapted: Adapted) -> Iterator[Finding]:
+    """The leak check (LS401) on each section a layer of this chain wrote, located in its file:
+    'as shown on the previous page' is caught by 'lstoolkit check', before any build."""
+    for address, section in adapted.sections.items():
+        lines = section.markdown.split("\n")
+        for leak in leaks_in_html(f"<body>{section.html}</body>"):
+            line = next((i for i, text in enumerate(lines, start=1)
+                         if any(found.rule == leak.rule for found in leaks_in_text(text.replace("**", "").replace("__", "")))), 0)
+            yield Finding("LS401", explain(leak), Location(section.display, line), address)
 
 
 def _accepts_not_caused(adapted: Adapted, findings: list[Finding]) -> Iterator[Finding]:

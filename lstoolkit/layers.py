@@ -401,7 +401,10 @@ def resolve_inside(
             hint="Keep files inside the project, or widen the project root (--root).", code=CHAIN_ERROR,
         )
     if must_exist and not target.is_file():
-        raise LstoolkitError(f"'{what}: {relative}' does not exist", named_at, code=CHAIN_ERROR)
+        raise LstoolkitError(
+            f"'{what}: {relative}' does not exist", named_at, code=CHAIN_ERROR,
+            hint="Create the file, or correct the path: it is relative to the file that names it.",
+        )
     return target
 
 

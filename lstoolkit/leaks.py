@@ -489,6 +489,12 @@ def leaks_in_text(text: str) -> list[Leak]:
     return [leak for _, leak in sorted(_text_leaks(visible), key=lambda k: k[0])]
 
 
+def explain(leak: Leak) -> str:
+    """What is wrong and how to fix it, without the place: ``rule: 'excerpt' what: fix``."""
+    rule = _BY_NAME[leak.rule]
+    return f"{leak.rule}: {leak.excerpt!r} {rule.description}: {rule.fix}"
+
+
 def describe(leak: Leak, where: str, code: str = "") -> str:
     """One line for a person: ``where:line: [code ]rule: 'excerpt' what is wrong: how to fix it``."""
     rule = _BY_NAME[leak.rule]

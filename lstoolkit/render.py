@@ -169,11 +169,12 @@ class SiteRenderer:
         top = self.adapted.top
         return top.file.agency.name if top else "the agency"
 
-    def authored(self, address: str) -> Markup:
-        """The agency's section for ``address`` as a block of HTML, saying whose text it is when
-        a parent layer wrote it; nothing when there is none."""
+    def authored(self, address: str, under: int = 1) -> Markup:
+        """The agency's section for ``address`` as a block of HTML placed under a heading of
+        level ``under``, saying whose text it is when a parent layer wrote it; nothing when there
+        is none."""
         section = self.adapted.sections.get(address)
-        return authored_block(section, self.agency_name()) if section else Markup("")
+        return authored_block(section, self.agency_name(), under) if section else Markup("")
 
     def diagram(self, layout: str = "wide") -> str:
         """The mechanism figure as SVG; removed mechanisms greyed, with who removed them."""
@@ -213,6 +214,7 @@ class SiteRenderer:
             "finding_in_words": lambda finding: finding_in_words(
                 finding, self.title_of, {layer.display: layer.file.agency.name for layer in self.adapted.layers}),
             "when_in_words": WHEN_IN_WORDS,
+            "fidelity_codes": FIDELITY_CODES,
             "planned_in_words": PLANNED_IN_WORDS,
             "renamed_terms": renamed_terms(self.adapted, self.findings),
             "page_of_part": lambda part: posixpath.relpath(part.page, posixpath.dirname(uri) or "."),
@@ -279,12 +281,14 @@ class SiteRenderer:
         return [(node.address, summarize_value(node.value)) for node in iter_nodes(items)]
 
 
-def authored_block(section: AuthoredSection, agency: str) -> Markup:
+def authored_block(section: AuthoredSection, agency: str, under: int = 1) -> Markup:
     """An authored section as raw HTML for a Markdown page (MkDocs leaves the block as it is)."""
     inherited = section.agency != agency
     note = Markup('<p class="ls-authored__by">From the design of {}, which {} keeps as its own.</p>\n').format(
         section.agency, agency) if inherited else Markup("")
-    return Markup('<div class="ls-authored">\n{}{}\n</div>\n').format(note, section.html)
+    html = {1: section.html, 2: section.html_under_h2}.get(under, section.html_under_h3)
+    # Checked at its source by 'lstoolkit check' (LS401, located in the section's file).
+    return Markup('<div class="ls-authored" data-leak-check="skip">\n{}{}\n</div>\n').format(note, html)
 
 
 def lead_with_section(page: str, section: AuthoredSection, agency: str) -> str:
@@ -330,6 +334,10 @@ class ChangeInWords:
     headline: str
     wording: str = ""
 
+
+#: The findings readers see on the Adaptations page: fidelity to the essential elements, and the
+#: record of changes; the editors' findings (unwritten sections, leaks, values) are for 'check'.
+FIDELITY_CODES = ("LS101", "LS102", "LS103", "LS201", "LS202", "LS204", "LS207")
 
 #: The FRAME answers as a reader would say them.
 WHEN_IN_WORDS = {"pre-implementation": "before implementation", "implementation": "during implementation",
@@ -425,15 +433,12 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
         {"Home": "index.md"},
         *([{"Design document": design}] if renderer.adapted.top is not None else []),
         section("Essential elements", "elements/index.md", ((e.title, f"elements/{e.id}.md") for e in t.items("elements"))),
-        {"The toolkit": [
-            section("Mechanisms", "mechanisms/index.md", ((m.title, f"mechanisms/{m.id}.md") for m in t.items("mechanisms"))),
-            section("Jobs and roles", "jobs/index.md", [*((j.title, f"jobs/{j.id}.md") for j in t.items("jobs")), ("Coaches and mentors", "jobs/coaches-and-mentors.md")]),
-            section("Phases and steps", "process/index.md", ((f"{s.number}. {s.title}", f"process/{s.id}.md") for s in t.items("steps"))),
-            section("Templates", "documents/index.md", ((x.title, f"documents/{x.id}.md") for x in t.items("templates"))),
-            section("Tasks and exhibits", "tasks/index.md", ((x.title, f"tasks/{x.id}.md") for x in t.items("tasks"))),
-            {"Cautions": "cautions.md"},
-            {"Resources and citation": "resources.md"},
-        ]},
+        section("Mechanisms", "mechanisms/index.md", ((m.title, f"mechanisms/{m.id}.md") for m in t.items("mechanisms"))),
+        section("Jobs and roles", "jobs/index.md", [*((j.title, f"jobs/{j.id}.md") for j in t.items("jobs")), ("Coaches and mentors", "jobs/coaches-and-mentors.md")]),
+        section("Phases and steps", "process/index.md", ((f"{s.number}. {s.title}", f"process/{s.id}.md") for s in t.items("steps"))),
+        section("Templates", "documents/index.md", ((x.title, f"documents/{x.id}.md") for x in t.items("templates"))),
+        section("Tasks and exhibits", "tasks/index.md", ((x.title, f"tasks/{x.id}.md") for x in t.items("tasks"))),
+        {"Cautions and resources": [{"Cautions": "cautions.md"}, {"Resources and citation": "resources.md"}]},
         {"About this document": [
             {"Adaptations": "adaptations.md"},
             {"Handouts": "handouts.md"},

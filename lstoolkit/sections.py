@@ -82,7 +82,9 @@ class AuthoredSection:
     display: str  # the file, as the user names it
     agency: str  # the agency whose layer holds it
     markdown: str
-    html: Markup
+    html: Markup  # under a page's title (h1): its '#' headings are h2
+    html_under_h2: Markup  # under a section heading (h2)
+    html_under_h3: Markup  # under a subsection heading (h3), as the parts of the design-document PDF
 
     @property
     def plain(self) -> str:
@@ -120,7 +122,10 @@ def read_section(address: str, path: Path, *, display: str, agency: str, named_a
                 Location(display, number, line_text.index(bad) + 1),
                 hint="Delete it (it is invisible in most editors; retype the line).", code=SECTION_ERROR,
             )
-    return AuthoredSection(address, display, agency, text, markdown_to_html(text, display))
+    return AuthoredSection(
+        address, display, agency, text,
+        *(markdown_to_html(text, display, under=level) for level in (1, 2, 3)),
+    )
 
 
 def _is_control(char: str) -> bool:
@@ -130,14 +135,14 @@ def _is_control(char: str) -> bool:
 class _Checks(Treeprocessor):
     """Shift headings under the page's own, refuse images, keep links to pages and addresses."""
 
-    def __init__(self, md: markdown.Markdown, display: str, source: str) -> None:
+    def __init__(self, md: markdown.Markdown, display: str, source: str, under: int) -> None:
         super().__init__(md)
-        self.display, self.source = display, source
+        self.display, self.source, self.under = display, source, under
 
     def run(self, root: ET.Element) -> None:
         for element in root.iter():
             if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                element.tag = f"h{min(6, int(element.tag[1]) + 2)}"
+                element.tag = f"h{min(6, int(element.tag[1]) + self.under)}"
             elif element.tag == "img":
                 raise self._refuse(f"![{element.get('alt', '')}]", "images are not allowed in a section",
                                    "Put the image on a page of your own in docs/ and link to it.")
@@ -153,19 +158,20 @@ class _Checks(Treeprocessor):
 
 
 class _SafeMarkdown(Extension):
-    def __init__(self, display: str, source: str) -> None:
+    def __init__(self, display: str, source: str, under: int) -> None:
         super().__init__()
-        self.display, self.source = display, source
+        self.display, self.source, self.under = display, source, under
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (the Markdown API's name)
         md.preprocessors.deregister("html_block")  # raw HTML is text
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_Checks(md, self.display, self.source), "lstoolkit-checks", 0)
+        md.treeprocessors.register(_Checks(md, self.display, self.source, self.under), "lstoolkit-checks", 0)
 
 
-def markdown_to_html(text: str, display: str = "section") -> Markup:
-    """The HTML of authored Markdown: headings start at level 3, raw HTML is escaped."""
-    converter = markdown.Markdown(extensions=["tables", "sane_lists", _SafeMarkdown(display, text)], output_format="html")
+def markdown_to_html(text: str, display: str = "section", *, under: int = 1) -> Markup:
+    """The HTML of authored Markdown placed under a heading of level ``under`` (its '#' becomes
+    the next level, so no level is skipped); raw HTML is escaped."""
+    converter = markdown.Markdown(extensions=["tables", "sane_lists", _SafeMarkdown(display, text, under)], output_format="html")
     return Markup(converter.convert(text))
 
 

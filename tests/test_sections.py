@@ -47,7 +47,7 @@ def check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_markdown_becomes_html_with_headings_under_the_page_and_raw_html_as_text() -> None:
     html = markdown_to_html("# Why\n\nWe **must** act.\n\n- one\n- two\n\n<script>alert(1)</script>\n")
-    assert "<h3>Why</h3>" in html and "<strong>must</strong>" in html and "<li>one</li>" in html
+    assert "<h2>Why</h2>" in html and "<h4>Why</h4>" in markdown_to_html("# Why\n", under=3) and "<strong>must</strong>" in html and "<li>one</li>" in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -245,10 +245,34 @@ def test_a_missing_value_is_a_labelled_gap_never_a_bracket(tmp_path: Path) -> No
     assert "[Number of" not in page
 
 
-def test_markup_in_a_section_fails_strict_with_a_located_leak(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_leak_in_a_section_fails_strict_once_located_in_its_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     files = parts_files()
     files["s/policy.md"] = "As shown on the previous page, see Appendix B.\n"
-    with pytest.raises(Abort):
+    with pytest.raises(Abort, match="2 warnings"):
         site(tmp_path, HEAD + "sections:\n" + ALL_PARTS, files)
-    assert "site/design/policy/index.html:" in caplog.text
-    assert "LS401 print-reference: " in caplog.text and "LS401 appendix-reference: " in caplog.text
+    assert "s/policy.md:1: LS401 print-reference: " in caplog.text
+    assert "s/policy.md:1: LS401 appendix-reference: " in caplog.text
+    assert "site/design/policy/index.html" not in caplog.text  # reported once, at its source
+
+
+def test_a_leak_from_an_override_template_fails_strict_at_the_built_page(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "overrides" / "lstoolkit").mkdir(parents=True)
+    (tmp_path / "overrides" / "lstoolkit" / "cautions.md.j2").write_text("# Cautions\n\nThe cautions are on the next page.\n", encoding="utf-8")
+    project(tmp_path, HEAD + "sections:\n" + ALL_PARTS, {**parts_files(), "docs/contact.md": "# Contact\n"})
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: SPS\ntheme: {{name: material, custom_dir: overrides, font: false}}\n"
+        "markdown_extensions: []\nplugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(Abort):
+        build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True))
+    assert "site/cautions/index.html:" in caplog.text and "LS401 print-reference: " in caplog.text
+
+
+def test_check_finds_a_leak_in_a_section_at_its_line_before_any_build(tmp_path: Path) -> None:
+    files = parts_files()
+    files["s/policy.md"] = "# Policy\n\nWe **recommend** the changes listed on the previous page.\n"
+    path = project(tmp_path, HEAD + "sections:\n" + ALL_PARTS, files)
+    result = check(path, "--strict")
+    assert result.returncode == 1
+    assert "s/policy.md:3: LS401 print-reference: " in result.stdout

@@ -146,7 +146,7 @@ def test_navigation_reaches_every_generated_page(district_site: Path, base: str,
 def test_pdf_links_download_files_that_open(base: str, page: object) -> None:
     page.goto(base + "handouts/")  # type: ignore[attr-defined]
     links = page.locator("article a[href$='.pdf']").evaluate_all("els => els.map(e => [e.href, e.textContent])")  # type: ignore[attr-defined]
-    assert len(links) == 8
+    assert len(links) == 9  # with the summary at a glance
     for href, text in links:
         assert "(PDF, " in text and " KB)" in text
         response = page.request.get(href)  # type: ignore[attr-defined]

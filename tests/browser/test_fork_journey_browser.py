@@ -18,7 +18,7 @@ def test_draft_serves_the_draft_before_anything_is_adopted(
 ) -> None:
     base = serve(fork_journey.branches["draft"])
     status, text = banner(page, base + "draft/")
-    assert status == 200 and text.startswith("Version 2027.1: draft, not adopted.")
+    assert status == 200 and text.startswith("Draft, not yet adopted · version 2027.1")
     assert banner(page, base + "latest/")[0] == 404
 
 
@@ -28,6 +28,6 @@ def test_latest_lists_the_adopted_version_and_draft_is_gone(
     base = serve(fork_journey.branches["adopted"])
     assert selector(page, base + "latest/") == ["2027.1 (adopted 2027-06-10)"]
     status, text = banner(page, base + "latest/")
-    assert status == 200 and text.startswith("Version 2027.1: adopted on 2027-06-10 by Board of Education.")
+    assert status == 200 and text.startswith("Adopted by the Board of Education on 10 June 2027 (Resolution 2027-12) · version 2027.1")
     assert banner(page, base)[1].startswith("Version 2027.1")  # the root redirects to /latest/
     assert banner(page, base + "draft/")[0] == 404

@@ -84,7 +84,7 @@ def test_an_adopted_draft_is_listed_and_draft_is_gone(
     base = serve(published["2026.1", "adopted"])
     assert selector(page, base + "latest/") == ["2026.1 (adopted 2026-06-10)"]
     status, text = banner(page, base + "latest/")
-    assert status == 200 and text.startswith("Version 2026.1: adopted on 2026-06-10 by Board of Education.")
+    assert status == 200 and text.startswith("Adopted by the Board of Education on 10 June 2026 (Resolution 2026-41) · version 2026.1")
     assert banner(page, base + "draft/")[0] == 404
 
 
@@ -94,7 +94,7 @@ def test_draft_serves_the_newest_draft_which_the_selector_does_not_list(
     base = serve(published["2026.2", "draft"])
     assert selector(page, base + "latest/") == ["2026.1 (adopted 2026-06-10)"]
     status, text = banner(page, base + "draft/")
-    assert status == 200 and text.startswith("Version 2026.2: draft, not adopted.")
+    assert status == 200 and text.startswith("Draft for review by the Board of Education · version 2026.2")
 
 
 def test_once_every_draft_is_adopted_the_selector_lists_both_and_draft_is_gone(
@@ -103,6 +103,6 @@ def test_once_every_draft_is_adopted_the_selector_lists_both_and_draft_is_gone(
     base = serve(published["2026.2", "adopted"])
     assert selector(page, base + "latest/") == ["2026.2 (adopted 2026-06-10)", "2026.1 (adopted 2026-06-10)"]
     status, text = banner(page, base + "latest/")
-    assert status == 200 and text.startswith("Version 2026.2: adopted on 2026-06-10")
-    assert banner(page, base)[1].startswith("Version 2026.2")  # the root redirects to /latest/
+    assert status == 200 and text.startswith("Adopted by the Board of Education on 10 June 2026")
+    assert "version 2026.2" in banner(page, base)[1]  # the root redirects to /latest/
     assert banner(page, base + "draft/")[0] == 404
