@@ -133,16 +133,19 @@ def _is_control(char: str) -> bool:
 
 
 class _Checks(Treeprocessor):
-    """Shift headings under the page's own, refuse images, keep links to pages and addresses."""
+    """Put headings under the page's own, refuse images, keep links to pages and addresses."""
 
     def __init__(self, md: markdown.Markdown, display: str, source: str, under: int) -> None:
         super().__init__(md)
         self.display, self.source, self.under = display, source, under
 
     def run(self, root: ET.Element) -> None:
+        headings = [e for e in root.iter() if e.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        # The section's highest heading, '#' or '##', sits one level under the page's.
+        shift = self.under + 1 - min((int(e.tag[1]) for e in headings), default=1)
         for element in root.iter():
-            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                element.tag = f"h{min(6, int(element.tag[1]) + self.under)}"
+            if element in headings:
+                element.tag = f"h{max(1, min(6, int(element.tag[1]) + shift))}"
             elif element.tag == "img":
                 raise self._refuse(f"![{element.get('alt', '')}]", "images are not allowed in a section",
                                    "Put the image on a page of your own in docs/ and link to it.")

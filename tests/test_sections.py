@@ -47,7 +47,9 @@ def check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_markdown_becomes_html_with_headings_under_the_page_and_raw_html_as_text() -> None:
     html = markdown_to_html("# Why\n\nWe **must** act.\n\n- one\n- two\n\n<script>alert(1)</script>\n")
-    assert "<h2>Why</h2>" in html and "<h4>Why</h4>" in markdown_to_html("# Why\n", under=3) and "<strong>must</strong>" in html and "<li>one</li>" in html
+    assert "<h2>Why</h2>" in html and "<h4>Why</h4>" in markdown_to_html("# Why\n", under=3)
+    # An author who starts at '##' gets the same levels: none is skipped.
+    assert "<h2>Why</h2>" in markdown_to_html("## Why\n\n### How\n") and "<h3>How</h3>" in markdown_to_html("## Why\n\n### How\n") and "<strong>must</strong>" in html and "<li>one</li>" in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
@@ -260,7 +262,7 @@ def test_a_leak_from_an_override_template_fails_strict_at_the_built_page(tmp_pat
     (tmp_path / "overrides" / "lstoolkit" / "cautions.md.j2").write_text("# Cautions\n\nThe cautions are on the next page.\n", encoding="utf-8")
     project(tmp_path, HEAD + "sections:\n" + ALL_PARTS, {**parts_files(), "docs/contact.md": "# Contact\n"})
     (tmp_path / "mkdocs.yml").write_text(
-        f"site_name: SPS\ntheme: {{name: material, custom_dir: overrides, font: false}}\n"
+        "site_name: SPS\ntheme: {name: material, custom_dir: overrides, font: false}\n"
         "markdown_extensions: []\nplugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n",
         encoding="utf-8",
     )
