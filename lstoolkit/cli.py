@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lstoolkit import __version__
+from lstoolkit import __version__, rollup
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import Node, iter_nodes
 from lstoolkit.check import check_adapted, log_changes
@@ -188,6 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("collection", choices=["agency", *COLLECTIONS])
     schema.set_defaults(command=run_schema)
+    rollup.add_command(commands, common)
     return parser
 
 

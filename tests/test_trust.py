@@ -52,7 +52,7 @@ PREVIOUS_SITE = "the previous site\n"
 HANDOUTS = [
     "introductory-session", "job-learning-supports-facilitator", "job-administrative-leader",
     "job-district-partnership-facilitator", "mechanism-sheets", "action-plan-worksheet",
-    "design-document", "fidelity-report",
+    "design-document", "fidelity-report", "at-a-glance",
 ]
 
 

@@ -1,0 +1,421 @@
+"""``lstoolkit rollup``: a state's view of how each of its districts adapted the state's design.
+
+A state collects its districts' customization files in one folder (a checkout or a git submodule
+per district), and the roll-up resolves each district's chain, in parallel processes, into one
+:class:`DistrictReport`: who the district is, where its design document stands, what its own
+layer changes, the findings those changes cause, and what became of each essential element. A
+district whose chain cannot be resolved is reported with its first located error; it never stops
+the roll-up. Reports come back in the order the files were given, whatever finishes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from lstoolkit.adapt import Adapted, adapt
+from lstoolkit.check import check_adapted, log_changes
+from lstoolkit.errors import LstoolkitError
+from lstoolkit.findings import Finding
+from lstoolkit.layers import read_chain
+from lstoolkit.load import ContentTree, load_content
+from lstoolkit.output import write_atomically
+
+#: An essential element's fate in one district's layer, and its symbol in the table.
+SYMBOLS = {"kept": "=", "adapted": "~", "emptied": "!", "removed": "x"}
+LEGEND = "elements: = kept, ~ adapted, ! emptied, x removed"
+#: Findings that say a district removed or emptied an essential element.
+ELEMENT_CODES = ("LS101", "LS103")
+#: The name of the file that makes a folder a district's checkout.
+AGENCY_FILE = "agency.yml"
+#: How much of a ``*.yml`` file is read to see whether it is a customization file.
+SNIFF_BYTES = 65536
+
+
+@dataclass(frozen=True)
+class DistrictReport:
+    """One district as the state sees it: its own layer only, never the state's changes."""
+
+    file: str
+    name: str = ""
+    level: str = ""
+    version: str = ""
+    status: str = ""
+    adopted_on: str = ""
+    extends_state: bool = False
+    changes: Mapping[str, int] = field(default_factory=dict)  # remove/add/replace -> count
+    findings: Mapping[str, int] = field(default_factory=dict)  # code -> count, not accepted
+    accepted: Mapping[str, int] = field(default_factory=dict)  # code -> count, accepted
+    consistent: int = 0  # this layer's fidelity-consistent changes
+    fidelity_consistent: float | None = None  # consistent / this layer's changes
+    elements: Mapping[str, str] = field(default_factory=dict)  # element id -> kept/adapted/emptied/removed
+    error: str = ""
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.error)
+
+    @property
+    def change_count(self) -> int:
+        return sum(self.changes.values())
+
+    @property
+    def touches_essential(self) -> bool:
+        """Whether the district removed or emptied an essential element (accepted or not)."""
+        return any(status in ("removed", "emptied") for status in self.elements.values())
+
+    @property
+    def fails_strict(self) -> bool:
+        """Broken, or removed or emptied an essential element without accepting the finding."""
+        return self.broken or any(code in self.findings for code in ELEMENT_CODES)
+
+
+# -- finding the files ------------------------------------------------------------------------
+
+
+def find_district_files(folder: Path, *, state_file: Path | None = None) -> list[Path]:
+    """Every customization file under ``folder``, sorted: an ``agency.yml`` (then nothing deeper
+    in that folder, whose schools belong to the district), else any ``*.yml`` that ``extends``
+    a parent. Hidden folders (``.git``) and the state's own file are skipped."""
+    skip = state_file.resolve() if state_file is not None else None
+    found: list[Path] = []
+    for directory, subdirectories, files in os.walk(folder):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        here = Path(directory)
+        if AGENCY_FILE in files and (here / AGENCY_FILE).resolve() != skip:
+            found.append(here / AGENCY_FILE)
+            subdirectories[:] = []
+            continue
+        found += [
+            here / name for name in files
+            if name.endswith(".yml") and (here / name).resolve() != skip and _extends_a_parent(here / name)
+        ]
+    return sorted(found)
+
+
+def _extends_a_parent(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(line.startswith("extends:") for line in head.splitlines())
+
+
+# -- resolving the districts ------------------------------------------------------------------
+
+_TREE: ContentTree | None = None
+
+
+def _load_worker(content_dir: Path | None) -> None:
+    """Load the content once per worker process."""
+    global _TREE
+    _TREE = load_content(content_dir)
+
+
+def _report_in_worker(file: str, state: Path, root: Path, base: Path) -> DistrictReport:
+    assert _TREE is not None, "the worker's content is loaded by its initializer"
+    return district_report(_TREE, Path(file), state, root=root, display_base=base)
+
+
+def rollup(
+    state_file: Path,
+    district_files: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    root: Path | None = None,
+    content_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[DistrictReport]:
+    """One report per district file, in the order given. Chains resolve in parallel processes
+    (``jobs``, default one per core); ``root`` (default: the common folder of the state file and
+    the districts) is the project root their ``extends`` must stay inside."""
+    if not state_file.is_file():
+        raise LstoolkitError(
+            f"the state's customization file '{state_file}' does not exist",
+            hint="Give the state's agency.yml, e.g. lstoolkit rollup state/agency.yml.",
+        )
+    project = root or common_root([state_file, *district_files])
+    base = Path.cwd()
+    read_chain(state_file, root=project)  # a broken state is one error, not one per district
+    state = state_file.resolve()
+    files = [str(path) for path in district_files]
+    workers = min(len(files), jobs or os.cpu_count() or 1)
+    if workers <= 1:
+        tree = load_content(content_dir)
+        reports = []
+        for done, file in enumerate(files, start=1):
+            reports.append(district_report(tree, Path(file), state, root=project, display_base=base))
+            if progress:
+                progress(done, len(files))
+        return reports
+    slots: list[DistrictReport | None] = [None] * len(files)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_load_worker, initargs=(content_dir,)) as pool:
+        futures = {pool.submit(_report_in_worker, file, state, project, base): i for i, file in enumerate(files)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            slots[futures[future]] = future.result()
+            if progress:
+                progress(done, len(files))
+    return [report for report in slots if report is not None]
+
+
+def common_root(paths: Sequence[Path]) -> Path:
+    """The deepest folder holding every one of ``paths`` (so ``extends: ../../agency.yml`` from a
+    district's submodule stays inside the project)."""
+    return Path(os.path.commonpath([str(path.resolve().parent) for path in paths]))
+
+
+def district_report(
+    tree: ContentTree, file: Path, state: Path, *, root: Path, display_base: Path | None = None
+) -> DistrictReport:
+    """Resolve one district's chain into its report; an error becomes the report's ``error``."""
+    try:
+        layers = read_chain(file, root=root, display_base=display_base)
+        adapted = adapt(tree, layers)
+    except LstoolkitError as error:
+        return DistrictReport(file=str(file), error=error.problems[0].format())
+    return _report(str(file), adapted, check_adapted(adapted), state)
+
+
+def _report(file: str, adapted: Adapted, findings: tuple[Finding, ...], state: Path) -> DistrictReport:
+    top = adapted.layers[-1]
+    own = [i for i, applied in enumerate(adapted.changes) if applied.layer == top.display]
+    own_displays = {top.display, *(section.display for section in top.sections.values())}
+    mine = [f for f in findings if _belongs(f, own, own_displays)]
+    logged = log_changes(adapted, findings)
+    adoption = top.file.adopted
+    return DistrictReport(
+        file=file,
+        name=top.file.agency.name,
+        level=top.file.agency.level,
+        version=top.file.version,
+        status=top.file.status,
+        adopted_on=adoption.date if adoption and top.file.status == "adopted" else "",
+        extends_state=any(layer.path.resolve() == state for layer in adapted.layers[:-1]),
+        changes=dict(Counter(adapted.changes[i].change.kind for i in own)),
+        findings=dict(sorted(Counter(f.code for f in mine if not f.accepted).items())),
+        accepted=dict(sorted(Counter(f.code for f in mine if f.accepted).items())),
+        consistent=sum(logged[i].consistent for i in own),
+        fidelity_consistent=round(sum(logged[i].consistent for i in own) / len(own), 4) if own else None,
+        elements=_element_statuses(adapted, own, mine),
+    )
+
+
+def _belongs(finding: Finding, own: list[int], displays: set[str]) -> bool:
+    """Whether this layer caused the finding: one of its changes, else its file or sections."""
+    if finding.change is not None:
+        return finding.change in own
+    return finding.location is not None and finding.location.path in displays
+
+
+def _element_statuses(adapted: Adapted, own: list[int], findings: list[Finding]) -> dict[str, str]:
+    """Each essential element of the prototype, in its order: removed (LS101), emptied (LS103),
+    adapted (a change of this layer under it), else kept."""
+    statuses = {}
+    for element in adapted.prototype.raw["elements"]["items"]:
+        address = f"elements/{element['id']}"
+        codes = {f.code for f in findings if f.address == address}
+        touched = any(
+            (target := adapted.changes[i].change.target) == address or target.startswith(address + "/") for i in own
+        )
+        statuses[element["id"]] = (
+            "removed" if "LS101" in codes else "emptied" if "LS103" in codes else "adapted" if touched else "kept"
+        )
+    return statuses
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def describe_changes(report: DistrictReport) -> str:
+    """``2 removed, 3 added, 1 replaced``; ``none`` for a layer without changes."""
+    words = (("remove", "removed"), ("add", "added"), ("replace", "replaced"))
+    parts = [f"{report.changes[kind]} {word}" for kind, word in words if report.changes.get(kind)]
+    return ", ".join(parts) or "none"
+
+
+def describe_findings(report: DistrictReport) -> str:
+    """``LS102 (accepted), LS207``, with ``x2`` for a code found more than once; empty for none."""
+    parts = []
+    for code in sorted({*report.findings, *report.accepted}):
+        for counts, suffix in ((report.findings, ""), (report.accepted, " (accepted)")):
+            if counts.get(code):
+                times = f" x{counts[code]}" if counts[code] > 1 else ""
+                parts.append(f"{code}{times}{suffix}")
+    return ", ".join(parts)
+
+
+def _element_ids(reports: Sequence[DistrictReport]) -> list[str]:
+    return list(dict.fromkeys(element for report in reports for element in report.elements))
+
+
+def summary(reports: Sequence[DistrictReport]) -> dict[str, int]:
+    """Counts for the last line of the table and the JSON."""
+    return {
+        "districts": len(reports),
+        "adopted": sum(r.status == "adopted" for r in reports),
+        "draft": sum(r.status == "draft" for r in reports),
+        "broken": sum(r.broken for r in reports),
+        "removed_or_emptied_essential": sum(r.touches_essential for r in reports),
+        "not_extending_state": sum(not r.broken and not r.extends_state for r in reports),
+    }
+
+
+def summary_line(reports: Sequence[DistrictReport]) -> str:
+    counts = summary(reports)
+    n = counts["districts"]
+    line = (
+        f"{n} district{'s' if n != 1 else ''}: {counts['adopted']} adopted, {counts['draft']} draft, "
+        f"{counts['broken']} broken; {counts['removed_or_emptied_essential']} removed or emptied an essential element"
+    )
+    if counts["not_extending_state"]:
+        line += f"; {counts['not_extending_state']} do not extend the state's file"
+    return line
+
+
+def as_table(reports: Sequence[DistrictReport]) -> str:
+    """Aligned plain-text columns, the legend, the errors of broken districts, a summary line."""
+    ids = _element_ids(reports)
+    header = ["district", "level", "version", "status", "adopted", "changes", "findings", "consistent", "elements"]
+    rows = [header]
+    for r in reports:
+        if r.broken:
+            rows.append([r.file, "-", "-", "broken", "-", "-", "-", "-", "-"])
+            continue
+        own = r.change_count
+        rows.append([
+            r.name, r.level, r.version, r.status, r.adopted_on or "-", describe_changes(r), describe_findings(r) or "-",
+            f"{r.consistent}/{own}" if own else "-",
+            "".join(SYMBOLS[r.elements[i]] if i in r.elements else " " for i in ids),
+        ])
+    widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.append(f"{LEGEND} ({', '.join(ids)})" if ids else LEGEND)
+    broken = [r for r in reports if r.broken]
+    if broken:
+        lines.append("cannot be resolved:")
+        lines += [f"  {r.error}" for r in broken]
+    lines.append(summary_line(reports))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(reports: Sequence[DistrictReport]) -> str:
+    """The reports and the summary, indented and with sorted keys (stable for diffs)."""
+    data = {"districts": [asdict(r) for r in reports], "summary": summary(reports)}
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def as_csv(reports: Sequence[DistrictReport]) -> str:
+    """One row per district; one column per essential element."""
+    ids = _element_ids(reports)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([
+        "file", "name", "level", "version", "status", "adopted_on", "extends_state", "removed", "added", "replaced",
+        "findings", "consistent", "changes", "fidelity_consistent", "error", *ids,
+    ])
+    for r in reports:
+        writer.writerow([
+            r.file, r.name, r.level, r.version, r.status, r.adopted_on, "" if r.broken else str(r.extends_state).lower(),
+            *(("", "", "") if r.broken else (r.changes.get(k, 0) for k in ("remove", "add", "replace"))),
+            describe_findings(r),
+            "" if r.broken else r.consistent, "" if r.broken else r.change_count,
+            "" if r.fidelity_consistent is None else r.fidelity_consistent,
+            r.error, *(r.elements.get(i, "") for i in ids),
+        ])
+    return out.getvalue()
+
+
+FORMATS: dict[str, Callable[[Sequence[DistrictReport]], str]] = {"text": as_table, "json": as_json, "csv": as_csv}
+
+
+# -- command line -----------------------------------------------------------------------------
+
+
+def add_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Register ``lstoolkit rollup`` on the CLI's subcommands."""
+    rollup_parser = commands.add_parser(
+        "rollup", parents=[common],
+        help="a state's view of its districts: how each adapted the state's design",
+    )
+    rollup_parser.add_argument("state", type=Path, help="the state's customization file (agency.yml)")
+    rollup_parser.add_argument(
+        "--districts", type=Path, default=None, metavar="FOLDER",
+        help="folder with one checkout or submodule per district (default: <state dir>/districts)",
+    )
+    rollup_parser.add_argument("--format", choices=list(FORMATS), default="text")
+    rollup_parser.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
+    rollup_parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
+    rollup_parser.add_argument(
+        "--root", type=Path, default=None,
+        help="project root every 'extends' must stay inside (default: the folder holding the state and its districts)",
+    )
+    rollup_parser.add_argument(
+        "--strict", action="store_true",
+        help="exit 1 when a district is broken, or removed or emptied an essential element without accepting it",
+    )
+    rollup_parser.set_defaults(command=run_rollup)
+
+
+def run_rollup(args: argparse.Namespace) -> int:
+    state: Path = args.state
+    if not state.is_file():
+        raise LstoolkitError(
+            f"the state's customization file '{state}' does not exist",
+            hint="Give the state's agency.yml, e.g. lstoolkit rollup state/agency.yml.",
+        )
+    folder: Path = args.districts or state.parent / "districts"
+    if not folder.is_dir():
+        raise LstoolkitError(
+            f"the districts folder '{folder}' does not exist",
+            hint="Give --districts FOLDER, the folder with one checkout or submodule per district (see docs/rollup.md).",
+        )
+    files = find_district_files(folder, state_file=state)
+    show = _progress if sys.stderr.isatty() else None
+    reports = rollup(
+        state, files, jobs=args.jobs, root=args.root, content_dir=getattr(args, "content", None), progress=show
+    )
+    output = FORMATS[args.format](reports)
+    if args.out is None:
+        sys.stdout.write(output)
+    else:
+        write_atomically(args.out, output.encode("utf-8"))
+        print(f"{summary_line(reports)}; written to {args.out}")
+    return 1 if args.strict and any(r.fails_strict for r in reports) else 0
+
+
+def _progress(done: int, total: int) -> None:
+    end = "\n" if done == total else ""
+    print(f"\rrollup: {done}/{total} districts", end=end, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``lstoolkit rollup`` alone, with the CLI's error boundary (until cli.py registers it)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    common.add_argument("--content", type=Path, default=None, metavar="DIR", help="content tree to use")
+    parser = argparse.ArgumentParser(prog="lstoolkit")
+    add_command(parser.add_subparsers(title="commands", metavar="COMMAND", required=True), common)
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.command(args)
+    except LstoolkitError as error:
+        if args.debug:
+            raise
+        for problem in error.problems:
+            print(f"error: {problem.format()}", file=sys.stderr)
+        return 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
