@@ -136,9 +136,10 @@ def _sections(chain: tuple[Layer, ...], prototype: ContentTree, raw: Raw) -> dic
     if not any(layer.sections for layer in chain):
         return {}
     present = index_addresses({name: data["items"] for name, data in raw.items()})
+    known = {**prototype.index, **present}
     for layer in chain:
         check_section_addresses(
-            layer.sections, {**prototype.index, **present},
+            layer.sections, known,
             {address: layer.locate("sections", address, key=True) for address in layer.sections},
         )
     merged = inherited_sections((layer.file.agency.name, layer.sections) for layer in chain)

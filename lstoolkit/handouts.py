@@ -166,6 +166,7 @@ class HandoutRenderer:
         removed = removed_mechanisms(adapted)
         svg = mechanism_diagram(adapted.toolkit, adapted.prototype.toolkit, removed).encode("utf-8")
         self.diagram_text = diagram_description(adapted.toolkit, adapted.prototype.toolkit, removed)
+        self.banner = version_banner(adapted, findings)
         self.diagram = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def html(self, handout: Handout) -> str:
@@ -197,9 +198,9 @@ class HandoutRenderer:
             "diagram": self.diagram,
             "diagram_description": self.diagram_text,
             "stylesheet": self.stylesheet(),
-            "created": version_banner(self.adapted, self.findings).published,
+            "created": self.banner.published,
             "summarize": _summarize,
-            "banner": version_banner(self.adapted, self.findings),
+            "banner": self.banner,
             "parts": DESIGN_PARTS,
             "text_of": lambda address: text_of(self.adapted, address),
             "sections": self.adapted.sections,

@@ -125,6 +125,11 @@ class SiteRenderer:
         self.prototype = adapted.prototype.toolkit
         self.handouts: dict[str, Any] | None = None  # name -> RenderedHandout, when rendered
         self.changes: Any = None  # a SemanticDiff against the previous version, when configured
+        # The same for every page: worked out once per build, not once per page.
+        self.removed = removed_mechanisms(adapted)
+        self.diagram_text = diagram_description(self.toolkit, self.prototype, self.removed)
+        self.banner = version_banner(adapted, findings)
+        self.terms = renamed_terms(adapted, findings)
 
     # The list of pages, in navigation order.
     def pages(self) -> list[Page]:
@@ -178,7 +183,7 @@ class SiteRenderer:
 
     def diagram(self, layout: str = "wide") -> str:
         """The mechanism figure as SVG; removed mechanisms greyed, with who removed them."""
-        return mechanism_diagram(self.toolkit, self.prototype, removed_mechanisms(self.adapted), layout=layout)  # type: ignore[arg-type]
+        return mechanism_diagram(self.toolkit, self.prototype, self.removed, layout=layout)  # type: ignore[arg-type]
 
     def context(self, uri: str) -> dict[str, Any]:
         top = self.adapted.top
@@ -200,7 +205,7 @@ class SiteRenderer:
             "addresses": self.addresses,
             "codes_reference": lambda: Markup(codes_reference().split("\n", 2)[2]),
             "summarize": summarize_value,
-            "diagram_description": diagram_description(self.toolkit, self.prototype, removed_mechanisms(self.adapted)),
+            "diagram_description": self.diagram_text,
             "handouts": {name: HandoutLink(done.handout, done.size) for name, done in (self.handouts or {}).items()},
             "changes": self.changes,
             "diff_sections": diff_sections,
@@ -208,7 +213,7 @@ class SiteRenderer:
             "parts": DESIGN_PARTS,
             "sections": self.adapted.sections,
             "authored": self.authored,
-            "banner": version_banner(self.adapted, self.findings),
+            "banner": self.banner,
             "long_date": long_date,
             "change_in_words": lambda entry: change_in_words(entry, self.title_of),
             "finding_in_words": lambda finding: finding_in_words(
@@ -216,7 +221,7 @@ class SiteRenderer:
             "when_in_words": WHEN_IN_WORDS,
             "fidelity_codes": FIDELITY_CODES,
             "planned_in_words": PLANNED_IN_WORDS,
-            "renamed_terms": renamed_terms(self.adapted, self.findings),
+            "renamed_terms": self.terms,
             "page_of_part": lambda part: posixpath.relpath(part.page, posixpath.dirname(uri) or "."),
         }
 

@@ -396,26 +396,3 @@ def run_rollup(args: argparse.Namespace) -> int:
 def _progress(done: int, total: int) -> None:
     end = "\n" if done == total else ""
     print(f"\rrollup: {done}/{total} districts", end=end, file=sys.stderr, flush=True)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``lstoolkit rollup`` alone, with the CLI's error boundary (until cli.py registers it)."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    common.add_argument("--content", type=Path, default=None, metavar="DIR", help="content tree to use")
-    parser = argparse.ArgumentParser(prog="lstoolkit")
-    add_command(parser.add_subparsers(title="commands", metavar="COMMAND", required=True), common)
-    args = parser.parse_args(argv)
-    try:
-        status: int = args.command(args)
-    except LstoolkitError as error:
-        if args.debug:
-            raise
-        for problem in error.problems:
-            print(f"error: {problem.format()}", file=sys.stderr)
-        return 1
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

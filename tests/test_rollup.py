@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lstoolkit import rollup
+from lstoolkit import cli, rollup
 from lstoolkit.rollup import DistrictReport, find_district_files
 
 ROOT = Path(__file__).parent.parent
@@ -42,7 +42,7 @@ def reports_by_folder(**kwargs: object) -> dict[str, DistrictReport]:
 
 @pytest.mark.parametrize("fmt", list(SUFFIX))
 def test_rollup_golden(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert rollup.main(["rollup", str(STATE), "--format", fmt, "--jobs", "2"]) == 0
+    assert cli.main(["rollup", str(STATE), "--format", fmt, "--jobs", "2"]) == 0
     out = capsys.readouterr().out
     expected = GOLDENS / f"examples.{SUFFIX[fmt]}"
     if UPDATE:
@@ -142,19 +142,19 @@ def state_with(tmp_path: Path, *names: str) -> Path:
 )
 def test_strict_exit_status(tmp_path: Path, names: tuple[str, ...], strict_status: int, capsys: pytest.CaptureFixture[str]) -> None:
     state = str(state_with(tmp_path, *names))
-    assert rollup.main(["rollup", state, "--jobs", "1"]) == 0
-    assert rollup.main(["rollup", state, "--jobs", "1", "--strict"]) == strict_status
+    assert cli.main(["rollup", state, "--jobs", "1"]) == 0
+    assert cli.main(["rollup", state, "--jobs", "1", "--strict"]) == strict_status
     assert f"{len(names)} districts:" in capsys.readouterr().out
 
 
 def test_missing_folder_or_state_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert rollup.main(["rollup", "examples/district/agency.yml"]) == 1
+    assert cli.main(["rollup", "examples/district/agency.yml"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: the districts folder 'examples/district/districts' does not exist Give --districts FOLDER")
     assert "Traceback" not in err and err.count("\n") == 1
-    assert rollup.main(["rollup", str(STATE), "--districts", str(tmp_path / "nowhere")]) == 1
+    assert cli.main(["rollup", str(STATE), "--districts", str(tmp_path / "nowhere")]) == 1
     assert "nowhere' does not exist" in capsys.readouterr().err
-    assert rollup.main(["rollup", "no/such/agency.yml"]) == 1
+    assert cli.main(["rollup", "no/such/agency.yml"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: the state's customization file 'no/such/agency.yml' does not exist")
     assert "Traceback" not in err
@@ -162,7 +162,7 @@ def test_missing_folder_or_state_is_one_error_line(tmp_path: Path, capsys: pytes
 
 def test_out_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "reports" / "rollup.csv"
-    assert rollup.main(["rollup", str(STATE), "--format", "csv", "--out", str(out), "--jobs", "2"]) == 0
+    assert cli.main(["rollup", str(STATE), "--format", "csv", "--out", str(out), "--jobs", "2"]) == 0
     printed = capsys.readouterr()
     assert printed.out.endswith(f"written to {out}\n") and printed.err == ""  # no progress: not a TTY
     assert out.read_text(encoding="utf-8") == (GOLDENS / "examples.csv").read_text(encoding="utf-8")
