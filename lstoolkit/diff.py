@@ -333,9 +333,7 @@ def word_diff(old: str, new: str) -> tuple[Word, ...]:
     for tag, i1, i2, j1, j2 in opcodes:
         kept_old, kept_new = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
-            common = kept_new if kept_old == kept_new else kept_new.rstrip(" ")
-            _append(runs, "=", common)
-            carried = (kept_old[len(common):], kept_new[len(common):])
+            carried = _kept(runs, a[i1:i2], b[j1:j2])
             continue
         deleted, inserted = carried[0] + kept_old, carried[1] + kept_new
         carried = ("", "")
@@ -344,6 +342,23 @@ def word_diff(old: str, new: str) -> tuple[Word, ...]:
         _append(runs, "+", inserted[:-1] if both else inserted)
         _append(runs, "=", " " if both else "")
     return tuple(runs)
+
+
+def _kept(runs: list[Word], old: Sequence[str], new: Sequence[str]) -> tuple[str, str]:
+    """Append the words both sides keep; a space only one side has between two of them ("< 1",
+    "<1") is shown as a change of that word. Returns the space one side has after the last kept
+    word: it goes with the change that follows."""
+    for k, (a, b) in enumerate(zip(old, new)):
+        if k == len(old) - 1:
+            common = b if a == b else b.rstrip(" ")
+            _append(runs, "=", common)
+            return a[len(common):], b[len(common):]
+        if a == b:
+            _append(runs, "=", b)
+        else:
+            _append(runs, "-", a)
+            _append(runs, "+", b)
+    return "", ""
 
 
 def _word_count(tokens: Sequence[str]) -> int:
