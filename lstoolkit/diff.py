@@ -348,7 +348,7 @@ def _kept(runs: list[Word], old: Sequence[str], new: Sequence[str]) -> tuple[str
     """Append the words both sides keep; a space only one side has between two of them ("< 1",
     "<1") is shown as a change of that word. Returns the space one side has after the last kept
     word: it goes with the change that follows."""
-    for k, (a, b) in enumerate(zip(old, new)):
+    for k, (a, b) in enumerate(zip(old, new, strict=True)):
         if k == len(old) - 1:
             common = b if a == b else b.rstrip(" ")
             _append(runs, "=", common)

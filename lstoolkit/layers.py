@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,7 +24,7 @@ from lstoolkit.models import Level, Pattern
 from lstoolkit.rules import check_agency_text
 from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
 from lstoolkit.sections import MAX_SECTIONS, AuthoredSection, read_section
-from lstoolkit.yamlfile import YamlDocument, read_yaml
+from lstoolkit.yamlfile import YamlDocument, parse_yaml, read_bounded
 
 PROTOTYPE = "prototype"
 CHAIN_ERROR = "LS303"
@@ -47,6 +47,9 @@ class Agency:
     level: Level = field(metadata=_about("state, region, district or school."))
     logo: str = field(default="", metadata=_about("Path to a logo, inside the project."))
     contact: str = field(default="", metadata=_about("Contact e-mail or address."))
+    region: str = field(
+        default="", metadata=_about("Region of the state, e.g. North Central (groups districts in the state's roll-up).")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -317,13 +320,31 @@ def read_layer(path: Path, *, display: str, named_at: Location | None = None) ->
             hint="Check the path; it is relative to the file that names it.",
             code=CHAIN_ERROR,
         )
-    document = read_yaml(path, display=display)
+    raw = read_bounded(path, display)
+    if named_at is None:  # the file given: read once
+        return _parse_layer(path, display, raw)
+    return _parse_parent_layer(path, display, raw)
+
+
+#: Parent layers remembered, by their bytes: a chain has a few, and a state's roll-up reads the
+#: state's file once per district.
+PARENTS_CACHED = 8
+
+
+def _parse_layer(path: Path, display: str, raw: bytes) -> Layer:
+    document = parse_yaml(raw, path=path, display=display)
     problems = validate(document, agency_schema())
     if not problems:
         problems = _check_changes(document) + check_agency_text(document)
     if problems:
         raise LstoolkitError.collect(problems)
     return Layer(path=path, document=document, file=build(AgencyFile, document.data))
+
+
+#: The same bytes at the same path, shown under the same name, make the same layer: it is parsed
+#: and validated once per process (a problem is raised each time, never remembered). Nothing
+#: changes a layer once read (adaptation copies what it takes from it), so it is shared.
+_parse_parent_layer = lru_cache(maxsize=PARENTS_CACHED)(_parse_layer)
 
 
 def _check_changes(document: YamlDocument) -> list[LstoolkitError]:

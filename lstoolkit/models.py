@@ -98,6 +98,9 @@ class Element(Item):
 
     number: int = field(metadata=about("Position in the list of essential elements."))
     title: str = field(metadata=about("Name of the element."))
+    short_title: str = field(
+        default="", metadata=about("A name short enough for a table's column, e.g. Capacity building.")
+    )
     definition: Text = field(metadata=about("What the element is."))
     facets: tuple[Entry, ...] = field(default=(), metadata=about("What the element requires."))
     requires: tuple[Address, ...] = field(

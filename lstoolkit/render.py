@@ -125,6 +125,9 @@ class SiteRenderer:
         self.prototype = adapted.prototype.toolkit
         self.handouts: dict[str, Any] | None = None  # name -> RenderedHandout, when rendered
         self.changes: Any = None  # a SemanticDiff against the previous version, when configured
+        # Pages of other stages (the state's roll-up), with their navigation sections.
+        self.extra_pages: list[Page] = []
+        self.extra_navigation: list[dict[str, Any]] = []
         # The same for every page: worked out once per build, not once per page.
         self.removed = removed_mechanisms(adapted)
         self.diagram_text = diagram_description(self.toolkit, self.prototype, self.removed)
@@ -161,7 +164,7 @@ class SiteRenderer:
             Page("reference/addresses.md", "addresses.md.j2", {}),
             Page("reference/findings.md", "findings.md.j2", {}),
         ]
-        return pages
+        return pages + self.extra_pages
 
     def render(self, page: Page) -> str:
         text = render_template(self.env, page.template, {**self.context(page.uri), **page.context})
@@ -223,6 +226,7 @@ class SiteRenderer:
             "planned_in_words": PLANNED_IN_WORDS,
             "renamed_terms": self.terms,
             "page_of_part": lambda part: posixpath.relpath(part.page, posixpath.dirname(uri) or "."),
+            "url_to": lambda page: posixpath.relpath(page, posixpath.dirname(uri) or "."),
         }
 
     # Helpers offered to templates.
@@ -252,14 +256,7 @@ class SiteRenderer:
         return find(self.adapted.raw, address) is not None
 
     def title_of(self, address: str) -> str:
-        for raw in (self.adapted.raw, self.adapted.prototype.raw):
-            target = find(raw, address)
-            if target is not None:
-                value = target.value
-                if isinstance(value, dict):
-                    return str(value.get("title") or value.get("text") or address)
-                return address
-        return address
+        return title_in(self.adapted, address)
 
     def prototype_title(self, collection: str, item_id: str) -> str:
         """The prototype's title of an item, when the agency's terms or changes renamed it."""
@@ -348,6 +345,19 @@ FIDELITY_CODES = ("LS101", "LS102", "LS103", "LS201", "LS202", "LS204", "LS207")
 WHEN_IN_WORDS = {"pre-implementation": "before implementation", "implementation": "during implementation",
                  "scale-up": "during scale-up", "maintenance": "during maintenance"}
 PLANNED_IN_WORDS = {"proactive": "planned ahead", "reactive": "in response to events", "unplanned": "unplanned"}
+
+
+def title_in(adapted: Adapted, address: str) -> str:
+    """The title (or text) of what ``address`` names, as adapted, else as in the prototype (a
+    removed item); the address itself when it names neither."""
+    for raw in (adapted.raw, adapted.prototype.raw):
+        target = find(raw, address)
+        if target is not None:
+            value = target.value
+            if isinstance(value, dict):
+                return str(value.get("title") or value.get("text") or address)
+            return address
+    return address
 
 
 def change_in_words(entry: Any, title_of: Callable[[str], str]) -> ChangeInWords:
@@ -450,6 +460,7 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
             *([{"What changed": "changes.md"}] if renderer.changes is not None else []),
             {"Accessibility": "accessibility.md"},
         ]},
+        *renderer.extra_navigation,
         {"For editors": [{"Addresses": "reference/addresses.md"}, {"Finding codes": "reference/findings.md"}]},
         *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]

@@ -15,20 +15,33 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
 from lstoolkit.adapt import Adapted, adapt
-from lstoolkit.check import check_adapted, log_changes
+from lstoolkit.check import LoggedChange, check_adapted, log_changes
+from lstoolkit.diff import commit_of, repository_root, revision_side
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
-from lstoolkit.layers import read_chain
-from lstoolkit.load import ContentTree, load_content
+from lstoolkit.layers import Layer, read_chain
+from lstoolkit.load import ContentTree, load_content, validate
 from lstoolkit.output import write_atomically
+from lstoolkit.render import (
+    PLANNED_IN_WORDS,
+    WHEN_IN_WORDS,
+    change_in_words,
+    finding_in_words,
+    title_in,
+)
+from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
+from lstoolkit.yamlfile import read_yaml
 
 #: An essential element's fate in one district's layer, and its symbol in the table.
 SYMBOLS = {"kept": "=", "adapted": "~", "emptied": "!", "removed": "x"}
@@ -42,27 +55,76 @@ SNIFF_BYTES = 65536
 
 
 @dataclass(frozen=True)
+class StateRef:
+    """The state as the districts should extend it: its file, its name and current version."""
+
+    path: Path
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class LoggedEntry:
+    """One change of a district's own layer, as a reader would say it."""
+
+    headline: str
+    wording: str
+    why: str
+    when: str
+    planned: str
+    decided_by: str
+    consistent: bool
+    location: str
+
+
+@dataclass(frozen=True)
+class FindingEntry:
+    """One finding of a district's own layer: in words, with its code and where it comes from."""
+
+    code: str
+    words: str
+    accepted: bool
+    location: str
+
+
+@dataclass(frozen=True)
 class DistrictReport:
     """One district as the state sees it: its own layer only, never the state's changes."""
 
     file: str
     name: str = ""
+    short_name: str = ""
     level: str = ""
+    region: str = ""
     version: str = ""
     status: str = ""
     adopted_on: str = ""
-    extends_state: bool = False
+    revision: str = ""  # the commit read, when the manifest names one
+    parent: str = ""  # the layer it extends directly: name and version
+    state_version: str = ""  # the version of the state's design its chain extends
+    state_current: bool = False  # whether that is the state's current version
     changes: Mapping[str, int] = field(default_factory=dict)  # remove/add/replace -> count
     findings: Mapping[str, int] = field(default_factory=dict)  # code -> count, not accepted
     accepted: Mapping[str, int] = field(default_factory=dict)  # code -> count, accepted
     consistent: int = 0  # this layer's fidelity-consistent changes
     fidelity_consistent: float | None = None  # consistent / this layer's changes
     elements: Mapping[str, str] = field(default_factory=dict)  # element id -> kept/adapted/emptied/removed
+    log: tuple[LoggedEntry, ...] = ()
+    notes: tuple[FindingEntry, ...] = ()
     error: str = ""
 
     @property
     def broken(self) -> bool:
         return bool(self.error)
+
+    @property
+    def extends_state(self) -> bool:
+        return bool(self.state_version)
+
+    @property
+    def out_of_date(self) -> bool:
+        """Extends an earlier version of the state's design than the current one."""
+        return self.extends_state and not self.state_current
 
     @property
     def change_count(self) -> int:
@@ -77,6 +139,39 @@ class DistrictReport:
     def fails_strict(self) -> bool:
         """Broken, or removed or emptied an essential element without accepting the finding."""
         return self.broken or any(code in self.findings for code in ELEMENT_CODES)
+
+    @property
+    def slug(self) -> str:
+        """A name for the district's page: its folder (``districts/riverton/agency.yml``), else
+        its file's name without ``.yml``."""
+        path = Path(self.file)
+        name = path.parent.name if path.name == AGENCY_FILE else path.stem
+        return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "district"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManifestEntry:
+    """One district of the roll-up."""
+
+    path: str = field(metadata={"doc": "The district's folder (holding agency.yml) or file, relative to the manifest."})
+    revision: str = field(
+        default="", metadata={"doc": "A commit, tag or branch of the district's repository to read instead of its working tree."}
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Manifest:
+    """The districts a state rolls up, with the revision of each it has reviewed."""
+
+    districts: tuple[ManifestEntry, ...] = field(metadata={"doc": "One entry per district."})
+
+
+@dataclass(frozen=True)
+class DistrictSource:
+    """A district's file, and the revision of its repository to read (empty: as it is on disk)."""
+
+    file: Path
+    revision: str = ""
 
 
 # -- finding the files ------------------------------------------------------------------------
@@ -111,6 +206,41 @@ def _extends_a_parent(path: Path) -> bool:
     return any(line.startswith("extends:") for line in head.splitlines())
 
 
+def read_manifest(path: Path) -> list[DistrictSource]:
+    """The districts a manifest lists, in its order; each path must exist (a located error)."""
+    document = read_yaml(path)
+    problems = validate(document, manifest_schema())
+    if problems:
+        raise LstoolkitError.collect(problems)
+    manifest: Manifest = build(Manifest, document.data)
+    sources = []
+    for i, entry in enumerate(manifest.districts):
+        given = path.parent / entry.path
+        file = given / AGENCY_FILE if given.is_dir() else given
+        if not file.is_file():
+            raise LstoolkitError(
+                f"'{entry.path}' is neither a district's folder with an {AGENCY_FILE} nor a file",
+                document.locate(("districts", i, "path")),
+                hint="Give the path of the district's checkout, relative to the manifest; check out its submodule "
+                     "(git submodule update --init) if it is empty.",
+            )
+        sources.append(DistrictSource(file, entry.revision))
+    return sources
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    defs: dict[str, Any] = {}
+    return {"$schema": JSON_SCHEMA_DIALECT, **object_schema(Manifest, defs), "$defs": defs}
+
+
+def district_sources(where: Path, *, state_file: Path | None = None) -> list[DistrictSource]:
+    """The districts of a folder (every customization file under it) or of a manifest file."""
+    if where.is_file():
+        return read_manifest(where)
+    return [DistrictSource(file) for file in find_district_files(where, state_file=state_file)]
+
+
 # -- resolving the districts ------------------------------------------------------------------
 
 _TREE: ContentTree | None = None
@@ -122,49 +252,55 @@ def _load_worker(content_dir: Path | None) -> None:
     _TREE = load_content(content_dir)
 
 
-def _report_in_worker(file: str, state: Path, root: Path, base: Path) -> DistrictReport:
+def _report_in_worker(source: DistrictSource, state: StateRef, root: Path, base: Path) -> DistrictReport:
     assert _TREE is not None, "the worker's content is loaded by its initializer"
-    return district_report(_TREE, Path(file), state, root=root, display_base=base)
+    return district_report(_TREE, source, state, root=root, display_base=base)
 
 
-def rollup(
-    state_file: Path,
-    district_files: Sequence[Path],
-    *,
-    jobs: int | None = None,
-    root: Path | None = None,
-    content_dir: Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[DistrictReport]:
-    """One report per district file, in the order given. Chains resolve in parallel processes
-    (``jobs``, default one per core); ``root`` (default: the common folder of the state file and
-    the districts) is the project root their ``extends`` must stay inside."""
+def read_state(state_file: Path, root: Path) -> StateRef:
+    """The state's file read once: a broken state is one error, not one per district."""
     if not state_file.is_file():
         raise LstoolkitError(
             f"the state's customization file '{state_file}' does not exist",
             hint="Give the state's agency.yml, e.g. lstoolkit rollup state/agency.yml.",
         )
-    project = root or common_root([state_file, *district_files])
-    base = Path.cwd()
-    read_chain(state_file, root=project)  # a broken state is one error, not one per district
-    state = state_file.resolve()
-    files = [str(path) for path in district_files]
-    workers = min(len(files), jobs or os.cpu_count() or 1)
+    top = read_chain(state_file, root=root)[-1]
+    return StateRef(state_file.resolve(), top.file.agency.name, top.file.version)
+
+
+def rollup(
+    state_file: Path,
+    districts: Sequence[Path | DistrictSource],
+    *,
+    jobs: int | None = None,
+    root: Path | None = None,
+    content_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    display_base: Path | None = None,
+) -> list[DistrictReport]:
+    """One report per district, in the order given. Chains resolve in parallel processes
+    (``jobs``, default one per core); ``root`` (default: the common folder of the state file and
+    the districts) is the project root their ``extends`` must stay inside."""
+    sources = [d if isinstance(d, DistrictSource) else DistrictSource(d) for d in districts]
+    project = root or common_root([state_file, *(s.file for s in sources)])
+    base = display_base or Path.cwd()
+    state = read_state(state_file, project)
+    workers = min(len(sources), jobs or os.cpu_count() or 1)
     if workers <= 1:
         tree = load_content(content_dir)
         reports = []
-        for done, file in enumerate(files, start=1):
-            reports.append(district_report(tree, Path(file), state, root=project, display_base=base))
+        for done, source in enumerate(sources, start=1):
+            reports.append(district_report(tree, source, state, root=project, display_base=base))
             if progress:
-                progress(done, len(files))
+                progress(done, len(sources))
         return reports
-    slots: list[DistrictReport | None] = [None] * len(files)
+    slots: list[DistrictReport | None] = [None] * len(sources)
     with ProcessPoolExecutor(max_workers=workers, initializer=_load_worker, initargs=(content_dir,)) as pool:
-        futures = {pool.submit(_report_in_worker, file, state, project, base): i for i, file in enumerate(files)}
+        futures = {pool.submit(_report_in_worker, source, state, project, base): i for i, source in enumerate(sources)}
         for done, future in enumerate(as_completed(futures), start=1):
             slots[futures[future]] = future.result()
             if progress:
-                progress(done, len(files))
+                progress(done, len(sources))
     return [report for report in slots if report is not None]
 
 
@@ -175,38 +311,83 @@ def common_root(paths: Sequence[Path]) -> Path:
 
 
 def district_report(
-    tree: ContentTree, file: Path, state: Path, *, root: Path, display_base: Path | None = None
+    tree: ContentTree, source: DistrictSource | Path, state: StateRef, *, root: Path, display_base: Path | None = None
 ) -> DistrictReport:
-    """Resolve one district's chain into its report; an error becomes the report's ``error``."""
+    """Resolve one district's chain (at its revision, if the manifest names one) into its report;
+    an error becomes the report's ``error``."""
+    if isinstance(source, Path):
+        source = DistrictSource(source)
+    file = source.file
+    absolute = Path(os.path.abspath(file))
+    inside = display_base is not None and absolute.is_relative_to(os.path.abspath(display_base))
+    shown = os.path.relpath(absolute, display_base) if inside else str(file)  # as given, outside it
+    revision = ""
     try:
-        layers = read_chain(file, root=root, display_base=display_base)
-        adapted = adapt(tree, layers)
+        if source.revision:
+            revision = commit_of(repository_root(file.resolve().parent), source.revision)
+            side = revision_side(tree, file, revision, root=root, display_base=display_base)
+            adapted, findings = side.adapted, side.findings
+        else:
+            adapted = adapt(tree, read_chain(file, root=root, display_base=display_base))
+            findings = check_adapted(adapted)
     except LstoolkitError as error:
-        return DistrictReport(file=str(file), error=error.problems[0].format())
-    return _report(str(file), adapted, check_adapted(adapted), state)
+        return DistrictReport(file=shown, revision=revision, error=error.problems[0].format())
+    return _report(shown, adapted, findings, state, revision)
 
 
-def _report(file: str, adapted: Adapted, findings: tuple[Finding, ...], state: Path) -> DistrictReport:
+def _report(file: str, adapted: Adapted, findings: tuple[Finding, ...], state: StateRef, revision: str = "") -> DistrictReport:
     top = adapted.layers[-1]
     own = [i for i, applied in enumerate(adapted.changes) if applied.layer == top.display]
     own_displays = {top.display, *(section.display for section in top.sections.values())}
     mine = [f for f in findings if _belongs(f, own, own_displays)]
     logged = log_changes(adapted, findings)
     adoption = top.file.adopted
+    parent = adapted.layers[-2].file if len(adapted.layers) > 1 else None
+    state_layer = next((layer for layer in reversed(adapted.layers[:-1]) if _is_state(layer, state)), None)
+    title = partial(title_in, adapted)
+    agencies = {layer.display: layer.file.agency.name for layer in adapted.layers}
     return DistrictReport(
         file=file,
         name=top.file.agency.name,
+        short_name=top.file.agency.short_name,
         level=top.file.agency.level,
+        region=top.file.agency.region or next(
+            (layer.file.agency.name for layer in reversed(adapted.layers[:-1]) if layer.file.agency.level == "region"), ""
+        ),
         version=top.file.version,
         status=top.file.status,
         adopted_on=adoption.date if adoption and top.file.status == "adopted" else "",
-        extends_state=any(layer.path.resolve() == state for layer in adapted.layers[:-1]),
+        revision=revision,
+        parent=f"{parent.agency.name} {parent.version}" if parent else "the prototype",
+        state_version=state_layer.file.version if state_layer else "",
+        state_current=state_layer is not None and state_layer.file.version == state.version,
         changes=dict(Counter(adapted.changes[i].change.kind for i in own)),
         findings=dict(sorted(Counter(f.code for f in mine if not f.accepted).items())),
         accepted=dict(sorted(Counter(f.code for f in mine if f.accepted).items())),
         consistent=sum(logged[i].consistent for i in own),
         fidelity_consistent=round(sum(logged[i].consistent for i in own) / len(own), 4) if own else None,
         elements=_element_statuses(adapted, own, mine),
+        log=tuple(_logged_entry(logged[i], title) for i in own),
+        notes=tuple(
+            FindingEntry(f.code, finding_in_words(f, title, agencies), f.accepted, str(f.location or "")) for f in mine
+        ),
+    )
+
+
+def _is_state(layer: Layer, state: StateRef) -> bool:
+    """The state's layer: its file, or a copy of it (a submodule pinned at an earlier commit)."""
+    return layer.path.resolve() == state.path or (
+        layer.file.agency.level == "state" and layer.file.agency.name == state.name
+    )
+
+
+def _logged_entry(entry: LoggedChange, title: Callable[[str], str]) -> LoggedEntry:
+    said = change_in_words(entry, title)
+    change = entry.applied.change
+    return LoggedEntry(
+        headline=said.headline, wording=said.wording, why=" ".join(change.why.split()),
+        when=WHEN_IN_WORDS.get(change.when or "", ""), planned=PLANNED_IN_WORDS.get(change.planned or "", ""),
+        decided_by=change.decided_by, consistent=entry.consistent, location=str(entry.applied.location),
     )
 
 
@@ -267,6 +448,7 @@ def summary(reports: Sequence[DistrictReport]) -> dict[str, int]:
         "broken": sum(r.broken for r in reports),
         "removed_or_emptied_essential": sum(r.touches_essential for r in reports),
         "not_extending_state": sum(not r.broken and not r.extends_state for r in reports),
+        "extending_earlier_version": sum(r.out_of_date for r in reports),
     }
 
 
@@ -277,23 +459,37 @@ def summary_line(reports: Sequence[DistrictReport]) -> str:
         f"{n} district{'s' if n != 1 else ''}: {counts['adopted']} adopted, {counts['draft']} draft, "
         f"{counts['broken']} broken; {counts['removed_or_emptied_essential']} removed or emptied an essential element"
     )
+    if counts["extending_earlier_version"]:
+        earlier = counts["extending_earlier_version"]
+        line += f"; {earlier} extend{'s' if earlier == 1 else ''} an earlier version of the state's design"
     if counts["not_extending_state"]:
         line += f"; {counts['not_extending_state']} do not extend the state's file"
     return line
 
 
+def state_design(report: DistrictReport) -> str:
+    """The version of the state's design a district extends: ``2026.1``, ``2025.1 (earlier)``,
+    ``none``."""
+    if not report.extends_state:
+        return "none"
+    return report.state_version + ("" if report.state_current else " (earlier)")
+
+
 def as_table(reports: Sequence[DistrictReport]) -> str:
     """Aligned plain-text columns, the legend, the errors of broken districts, a summary line."""
     ids = _element_ids(reports)
-    header = ["district", "level", "version", "status", "adopted", "changes", "findings", "consistent", "elements"]
+    regions = any(r.region for r in reports)
+    header = ["district", *(["region"] if regions else []), "level", "version", "status", "adopted", "state design",
+              "changes", "findings", "consistent", "elements"]
     rows = [header]
     for r in reports:
         if r.broken:
-            rows.append([r.file, "-", "-", "broken", "-", "-", "-", "-", "-"])
+            rows.append([r.file, *(["-"] if regions else []), "-", "-", "broken", *["-"] * 6])
             continue
         own = r.change_count
         rows.append([
-            r.name, r.level, r.version, r.status, r.adopted_on or "-", describe_changes(r), describe_findings(r) or "-",
+            r.name, *([r.region or "-"] if regions else []), r.level, r.version, r.status, r.adopted_on or "-",
+            state_design(r), describe_changes(r), describe_findings(r) or "-",
             f"{r.consistent}/{own}" if own else "-",
             "".join(SYMBOLS[r.elements[i]] if i in r.elements else " " for i in ids),
         ])
@@ -310,7 +506,8 @@ def as_table(reports: Sequence[DistrictReport]) -> str:
 
 def as_json(reports: Sequence[DistrictReport]) -> str:
     """The reports and the summary, indented and with sorted keys (stable for diffs)."""
-    data = {"districts": [asdict(r) for r in reports], "summary": summary(reports)}
+    districts = [{**asdict(r), "extends_state": r.extends_state, "slug": r.slug} for r in reports]
+    data = {"districts": districts, "summary": summary(reports)}
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -320,12 +517,15 @@ def as_csv(reports: Sequence[DistrictReport]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([
-        "file", "name", "level", "version", "status", "adopted_on", "extends_state", "removed", "added", "replaced",
-        "findings", "consistent", "changes", "fidelity_consistent", "error", *ids,
+        "file", "revision", "name", "region", "level", "version", "status", "adopted_on", "parent", "state_version",
+        "state_current", "removed", "added", "replaced", "findings", "consistent", "changes", "fidelity_consistent",
+        "error", *ids,
     ])
     for r in reports:
+        known = not r.broken and r.extends_state
         writer.writerow([
-            r.file, r.name, r.level, r.version, r.status, r.adopted_on, "" if r.broken else str(r.extends_state).lower(),
+            r.file, r.revision, r.name, r.region, r.level, r.version, r.status, r.adopted_on, r.parent,
+            r.state_version, str(r.state_current).lower() if known else "",
             *(("", "", "") if r.broken else (r.changes.get(k, 0) for k in ("remove", "add", "replace"))),
             describe_findings(r),
             "" if r.broken else r.consistent, "" if r.broken else r.change_count,
@@ -349,8 +549,9 @@ def add_command(commands: argparse._SubParsersAction, common: argparse.ArgumentP
     )
     rollup_parser.add_argument("state", type=Path, help="the state's customization file (agency.yml)")
     rollup_parser.add_argument(
-        "--districts", type=Path, default=None, metavar="FOLDER",
-        help="folder with one checkout or submodule per district (default: <state dir>/districts)",
+        "--districts", type=Path, default=None, metavar="FOLDER|MANIFEST",
+        help="folder with one checkout or submodule per district, or a manifest file listing them "
+             "(default: <state dir>/districts)",
     )
     rollup_parser.add_argument("--format", choices=list(FORMATS), default="text")
     rollup_parser.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
@@ -373,16 +574,17 @@ def run_rollup(args: argparse.Namespace) -> int:
             f"the state's customization file '{state}' does not exist",
             hint="Give the state's agency.yml, e.g. lstoolkit rollup state/agency.yml.",
         )
-    folder: Path = args.districts or state.parent / "districts"
-    if not folder.is_dir():
+    where: Path = args.districts or state.parent / "districts"
+    if not where.exists():
         raise LstoolkitError(
-            f"the districts folder '{folder}' does not exist",
-            hint="Give --districts FOLDER, the folder with one checkout or submodule per district (see docs/rollup.md).",
+            f"the districts folder or manifest '{where}' does not exist",
+            hint="Give --districts with the folder holding one checkout or submodule per district, "
+                 "or a manifest listing them (see docs/rollup.md).",
         )
-    files = find_district_files(folder, state_file=state)
+    sources = district_sources(where, state_file=state)
     show = _progress if sys.stderr.isatty() else None
     reports = rollup(
-        state, files, jobs=args.jobs, root=args.root, content_dir=getattr(args, "content", None), progress=show
+        state, sources, jobs=args.jobs, root=args.root, content_dir=getattr(args, "content", None), progress=show
     )
     output = FORMATS[args.format](reports)
     if args.out is None:

@@ -53,7 +53,7 @@ def test_rollup_golden(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_finds_one_file_per_district_and_skips_the_state() -> None:
     found = find_district_files(Path("examples/state"), state_file=STATE)
-    assert found == [district(n) for n in ("cedar-falls", "harbor-city", "maple-grove", "oakdale", "riverton")]
+    assert found == [district(n) for n in ("cedar-falls", "harbor-city", "maple-grove", "oakdale", "riverton", "westbrook")]
 
 
 def test_finding_skips_hidden_folders_and_schools_but_takes_flat_files(tmp_path: Path) -> None:
@@ -70,11 +70,24 @@ def test_finding_skips_hidden_folders_and_schools_but_takes_flat_files(tmp_path:
 def test_a_broken_district_is_reported_with_its_located_error_and_the_others_resolve() -> None:
     reports = reports_by_folder(jobs=2)
     broken = reports.pop("maple-grove")
-    assert broken.error.startswith(f"{district('maple-grove')}:16:14: LS301 'mechanisms/planing-team/process' does not exist")
+    assert broken.error.startswith(f"{district('maple-grove')}:17:14: LS301 'mechanisms/planing-team/process' does not exist")
     assert "Did you mean 'mechanisms/planning-team/process'?" in broken.error
     assert (broken.name, broken.changes, broken.elements) == ("", {}, {})
-    assert sorted(reports) == ["cedar-falls", "harbor-city", "oakdale", "riverton"]
+    assert sorted(reports) == ["cedar-falls", "harbor-city", "oakdale", "riverton", "westbrook"]
     assert all(not r.error and r.name and r.extends_state and list(r.elements) == ELEMENTS for r in reports.values())
+    assert {name: r.region for name, r in reports.items()} == {
+        "cedar-falls": "North", "harbor-city": "Coastal", "oakdale": "Central", "riverton": "North", "westbrook": "Coastal",
+    }
+
+
+def test_a_district_on_an_earlier_version_of_the_state_is_out_of_date() -> None:
+    """Westbrook keeps a copy of the state's draft 2025.2 (as a pinned submodule would)."""
+    reports = reports_by_folder(jobs=1)
+    westbrook, riverton = reports["westbrook"], reports["riverton"]
+    assert (westbrook.state_version, westbrook.state_current, westbrook.out_of_date) == ("2025.2", False, True)
+    assert westbrook.parent == "Lincoln State Department of Education 2025.2"
+    assert (riverton.state_version, riverton.state_current, riverton.out_of_date) == ("2026.1", True, False)
+    assert "1 extends an earlier version of the state's design" in rollup.summary_line(list(reports.values()))
 
 
 def test_element_statuses_and_the_districts_own_layer() -> None:
@@ -150,7 +163,7 @@ def test_strict_exit_status(tmp_path: Path, names: tuple[str, ...], strict_statu
 def test_missing_folder_or_state_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["rollup", "examples/district/agency.yml"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: the districts folder 'examples/district/districts' does not exist Give --districts FOLDER")
+    assert err.startswith("error: the districts folder or manifest 'examples/district/districts' does not exist Give --districts")
     assert "Traceback" not in err and err.count("\n") == 1
     assert cli.main(["rollup", str(STATE), "--districts", str(tmp_path / "nowhere")]) == 1
     assert "nowhere' does not exist" in capsys.readouterr().err
@@ -168,15 +181,24 @@ def test_out_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert out.read_text(encoding="utf-8") == (GOLDENS / "examples.csv").read_text(encoding="utf-8")
     assert sorted(p.name for p in out.parent.iterdir()) == ["rollup.csv"]  # no temporary file left
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert [row["capacity-building"] for row in rows] == ["kept", "kept", "", "removed", "adapted"]
+    assert [row["capacity-building"] for row in rows] == ["kept", "kept", "", "removed", "adapted", "kept"]
+    assert [row["state_current"] for row in rows] == ["true", "true", "", "true", "true", "false"]
 
 
 def test_json_is_stable_and_complete() -> None:
     reports = rollup.rollup(STATE, find_district_files(DISTRICTS), jobs=1)
     data = json.loads(rollup.as_json(reports))
     assert data["summary"] == {
-        "districts": 5, "adopted": 1, "draft": 3, "broken": 1, "removed_or_emptied_essential": 1, "not_extending_state": 0,
+        "districts": 6, "adopted": 2, "draft": 3, "broken": 1, "removed_or_emptied_essential": 1, "not_extending_state": 0,
+        "extending_earlier_version": 1,
     }
+    oakdale = next(d for d in data["districts"] if d["slug"] == "oakdale")
+    assert [entry["headline"] for entry in oakdale["log"]] == [
+        "Removed the essential element “Continuous capacity building (especially professional development)”",
+        "Added to the functions of the mechanism “Steering Committee”",
+    ]
+    assert [(n["code"], n["accepted"]) for n in oakdale["notes"]] == [("LS101", False)]
+    assert oakdale["notes"][0]["words"].startswith("It removes one of the five essential elements")
     assert rollup.as_json(reports) == rollup.as_json(rollup.rollup(STATE, find_district_files(DISTRICTS), jobs=2))
 
 
