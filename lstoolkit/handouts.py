@@ -19,7 +19,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -220,10 +220,12 @@ def render_all_handouts(
     overrides: Iterable[Path],
     paper: str,
     progress: Callable[[RenderedHandout], None],
+    extra: Sequence[Handout] = (),
 ) -> list[RenderedHandout]:
-    """Every handout of ``adapted``, rendered or taken from the cache, in memory."""
+    """Every handout of ``adapted`` (and ``extra`` ones, e.g. the roll-up's summary), rendered or
+    taken from the cache, in memory."""
     renderer = HandoutRenderer(adapted, findings, handout_environment(overrides), paper=paper)
-    return render_handouts(renderer, plan_handouts(adapted), None, progress=progress)
+    return render_handouts(renderer, [*plan_handouts(adapted), *extra], None, progress=progress)
 
 
 def level_wording(text: str, level: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import logging
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +27,13 @@ from pathspec import GitIgnoreSpec
 
 from lstoolkit.adapt import adapt
 from lstoolkit.check import check_adapted
+from lstoolkit.dashboard import (
+    RollupView,
+    rollup_navigation,
+    rollup_pages,
+    rollup_view,
+    summary_handout,
+)
 from lstoolkit.diff import what_changed
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Severity
@@ -35,6 +44,7 @@ from lstoolkit.load import load_content
 from lstoolkit.output import discard, staging_dir, swap_in
 from lstoolkit.overrides import check_overrides, unsafe_or_template_files
 from lstoolkit.render import (
+    NAV_SECTION_LIMIT,
     SiteRenderer,
     page_environment,
     pages_left_out_of_navigation,
@@ -42,6 +52,7 @@ from lstoolkit.render import (
     source_links,
     templates_dir,
 )
+from lstoolkit.rollup import district_sources, rollup, summary_line
 from lstoolkit.versions import Banner, long_date, source_date_epoch, version_banner
 
 log = get_plugin_logger(__name__)
@@ -81,6 +92,9 @@ class LstoolkitConfig(base.Config):
     """Paper size of the handouts."""
     compare_with = c.Optional(c.Type(str))
     """A git revision (e.g. the tag of the previous version): adds a 'What changed' page."""
+    rollup = c.Optional(c.Type(str))
+    """The state's districts, relative to mkdocs.yml: a folder of their checkouts, or a manifest
+    listing them. Adds a dashboard of the districts, a page for each, and a summary PDF."""
 
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
@@ -144,6 +158,12 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
                 )
             except LstoolkitError as error:
                 raise PluginError(f"lstoolkit: compare_with: {error}") from None
+        self.rollup_view = None
+        if self.config.rollup:
+            districts = base_dir / self.config.rollup  # a plain string, relative to mkdocs.yml
+            self.rollup_view = self._roll_up(agency, districts, resolve, base_dir)
+            config.watch.append(str(districts))
+            config.extra_javascript.append(f"{ASSETS}/districts.js")
         if config.nav is None:
             config.nav = site_navigation(self.renderer, _own_pages(Path(config.docs_dir), self.section_files))
             left_out = pages_left_out_of_navigation(config.nav, (p.uri for p in self.renderer.pages()))
@@ -176,6 +196,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
                 done = render_all_handouts(
                     self.renderer.adapted, self.renderer.findings, overrides=self.overrides,
                     paper=self.config.paper, progress=_log_handout,
+                    extra=[summary_handout(self.rollup_view)] if self.rollup_view else [],
                 )
                 self.renderer.handouts = {r.handout.name: r for r in done}
                 for r in done:
@@ -192,6 +213,9 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         files.append(File.generated(config, f"{ASSETS}/mechanisms-narrow.svg", content=self.renderer.diagram("narrow")))
         css = (templates_dir() / "site" / "lstoolkit.css").read_text(encoding="utf-8")
         files.append(File.generated(config, f"{ASSETS}/lstoolkit.css", content=css))
+        if self.rollup_view is not None:
+            script = (templates_dir() / "site" / "districts.js").read_text(encoding="utf-8")
+            files.append(File.generated(config, f"{ASSETS}/districts.js", content=script))
         if self.logo:
             uri = f"{ASSETS}/logo{self.logo.suffix}"
             files.append(File.generated(config, uri, content=self.logo.data))
@@ -220,6 +244,36 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         if self.staging is not None:
             discard(self.staging)
             self.staging = None
+
+    def _roll_up(
+        self, agency: Path | None, where: Path, resolve: Callable[[str | None], Path | None], base_dir: Path
+    ) -> RollupView:
+        """Resolve the state's districts and add their pages (the ``rollup`` option)."""
+        assert self.renderer is not None
+        if agency is None:
+            raise PluginError("lstoolkit: rollup: set 'agency' to the state's customization file; the districts extend it")
+        if not where.exists():
+            raise PluginError(
+                f"lstoolkit: rollup: '{self.config.rollup}' does not exist. Give the folder holding one checkout "
+                "per district, or a manifest listing them, relative to mkdocs.yml."
+            )
+        started = time.perf_counter()
+        try:
+            sources = district_sources(where, state_file=agency)
+            reports = rollup(
+                agency, sources, root=resolve(self.config.root), content_dir=resolve(self.config.content),
+                display_base=base_dir,
+            )
+        except LstoolkitError as error:
+            raise PluginError(f"lstoolkit: rollup:\n{error}") from None
+        for report in reports:
+            if report.broken:  # shown on the dashboard; the state's own build does not fail
+                log.info(f"rollup: a district cannot be read: {report.error}")
+        log.info(f"rollup: {summary_line(reports)} ({time.perf_counter() - started:.1f} s)")
+        view = rollup_view(reports, self.renderer.adapted)
+        self.renderer.extra_pages = rollup_pages(view)
+        self.renderer.extra_navigation = [rollup_navigation(view, NAV_SECTION_LIMIT)]
+        return view
 
     def _site_name(self, config: MkDocsConfig) -> str:
         """The site directory as the user named it (not the staging directory built into)."""

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -240,3 +241,66 @@ def test_two_hundred_districts_resolve(tmp_path: Path) -> None:
     assert [r.name for r in reports] == [f"District {i:03}" for i in range(200)]
     assert sum(r.elements["monitoring"] == "removed" for r in reports) == 50
     assert rollup.summary(reports)["removed_or_emptied_essential"] == 50
+
+
+def git(repository: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Coach", "GIT_AUTHOR_EMAIL": "coach@example.org",
+           "GIT_COMMITTER_NAME": "Coach", "GIT_COMMITTER_EMAIL": "coach@example.org"}
+    return subprocess.run(["git", "-C", str(repository), *args], env=env, check=True, capture_output=True, text=True).stdout
+
+
+def test_a_manifest_reads_each_district_at_its_revision(tmp_path: Path) -> None:
+    """The state reviewed Oakdale's commit before it removed an element: the roll-up reads that
+    commit, not the working tree; Riverton, listed without a revision, is read as it is."""
+    state = state_with(tmp_path, "riverton")
+    git(state.parent, "init", "-q", "-b", "main")  # the state's repository; districts are checkouts in it
+    git(state.parent, "add", "-A")
+    git(state.parent, "commit", "-q", "-m", "state")
+    oakdale = state.parent / "districts" / "oakdale"
+    shutil.copytree(ROOT / DISTRICTS / "oakdale", oakdale)
+    git(oakdale, "init", "-q", "-b", "main")
+    text = (oakdale / "agency.yml").read_text(encoding="utf-8")
+    kept = text.replace("  - remove: elements/capacity-building\n", "  - replace: elements/capacity-building/title\n    text: Professional development\n")
+    (oakdale / "agency.yml").write_text(kept, encoding="utf-8")
+    git(oakdale, "add", "-A")
+    git(oakdale, "commit", "-q", "-m", "draft")
+    reviewed = git(oakdale, "rev-parse", "HEAD").strip()
+    (oakdale / "agency.yml").write_text(text, encoding="utf-8")  # the removal, not yet reviewed
+    manifest = state.parent / "districts.yml"
+    manifest.write_text(
+        f"districts:\n  - path: districts/oakdale\n    revision: {reviewed[:10]}\n  - path: districts/riverton\n",
+        encoding="utf-8",
+    )
+    oak, riverton = rollup.rollup(state, rollup.district_sources(manifest), jobs=1)
+    assert oak.error == "" and (oak.revision, oak.name) == (reviewed, "Oakdale Public Schools")
+    assert oak.elements["capacity-building"] == "adapted" and "LS101" not in oak.findings
+    assert (riverton.revision, riverton.status) == ("", "adopted")
+    [now] = rollup.rollup(state, [oakdale / "agency.yml"], jobs=1)
+    assert now.elements["capacity-building"] == "removed"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [
+        ("districts:\n  - path: districts/nowhere\n", "districts.yml:2:11: 'districts/nowhere' is neither a district's folder"),
+        ("districts:\n  - folder: districts/riverton\n", "districts.yml:2:5:"),
+        ("districts: districts/riverton\n", "districts.yml:1:12:"),
+    ],
+)
+def test_a_bad_manifest_is_one_located_error(tmp_path: Path, manifest: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    state = state_with(tmp_path, "riverton")
+    (state.parent / "districts.yml").write_text(manifest, encoding="utf-8")
+    os.chdir(state.parent)
+    assert cli.main(["rollup", "agency.yml", "--districts", "districts.yml"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err, err
+
+
+def test_a_revision_the_repository_does_not_have_makes_that_district_broken(tmp_path: Path) -> None:
+    state = state_with(tmp_path, "riverton")
+    git(state.parent / "districts" / "riverton", "init", "-q", "-b", "main")
+    git(state.parent / "districts" / "riverton", "add", "-A")
+    git(state.parent / "districts" / "riverton", "commit", "-q", "-m", "x")
+    (state.parent / "districts.yml").write_text("districts:\n  - path: districts/riverton\n    revision: v9.9\n", encoding="utf-8")
+    [report] = rollup.rollup(state, rollup.district_sources(state.parent / "districts.yml"), jobs=1)
+    assert report.broken and "'v9.9' is not a revision of" in report.error

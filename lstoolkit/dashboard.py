@@ -1,0 +1,142 @@
+"""The state's roll-up in its own site: a dashboard of its districts and a page for each.
+
+:mod:`lstoolkit.rollup` resolves the districts; this module turns its reports into what readers
+see: the pages (rendered by the site's :class:`~lstoolkit.render.SiteRenderer`, so they share its
+templates, escaping and banner), their place in the navigation, the two charts and the summary
+PDF for the state board.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lstoolkit.adapt import Adapted
+from lstoolkit.charts import Chart, adoption_chart, findings_chart
+from lstoolkit.findings import CODES
+from lstoolkit.handouts import Handout
+from lstoolkit.render import FIDELITY_CODES, Page
+from lstoolkit.rollup import AGENCY_FILE, SYMBOLS, DistrictReport, state_design, summary
+
+DASHBOARD = "districts/index.md"
+SUMMARY_HANDOUT = "districts-summary"
+#: What each element status says to a reader, with the table's text symbol (never colour alone).
+STATUS_WORDS = {"kept": "kept", "adapted": "adapted", "emptied": "emptied", "removed": "removed"}
+#: Findings the state looks at across districts: fidelity first, then the record of changes.
+CHARTED_CODES = (*FIDELITY_CODES, "LS203", "LS205", "LS206")
+
+
+@dataclass(frozen=True)
+class DistrictRow:
+    """A district as the dashboard lists it: its report and its page."""
+
+    report: DistrictReport
+    page: str  # e.g. districts/riverton.md
+
+    @property
+    def status(self) -> str:
+        """``adopted``, ``draft``, or ``cannot be read``: the words of the Status filter."""
+        return "cannot be read" if self.report.broken else self.report.status
+
+    @property
+    def label(self) -> str:
+        """The district's name; the folder of a file that cannot be read."""
+        file = Path(self.report.file)
+        return self.report.name or (file.parent.name if file.name == AGENCY_FILE else file.stem)
+
+
+@dataclass(frozen=True)
+class RollupView:
+    """Everything the roll-up pages and the summary PDF show, worked out once per build."""
+
+    rows: tuple[DistrictRow, ...]
+    elements: tuple[tuple[str, str], ...]  # (element id, title as the state calls it)
+    state_name: str
+    state_version: str
+    counts: dict[str, int]
+    finding_counts: dict[str, int]  # code -> districts with it, not accepted
+    adoption: Chart | None
+    findings: Chart | None
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({row.report.region for row in self.rows if row.report.region})
+
+    def attention(self) -> list[tuple[DistrictRow, str]]:
+        """What the state should look at first, district by district, in words."""
+        found = []
+        for row in self.rows:
+            r = row.report
+            if r.broken:
+                found.append((row, "has a customization file that cannot be read yet"))
+                continue
+            for element_id, title in self.elements:
+                status = r.elements.get(element_id)
+                if status in ("removed", "emptied"):
+                    accepted = any(code in r.accepted for code in ("LS101", "LS103"))
+                    found.append((row, f"{status} the essential element “{title}”"
+                                       + (" (reviewed and accepted)" if accepted else "")))
+            if r.out_of_date:
+                found.append((row, f"builds on version {r.state_version} of the state's design, not {self.state_version}"))
+            if not r.extends_state:
+                found.append((row, "does not build on the state's design"))
+        return found
+
+
+def rollup_view(reports: Sequence[DistrictReport], adapted: Adapted, *, until: str | None = None) -> RollupView:
+    """The view of ``reports`` in the state's site whose adapted toolkit is ``adapted``."""
+    top = adapted.layers[-1].file if adapted.layers else None
+    elements = tuple(
+        (e.id, e.short_title or e.title) for e in (
+            adapted.toolkit["elements"].get(p.id) or p for p in adapted.prototype.toolkit.items("elements")
+        )
+    )
+    rows = tuple(DistrictRow(r, f"districts/{slug}.md") for r, slug in zip(reports, _unique_slugs(reports), strict=True))
+    finding_counts = Counter(code for r in reports for code in r.findings if code in CHARTED_CODES)
+    ordered = {code: finding_counts[code] for code in CHARTED_CODES if finding_counts[code]}
+    adopted_on = [r.adopted_on for r in reports if r.adopted_on]
+    return RollupView(
+        rows=rows,
+        elements=elements,
+        state_name=top.agency.name if top else "the state",
+        state_version=top.version if top else "",
+        counts=summary(reports),
+        finding_counts=ordered,
+        adoption=adoption_chart(adopted_on, len(reports), until=until) if adopted_on else None,
+        findings=findings_chart(ordered, {code: CODES[code].title.lower() for code in ordered}),
+    )
+
+
+def _unique_slugs(reports: Sequence[DistrictReport]) -> list[str]:
+    """Each report's slug, numbered from the second on when two folders share a name."""
+    seen: Counter[str] = Counter()
+    slugs = []
+    for report in reports:
+        seen[report.slug] += 1
+        slugs.append(report.slug if seen[report.slug] == 1 else f"{report.slug}-{seen[report.slug]}")
+    return slugs
+
+
+def rollup_pages(view: RollupView) -> list[Page]:
+    """The dashboard, then one page per district, in the order of the reports."""
+    context = {"rollup": view, "symbols": SYMBOLS, "status_words": STATUS_WORDS, "state_design": state_design}
+    pages = [Page(DASHBOARD, "districts.md.j2", context)]
+    pages += [Page(row.page, "district.md.j2", {**context, "row": row}) for row in view.rows]
+    return pages
+
+
+def rollup_navigation(view: RollupView, limit: int) -> dict[str, list[Any]]:
+    """The "Districts" section: the dashboard, and each district's page while they are few."""
+    if len(view.rows) > limit:
+        return {"Districts": [DASHBOARD]}
+    return {"Districts": [DASHBOARD, *({html.escape(row.label): row.page} for row in view.rows)]}
+
+
+def summary_handout(view: RollupView) -> Handout:
+    """The PDF summary for the state board."""
+    context = {"rollup": view, "symbols": SYMBOLS, "status_words": STATUS_WORDS, "state_design": state_design}
+    return Handout(SUMMARY_HANDOUT, "Districts' adaptations: summary for the board", "districts-summary.html.j2", context)
