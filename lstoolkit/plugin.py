@@ -196,7 +196,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
                 done = render_all_handouts(
                     self.renderer.adapted, self.renderer.findings, overrides=self.overrides,
                     paper=self.config.paper, progress=_log_handout,
-                    extra=[summary_handout(self.rollup_view)] if self.rollup_view else [],
+                    extra=[summary_handout(self.rollup_view)] if self.rollup_view and self.rollup_view.rows else [],
                 )
                 self.renderer.handouts = {r.handout.name: r for r in done}
                 for r in done:

@@ -46,10 +46,13 @@ def scaffold_files(directory: Path, *, level: str, name: str, extends: str) -> d
     root_option = "\n      root: .." if climbs_out(parent) else ""
     root_flag = _root_flag(parent)
     siblings = sibling_directories(directory, extends)
+    # A state's site rolls up its districts: their repositories go under districts/.
+    rollup_option = "\n      rollup: districts" if level == "state" else ""
     return {
         "agency.yml": _agency_yml(level=level, name=name, parent=parent),
         "agency.schema.json": json.dumps(agency_schema(), indent=2) + "\n",
-        "mkdocs.yml": _mkdocs_yml(name=name, root_option=root_option),
+        "mkdocs.yml": _mkdocs_yml(name=name, root_option=root_option + rollup_option),
+        **({"districts/README.md": DISTRICTS_README} if level == "state" else {}),
         "docs/.gitkeep": "",
         "overrides/lstoolkit/README.md": OVERRIDES_README,
         ".gitignore": "site/\nhandouts/\n.venv/\n__pycache__/\n",
@@ -267,6 +270,20 @@ plugins:
   - search
   - lstoolkit:
       agency: agency.yml{root_option}
+"""
+
+DISTRICTS_README = """\
+# The districts
+
+Each district that builds on this state's design keeps its own repository. Add each one here as
+a git submodule, and its `agency.yml` extends the state's:
+
+    git submodule add https://example.org/riverton/learning-supports districts/riverton
+
+with, in the district's `agency.yml`, `extends: ../../agency.yml`. The site's **Districts**
+dashboard (the `rollup: districts` option in `mkdocs.yml`) and `lstoolkit rollup agency.yml`
+show how every district adapts the state's design. See the roll-up's documentation for a
+scheduled job that updates the submodules, and for a manifest that pins each district's revision.
 """
 
 OVERRIDES_README = """\

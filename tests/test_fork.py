@@ -41,6 +41,7 @@ def test_new_project_builds_strict_immediately(level: str, tmp_path: Path) -> No
     assert sorted(written) == sorted(str(Path("toolkit") / p) for p in (
         "agency.yml", "agency.schema.json", "mkdocs.yml", "docs/.gitkeep", "overrides/lstoolkit/README.md",
         ".gitignore", "requirements.txt", "README.md", ".github/workflows/site.yml",
+        *(["districts/README.md"] if level == "state" else []),
     ))
     project = tmp_path / "toolkit"
     agency = (project / "agency.yml").read_text()
@@ -56,6 +57,10 @@ def test_new_project_builds_strict_immediately(level: str, tmp_path: Path) -> No
     assert (project / "site" / "mechanisms" / "steering-body" / "index.html").exists()
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert '<p class="lstoolkit-banner">' in home and "Draft, not yet adopted · version 1.0" in home
+    dashboard = project / "site" / "districts" / "index.html"
+    assert dashboard.exists() == (level == "state")  # a state's site rolls up its districts
+    if level == "state":
+        assert "No district is in the roll-up yet" in dashboard.read_text(encoding="utf-8")
 
 
 def test_new_refuses_existing_files_and_writes_nothing(tmp_path: Path) -> None:
