@@ -27,7 +27,7 @@ from typing import Any
 
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import LoggedChange, check_adapted, log_changes
-from lstoolkit.diff import commit_of, repository_root, revision_side
+from lstoolkit.diff import commit_of, revision_side, toplevel
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
 from lstoolkit.layers import Layer, read_chain
@@ -261,7 +261,8 @@ def read_state(state_file: Path, root: Path) -> StateRef:
     """The state's file read once: a broken state is one error, not one per district."""
     if not state_file.is_file():
         raise LstoolkitError(
-            f"the state's customization file '{state_file}' does not exist",
+            f"the state's customization file '{state_file}' "
+            + ("is a folder" if state_file.is_dir() else "does not exist"),
             hint="Give the state's agency.yml, e.g. lstoolkit rollup state/agency.yml.",
         )
     top = read_chain(state_file, root=root)[-1]
@@ -324,7 +325,13 @@ def district_report(
     revision = ""
     try:
         if source.revision:
-            revision = commit_of(repository_root(file.resolve().parent), source.revision)
+            repository = toplevel(file.resolve().parent)
+            if repository is None:
+                raise LstoolkitError(
+                    f"the manifest names revision '{source.revision}', but {shown} is not in a git repository",
+                    hint="Remove the revision, or make the district's folder a checkout of its repository.",
+                )
+            revision = commit_of(repository, source.revision)
             side = revision_side(tree, file, revision, root=root, display_base=display_base)
             adapted, findings = side.adapted, side.findings
         else:
@@ -570,10 +577,7 @@ def add_command(commands: argparse._SubParsersAction, common: argparse.ArgumentP
 def run_rollup(args: argparse.Namespace) -> int:
     state: Path = args.state
     if not state.is_file():
-        raise LstoolkitError(
-            f"the state's customization file '{state}' does not exist",
-            hint="Give the state's agency.yml, e.g. lstoolkit rollup state/agency.yml.",
-        )
+        read_state(state, Path.cwd())  # the error: a folder, or no such file
     where: Path = args.districts or state.parent / "districts"
     if not where.exists():
         raise LstoolkitError(

@@ -213,6 +213,7 @@ AGENCY_YML = """\
   # short_name: ABC
   # logo: assets/logo.svg
   # contact: learningsupports@example.org
+  # region: North Central                 # groups districts in the state's roll-up
 version: "1.0"
 status: draft
 # deciding_body: Board of Education       # drafts read "Draft for review by the Board of Education"

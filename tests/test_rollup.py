@@ -304,3 +304,12 @@ def test_a_revision_the_repository_does_not_have_makes_that_district_broken(tmp_
     (state.parent / "districts.yml").write_text("districts:\n  - path: districts/riverton\n    revision: v9.9\n", encoding="utf-8")
     [report] = rollup.rollup(state, rollup.district_sources(state.parent / "districts.yml"), jobs=1)
     assert report.broken and "'v9.9' is not a revision of" in report.error
+
+
+def test_a_revision_outside_git_and_a_folder_for_the_state_are_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    state = state_with(tmp_path, "riverton")
+    (state.parent / "districts.yml").write_text("districts:\n  - path: districts/riverton\n    revision: main\n", encoding="utf-8")
+    [report] = rollup.rollup(state, rollup.district_sources(state.parent / "districts.yml"), jobs=1)
+    assert report.error.startswith("the manifest names revision 'main', but ") and "is not in a git repository" in report.error
+    assert cli.main(["rollup", str(state.parent / "districts")]) == 1
+    assert "districts' is a folder Give the state's agency.yml" in capsys.readouterr().err
