@@ -172,6 +172,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
                 config.not_in_nav = GitIgnoreSpec.from_lines([*existing, *("/" + uri for uri in left_out)])
         _enable_markdown_extensions(config)
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
+        config.extra_javascript.append(f"{ASSETS}/a11y.js")
         # Build beside the site and swap it in when done; not for previews, nor when mike only
         # reads the configuration to learn where the site is.
         if self.command not in ("serve", "mike") and not self.dirty:
@@ -213,6 +214,8 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         files.append(File.generated(config, f"{ASSETS}/mechanisms-narrow.svg", content=self.renderer.diagram("narrow")))
         css = (templates_dir() / "site" / "lstoolkit.css").read_text(encoding="utf-8")
         files.append(File.generated(config, f"{ASSETS}/lstoolkit.css", content=css))
+        script = (templates_dir() / "site" / "a11y.js").read_text(encoding="utf-8")
+        files.append(File.generated(config, f"{ASSETS}/a11y.js", content=script))
         if self.rollup_view is not None:
             script = (templates_dir() / "site" / "districts.js").read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSETS}/districts.js", content=script))
