@@ -71,11 +71,13 @@ def code(value: str) -> Markup:
     return Markup("<code>{}</code>").format(escape_markdown(value))
 
 
-def weblink(url: str) -> Markup:
-    """A link for http, https and mailto addresses; any other scheme is shown as text."""
+def weblink(url: str, text: str | None = None) -> Markup:
+    """A link for http, https and mailto addresses, reading ``text`` (default: the address; a
+    title reads better aloud than an address); any other scheme is shown as text."""
     if not _WEB.match(url):
-        return escape_markdown(url)
-    return Markup('<a href="{}">{}</a>').format(url, escape_markdown(url))
+        return escape_markdown(text or url)
+    kind = " (PDF)" if text and url.lower().endswith(".pdf") else ""
+    return Markup('<a href="{}">{}</a>{}').format(url, escape_markdown(text or url), kind)
 
 
 _EMAIL = re.compile(r"^[^\s@<>\"'()\[\]]+@[^\s@<>\"'()\[\]]+\.[A-Za-z]{2,}$")
