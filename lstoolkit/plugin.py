@@ -171,6 +171,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
                 existing = [str(p.pattern) for p in config.not_in_nav.patterns if p.pattern] if config.not_in_nav else []
                 config.not_in_nav = GitIgnoreSpec.from_lines([*existing, *("/" + uri for uri in left_out)])
         _enable_markdown_extensions(config)
+        _version_selector_only_under_mike(config, self.command)
         config.extra_css.append(f"{ASSETS}/lstoolkit.css")
         config.extra_javascript.append(f"{ASSETS}/a11y.js")
         # Build beside the site and swap it in when done; not for previews, nor when mike only
@@ -299,6 +300,15 @@ def _enable_markdown_extensions(config: MkDocsConfig) -> None:
     for name in MARKDOWN_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
+
+
+def _version_selector_only_under_mike(config: MkDocsConfig, command: str | None) -> None:
+    """The theme's version selector fetches ``versions.json``, which only mike writes: a site
+    built or served without mike would request a missing file on every page."""
+    version = config.extra.get("version")
+    under_mike = command == "mike" or bool(os.environ.get("MIKE_DOCS_VERSION"))
+    if isinstance(version, dict) and version.get("provider") == "mike" and not under_mike:
+        config.extra["version"] = {key: value for key, value in version.items() if key != "provider"} or None
 
 
 def leak_message(leak: Leak, where: str) -> str:

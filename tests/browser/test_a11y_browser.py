@@ -215,3 +215,10 @@ def test_the_open_drawer_passes_axe_and_its_titles_keep_their_contrast(sites: di
 def test_the_404_page_has_its_own_title(sites: dict[str, tuple[str, list[str]]], page: object) -> None:
     page.goto(sites["district"][0] + "404.html")  # type: ignore[attr-defined]
     assert page.title().startswith("Page not found - ")  # type: ignore[attr-defined]
+
+
+def test_a_site_built_without_mike_requests_no_versions_file(sites: dict[str, tuple[str, list[str]]], page: object) -> None:
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)  # type: ignore[attr-defined]
+    page.goto(sites["district"][0] + "mechanisms/", wait_until="networkidle")  # type: ignore[attr-defined]
+    assert missing == []
