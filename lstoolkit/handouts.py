@@ -1,7 +1,8 @@
 """PDF handouts: rendered from the adapted model through print templates with WeasyPrint.
 
 Each handout is an HTML document made from ``templates/handouts/`` (overridable from
-``<custom_dir>/lstoolkit/handouts/``) and a lean print stylesheet, rendered to tagged PDF/UA-1.
+``<custom_dir>/lstoolkit/handouts/``) and a lean print stylesheet, rendered to tagged PDF/UA-1
+(WeasyPrint tags page by page; :mod:`lstoolkit.pdftags` repairs the structure tree).
 Rendering is cached by a hash of everything that goes into a PDF, so a rebuild with unchanged
 inputs renders nothing, and the PDFs that must be rendered are rendered in parallel, one process
 per core. WeasyPrint is imported only in the processes that render.
@@ -328,16 +329,20 @@ def render_pdf(html: str, name: str) -> tuple[float, bytes, str]:
     weasyprint = import_weasyprint()
     fetcher = _local_fetcher(weasyprint)
     document = weasyprint.HTML(string=html, base_url=str(templates_dir() / "handouts"), url_fetcher=fetcher)
+    pdftags = import_pdftags()
     try:
-        pdf = document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            pdf_forms=True,
-            pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
-        )
+        with pdftags.recording_origins() as origins:
+            pdf = document.write_pdf(
+                pdf_variant="pdf/ua-1",
+                pdf_forms=True,
+                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
+            )
     except RefusedAddress as refused:
         return time.perf_counter() - started, b"", refused.url
     if fetcher.refused:  # refused where WeasyPrint goes on without the resource
         return time.perf_counter() - started, b"", fetcher.refused[0]
+    # WeasyPrint tags page by page: merge what page breaks split, index ids, place captions.
+    pdf, _ = pdftags.repair_structure(pdf, origins)
     return time.perf_counter() - started, pdf, ""
 
 
@@ -392,11 +397,27 @@ def import_weasyprint() -> Any:
     return weasyprint
 
 
+def import_pdftags() -> Any:
+    """The tag repairs (:mod:`lstoolkit.pdftags`), or an error that says to install pikepdf."""
+    try:
+        from lstoolkit import pdftags
+    except ImportError as error:
+        raise LstoolkitError(
+            f"the handouts' tags are repaired with pikepdf, which cannot be imported ({error})",
+            hint="Install it: pip install 'pikepdf>=9'",
+        ) from None
+    return pdftags
+
+
 def _cache_key(html: str) -> str:
     """Everything that decides a PDF's bytes: its HTML (with the stylesheet) and the versions."""
     from importlib.metadata import version
 
-    versions = f"lstoolkit {__version__}; weasyprint {version('weasyprint')}; pydyf {version('pydyf')}"
+    repairs = import_pdftags().REPAIRS_VERSION  # first: says what to install when pikepdf is missing
+    versions = (
+        f"lstoolkit {__version__}; weasyprint {version('weasyprint')}; pydyf {version('pydyf')}; "
+        f"pikepdf {version('pikepdf')}; tag repairs {repairs}"
+    )
     return hashlib.sha256((versions + "\n" + html).encode("utf-8")).hexdigest()
 
 
