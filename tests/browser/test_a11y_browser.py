@@ -47,11 +47,26 @@ def narrow(browser: object) -> Iterator[object]:
 
 
 #: Every element the Tab key can reach, focused in turn: it must be in the viewport, not under
-#: another element, and show an outline (or a box shadow) while focused.
+#: another element, and show an outline (or a box shadow) while focused, an outline with 3:1
+#: contrast against the background around it.
 FOCUS_CHECK = """() => {
   const reachable = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
     .filter(e => e.tabIndex >= 0 && !e.disabled && e.type !== 'hidden');
   const problems = [];
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const contrast = (a, b) => { const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x); return (hi + 0.05) / (lo + 0.05); };
+  // The colour around the element (its outline is drawn outside it): its ancestors'
+  // backgrounds, translucent ones laid over those below, on a white page.
+  const background = e => {
+    const layers = [];
+    for (let n = e.parentElement; n; n = n.parentElement) layers.push(rgb(getComputedStyle(n).backgroundColor));
+    return layers.reverse().reduce((below, c) => {
+      const a = c.length > 3 ? c[3] : 1;
+      return [0, 1, 2].map(i => c[i] * a + below[i] * (1 - a));
+    }, [255, 255, 255]);
+  };
   for (const e of reachable) {
     const style = getComputedStyle(e);
     if (style.display === 'none' || style.visibility === 'hidden' || !e.getClientRects().length) continue;
@@ -71,6 +86,9 @@ FOCUS_CHECK = """() => {
     const focused = getComputedStyle(e);
     if ((focused.outlineStyle === 'none' || parseFloat(focused.outlineWidth) < 1) && focused.boxShadow === 'none') {
       problems.push(`${name}: no focus indicator`);
+    } else if (focused.outlineStyle !== 'none') {
+      const ratio = contrast(rgb(focused.outlineColor), background(e));
+      if (ratio < 3) problems.push(`${name}: focus outline ${ratio.toFixed(2)}:1 against its background`);
     }
   }
   return problems;
