@@ -22,7 +22,13 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from lstoolkit.addresses import index_addresses, is_entry_list, nearest_address, slugify
+from lstoolkit.addresses import (
+    addresses_of,
+    index_addresses,
+    is_entry_list,
+    nearest_address,
+    slugify,
+)
 from lstoolkit.errors import Location, LstoolkitError, suggest
 from lstoolkit.escape import gap
 from lstoolkit.layers import Change, Layer
@@ -93,7 +99,7 @@ class Adapted:
 def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     """Resolve ``layers`` (nearest the prototype first) over ``prototype``."""
     chain = tuple(layers)
-    work = _Work(copy.deepcopy(prototype.raw))
+    work = _Work(_copied(prototype.raw))
     applied: list[AppliedChange] = []
     protected: dict[str, str] = {}
     problems: list[LstoolkitError] = []
@@ -130,12 +136,42 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     )
 
 
+#: What raw content holds besides mappings and lists: values that cannot change.
+_IMMUTABLE = (str, int, float, bool, type(None), bytes)
+
+
+def _copied(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A deep copy of raw content, as :func:`copy.deepcopy` makes it (a mapping or list met twice
+    is copied once), in half its time: mappings and lists are copied, values that cannot change
+    are kept, anything else is left to :func:`copy.deepcopy`."""
+    if memo is None:
+        memo = {}
+    kind = type(value)
+    if kind is dict or kind is list:
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        if kind is dict:
+            mapping: dict[Any, Any] = {}
+            memo[id(value)] = mapping
+            for key, item in value.items():
+                mapping[key] = item if type(item) in _IMMUTABLE else _copied(item, memo)
+            return mapping
+        items: list[Any] = []
+        memo[id(value)] = items
+        items.extend(item if type(item) in _IMMUTABLE else _copied(item, memo) for item in value)
+        return items
+    if kind in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value, memo)
+
+
 def _sections(chain: tuple[Layer, ...], prototype: ContentTree, raw: Raw) -> dict[str, AuthoredSection]:
     """The sections of the chain, nearest layer first; every one attaches to a design part or to
     an address of the prototype or a layer. A section whose item a later layer removed goes with it."""
     if not any(layer.sections for layer in chain):
         return {}
-    present = index_addresses({name: data["items"] for name, data in raw.items()})
+    present = addresses_of({name: data["items"] for name, data in raw.items()})
     known = {**prototype.index, **present}
     for layer in chain:
         check_section_addresses(
@@ -539,7 +575,7 @@ def _finish(
     """The adapted content: references to removed things pruned, entries of other levels left
     out, each text renamed by the terms of its origin and its ``${values}`` filled in (unless
     ``values`` is None)."""
-    known = set(index_addresses(_items(work.raw)))
+    known = addresses_of(_items(work.raw))
     fill = _filler(work.raw, values) if values is not None else _Filler({}, None)
     origins = work.origins
 

@@ -60,6 +60,32 @@ def _iter_entries(entries: list[dict[str, Any]], prefix: str, path: tuple[str | 
             yield from _iter_entries(entry["children"], address, entry_path + ("children",))
 
 
+def addresses_of(content: RawItems) -> dict[str, None]:
+    """The addresses of :func:`index_addresses`, in the same order, without their nodes (for
+    telling which exist: much faster)."""
+    found: list[str] = []
+    add = found.append
+
+    def entries(values: list[dict[str, Any]], prefix: str) -> None:
+        for entry in values:
+            address = f"{prefix}/{entry['id']}"
+            add(address)
+            if is_entry_list(entry.get("children")):
+                entries(entry["children"], address)
+
+    for name, items in content.items():
+        for item in items:
+            item_address = f"{name}/{item['id']}"
+            add(item_address)
+            for key, value in item.items():
+                if key == "id":
+                    continue
+                add(f"{item_address}/{key}")
+                if is_entry_list(value):
+                    entries(value, f"{item_address}/{key}")
+    return dict.fromkeys(found)
+
+
 def index_addresses(content: RawItems) -> dict[str, Node]:
     """Address -> node. The first node wins where ids repeat (duplicates are reported elsewhere)."""
     index: dict[str, Node] = {}

@@ -118,7 +118,7 @@ def validate(
     document: YamlDocument, schema: dict[str, Any], *, at: tuple[str | int, ...] = ()
 ) -> list[LstoolkitError]:
     """Schema problems of ``document`` (or of its value at path ``at``), in file order."""
-    validator = Draft202012Validator(schema)
+    validator = _validator(schema)
     value = document.data
     for step in at:
         value = value[step]
@@ -129,6 +129,21 @@ def validate(
     ]
     problems.sort(key=_file_order)
     return problems
+
+
+#: Validators of the schemas used, by the schema's identity (the schemas are built once): a
+#: validator resolves its references once, not on every file.
+_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    known = _VALIDATORS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    validator = Draft202012Validator(schema)
+    if len(_VALIDATORS) < 64:  # bounded: a schema made on the fly (for an item's errors) is new each time
+        _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
 
 
 def _explain(

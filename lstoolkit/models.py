@@ -307,7 +307,13 @@ class Toolkit:
         return self[name].items
 
 
+_ENTRY_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
 def entry_fields(cls: type[Any]) -> tuple[str, ...]:
-    """Names of the fields of ``cls`` that are lists of entries."""
-    hints = get_type_hints(cls)
-    return tuple(f.name for f in fields(cls) if hints[f.name] == tuple[Entry, ...])
+    """Names of the fields of ``cls`` that are lists of entries (resolving the types is slow:
+    done once per class)."""
+    if cls not in _ENTRY_FIELDS:
+        hints = get_type_hints(cls)
+        _ENTRY_FIELDS[cls] = tuple(f.name for f in fields(cls) if hints[f.name] == tuple[Entry, ...])
+    return _ENTRY_FIELDS[cls]

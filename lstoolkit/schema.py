@@ -8,6 +8,7 @@ data into frozen dataclasses.
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from dataclasses import MISSING, fields, is_dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
@@ -101,7 +102,12 @@ def collection_file_schema(name: str) -> dict[str, Any]:
 
 def build(cls: type[Any], data: Any) -> Any:
     """Turn schema-valid data into an instance of ``cls`` (lists become tuples)."""
-    return cls(**{name: _build_value(hint, data[name]) for name, hint in _field_hints(cls) if name in data})
+    values = {}
+    for name, convert in _field_converters(cls):
+        if name in data:
+            value = data[name]
+            values[name] = value if convert is None else convert(value)
+    return cls(**values)
 
 
 _FIELD_HINTS: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
@@ -115,15 +121,33 @@ def _field_hints(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
     return _FIELD_HINTS[cls]
 
 
-def _build_value(hint: Any, value: Any) -> Any:
+Converter = Callable[[Any], Any] | None
+_FIELD_CONVERTERS: dict[type[Any], tuple[tuple[str, Converter], ...]] = {}
+
+
+def _field_converters(cls: type[Any]) -> tuple[tuple[str, Converter], ...]:
+    """The fields of ``cls``, each with what turns its raw value into the field's (None: kept as
+    it is). Worked out once per class: building the toolkit's models is done on every adaptation."""
+    found = _FIELD_CONVERTERS.get(cls)
+    if found is None:
+        found = _FIELD_CONVERTERS[cls] = tuple((name, _converter(hint)) for name, hint in _field_hints(cls))
+    return found
+
+
+def _converter(hint: Any) -> Converter:
+    """What turns a raw value into a value of type ``hint``: a tuple for a list, a dataclass
+    (recursively) for a mapping; None where the value is kept as it is."""
     if get_origin(hint) is tuple:
         (item_hint, _) = get_args(hint)
-        return tuple(_build_value(item_hint, v) for v in value)
+        item = _converter(item_hint)
+        return tuple if item is None else lambda value: tuple(map(item, value))
     if get_origin(hint) in (Union, types.UnionType):
         dataclass_args = [a for a in get_args(hint) if isinstance(a, type) and is_dataclass(a)]
-        if dataclass_args and isinstance(value, dict):
-            return build(dataclass_args[0], value)
-        return value
+        if not dataclass_args:
+            return None
+        first = dataclass_args[0]
+        return lambda value: build(first, value) if isinstance(value, dict) else value
     if isinstance(hint, type) and is_dataclass(hint):
-        return build(hint, value)
-    return value
+        return lambda value: build(hint, value)
+    return None
+

@@ -21,6 +21,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import markdown
@@ -36,6 +37,9 @@ ADDRESS_ERROR = "LS301"
 MAX_SECTION_BYTES = 200_000
 MAX_SECTIONS = 2_000
 LINK_SCHEMES = ("https://", "http://", "mailto:", "#")
+#: Sections remembered, by their bytes: enough for a state's sections while its districts'
+#: pass through once each (the roll-up), few enough to stay small with the largest sections.
+SECTIONS_CACHED = 64
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,14 @@ def read_section(address: str, path: Path, *, display: str, agency: str, named_a
         data = path.read_bytes()[: MAX_SECTION_BYTES + 1]
     except OSError as error:
         raise LstoolkitError(f"cannot read '{display}': {error.strerror}", named_at, code=SECTION_ERROR) from None
+    return _section(address, display, agency, data)
+
+
+@lru_cache(maxsize=SECTIONS_CACHED)
+def _section(address: str, display: str, agency: str, data: bytes) -> AuthoredSection:
+    """The section these bytes make, checked and converted: the same bytes under the same name
+    give the same (immutable) section, so a state's sections are converted once per process, not
+    once per district that inherits them. A problem is raised each time, never remembered."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -53,6 +53,7 @@ class Renaming:
 
     forms: dict[str, Form]
     _by_first_word: dict[str, list[str]] = field(init=False, repr=False)
+    _any_first_word: re.Pattern[str] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_first: dict[str, list[str]] = {}
@@ -63,6 +64,10 @@ class Renaming:
         for keys in by_first.values():
             keys.sort(key=len, reverse=True)
         self._by_first_word = by_first
+        # A whole word that starts a term, anywhere in the folded text: most texts have none,
+        # and are passed over in one search instead of a look-up per word.
+        words = sorted(by_first, key=len, reverse=True)
+        self._any_first_word = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)") if words else None
 
     def __bool__(self) -> bool:
         return bool(self.forms)
@@ -71,6 +76,8 @@ class Renaming:
         if not self.forms or not text:
             return text
         folded = fold(text)
+        if self._any_first_word is None or not self._any_first_word.search(folded):
+            return text
         parts: list[str] = []
         last = 0
         for word in _WORD.finditer(folded):

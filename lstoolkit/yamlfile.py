@@ -60,7 +60,12 @@ _ALIAS = "aliases (*name) are not allowed; write the value out in full"
 def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
     """Read one YAML document. Raises :class:`LstoolkitError` with a location on any problem."""
     shown = display or str(path)
-    raw = _read_bounded(path, shown)
+    return parse_yaml(read_bounded(path, shown), path=path, display=shown)
+
+
+def parse_yaml(raw: bytes, *, path: Path, display: str) -> YamlDocument:
+    """The YAML document of a file's bytes (as :func:`read_bounded` gives them)."""
+    shown = display
     text = _decode(raw, shown)
     document = YamlDocument(path=path, display=shown, data=None)
     loader = _Loader(text)
@@ -89,7 +94,7 @@ def read_yaml(path: Path, *, display: str | None = None) -> YamlDocument:
     return document
 
 
-def _read_bounded(path: Path, shown: str) -> bytes:
+def read_bounded(path: Path, shown: str) -> bytes:
     """The file's bytes; its size is checked before anything is read (and again while reading,
     for a file that grows or is not a regular file)."""
     try:
