@@ -4,8 +4,8 @@
  *   keyboard cannot reach: they become buttons (Tab, Enter, Space) with their state announced.
  * - Opening the drawer moves focus into it; Escape closes it and returns focus to the menu button.
  *   (The closed drawer is out of the tab order by CSS: visibility hidden.)
- * - The search dialog gets a name and aria-modal; the result count is a live region; the empty
- *   result area is no Tab stop.
+ * - The search dialog gets a name and aria-modal; the result count is a live region. (Closed, its
+ *   result area is hidden by CSS, so it is no Tab stop.)
  */
 (function () {
   "use strict";
@@ -133,13 +133,6 @@
     if (meta) {
       meta.setAttribute("role", "status");
       meta.setAttribute("aria-live", "polite");
-    }
-    var scroll = search.querySelector(".md-search__scrollwrap");
-    var list = search.querySelector(".md-search-result__list");
-    if (scroll && list) {
-      var update = function () { scroll.tabIndex = list.children.length ? 0 : -1; };
-      new MutationObserver(update).observe(list, { childList: true });
-      update();
     }
   }
 

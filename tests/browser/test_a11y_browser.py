@@ -169,12 +169,13 @@ def test_search_is_a_named_dialog_and_announces_its_results(sites: dict[str, tup
     assert (dialog.get_attribute("role"), dialog.get_attribute("aria-modal"), dialog.get_attribute("aria-label")) == ("dialog", "true", "Search")
     status = page.locator(".md-search-result__meta")  # type: ignore[attr-defined]
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
-    assert page.locator(".md-search__scrollwrap").get_attribute("tabindex") == "-1"  # type: ignore[attr-defined]  # empty: no Tab stop
+    closed = "() => getComputedStyle(document.querySelector('.md-search__scrollwrap')).visibility"
+    assert page.evaluate(closed) == "hidden"  # type: ignore[attr-defined]  # closed: no Tab stop
     page.locator(".md-search__input").click()  # type: ignore[attr-defined]
     page.wait_for_function("() => !/initializing/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)  # type: ignore[attr-defined]
     page.locator(".md-search__input").press_sequentially("steering")  # type: ignore[attr-defined]
     page.wait_for_function("() => /\\d+ matching/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)  # type: ignore[attr-defined]
-    assert page.locator(".md-search__scrollwrap").get_attribute("tabindex") == "0"  # type: ignore[attr-defined]
+    assert page.evaluate(closed) == "visible"  # type: ignore[attr-defined]
     results = AXE.run(page, options=WCAG).response["violations"]
     assert [v["id"] for v in results] == []
     assert CONTRAST_OK(page, ".md-search-result__meta")
