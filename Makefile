@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# WeasyPrint's native libraries, HarfBuzz subsetting (reproducible font subsets) and a font.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# WeasyPrint's native libraries, HarfBuzz subsetting (reproducible font subsets) and the handouts'
+# fonts: Noto Sans (fonts-noto-core) for the text, DejaVu Sans for the symbols Noto Sans lacks.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core
 # The browser tests drive Debian's Chromium (a browser download of the test tools does not work here).
 TEST_SYSTEM_PACKAGES := chromium
 AGENCY ?= examples/district/agency.yml

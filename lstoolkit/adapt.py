@@ -31,6 +31,7 @@ from lstoolkit.addresses import (
 )
 from lstoolkit.errors import Location, LstoolkitError, suggest
 from lstoolkit.escape import gap
+from lstoolkit.forms import plan_answers
 from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree, build_toolkit, validate
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Toolkit, entry_fields
@@ -130,10 +131,12 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     values = _merged_values(chain) if chain else _prototype_values(work.raw)
     level = chain[-1].file.agency.level if chain else None
     raw, missing = _finish(work, renamings, level=level, values=values)
-    return Adapted(
+    adapted = Adapted(
         prototype=prototype, layers=chain, raw=raw, toolkit=build_toolkit(raw),
         changes=tuple(applied), missing_values=tuple(missing), sections=_sections(chain, prototype, raw),
     )
+    plan_answers(adapted)  # a plan: key that names no task of the agency's plan is an error (LS301)
+    return adapted
 
 
 #: What raw content holds besides mappings and lists: values that cannot change.

@@ -10,16 +10,19 @@ finding was reviewed that is not there.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from lstoolkit.adapt import Adapted, AppliedChange, find
+from lstoolkit.adapt import Adapted, AppliedChange, find, value_phrase
 from lstoolkit.errors import Location
+from lstoolkit.escape import gap
 from lstoolkit.findings import Finding
-from lstoolkit.layers import term_text
+from lstoolkit.layers import TIME_PATTERN, Layer, Presenter, term_text
 from lstoolkit.leaks import explain, leaks_in_html, leaks_in_text
 from lstoolkit.sections import DESIGN_PARTS
+from lstoolkit.versions import long_date
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
     findings += _names_taken(adapted)
     findings += _missing_values(adapted)
     findings += _unwritten_sections(adapted)
+    findings += [Finding("LS208", message, where) for sheet in session_sheets(adapted) for message, where in sheet.missing]
     findings += _section_leaks(adapted)
     findings += _accepts_not_caused(adapted, findings)
     return tuple(_mark_accepted(adapted, f) for f in findings)
@@ -205,8 +209,12 @@ def _names_taken(adapted: Adapted) -> Iterator[Finding]:
 def _missing_values(adapted: Adapted) -> Iterator[Finding]:
     if not adapted.layers:
         return
-    for name in adapted.missing_values:
-        yield Finding("LS203", f"no value for '{name}': pages show a labelled gap",
+    missing = adapted.missing_values
+    if len(missing) == 1:
+        yield Finding("LS203", f"no value for '{missing[0]}': pages show a labelled gap", _top_location(adapted, "values"))
+    elif missing:  # one finding per file, not one per value: a new agency misses many at first
+        names = ", ".join(f"'{name}'" for name in missing)
+        yield Finding("LS203", f"no value for {len(missing)} local values ({names}): pages show a labelled gap for each",
                       _top_location(adapted, "values"))
 
 
@@ -216,3 +224,129 @@ def _top_location(adapted: Adapted, key: str = "") -> Location | None:
         return None
     return top.locate(key, key=True) if key else top.locate()
 
+
+
+# -- introductory sessions ------------------------------------------------------------------------
+
+#: The position an introductory session introduces (by its adapted title) and the value that counts it.
+SESSION_POSITION = "learning-supports-facilitator"
+POSITIONS_VALUE = "facilitator_positions"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class SessionSheet:
+    """An introductory session's attendee sheet: each detail as attendees read it, or a labelled
+    gap where the agency file does not give it (``missing`` says what, and where to add it: LS208)."""
+
+    name: str  # the handout: introductory-session-<id>, or introductory-session without sessions
+    title: str  # the handout's title (Handouts page, the PDF's title)
+    heading: str
+    date: str  # 'Tuesday, 12 January 2027'
+    time: str  # '3:30 to 5:00 pm'
+    when: str  # 'Tuesday, 12 January 2027, 3:30 to 5:00 pm' (a gap is never followed by a comma)
+    place: str
+    audience: str  # '' reads 'you'
+    presenters: tuple[Presenter, ...]
+    agenda: tuple[str, ...]  # () is the template's default agenda
+    contact: str
+    position: str  # the new position's title as the agency names it, e.g. Learning Supports Coach
+    positions: str  # how many, as it reads: 'twelve positions'
+    about_position: str  # why the position exists: the first paragraph of the job's purpose, without its aside
+    missing: tuple[tuple[str, Location | None], ...] = ()
+
+
+def session_sheets(adapted: Adapted) -> tuple[SessionSheet, ...]:
+    """One attendee sheet per session of the nearest layer (a layer's sessions replace its
+    parent's); without sessions, one sheet with gaps. None when the introductory-session
+    template is removed."""
+    if adapted.toolkit["templates"].get("introductory-session") is None:
+        return ()
+    job = adapted.toolkit["jobs"].get(SESSION_POSITION)
+    position = job.title if job else "new position"
+    definitions = {value["id"]: value for value in adapted.raw["values"]["items"]}
+    values = {k: str(v) for layer in adapted.layers for k, v in layer.file.values.items()}
+    definition = definitions.get(POSITIONS_VALUE, {})
+    if not adapted.layers:  # the prototype alone reads as the source does
+        positions = str(definition.get("prototype", ""))
+    elif POSITIONS_VALUE in values:
+        positions = value_phrase(definition, values[POSITIONS_VALUE])
+    else:
+        positions = gap(definition.get("gap") or "number of positions to be decided")
+    top = adapted.top
+    contact = top.file.agency.contact if top else ""
+    purpose = re.split(r"\n\s*\n", job.purpose.strip())[0] if job and job.purpose else ""
+    common = {
+        "heading": f"Introducing the {position}", "position": position, "positions": positions,
+        "about_position": re.sub(r"\s*\([^()]*\)\s*$", "", " ".join(purpose.split())),
+    }
+    if top is None or not top.file.sessions:
+        missing: tuple[tuple[str, Location | None], ...] = ()
+        if top is not None:
+            missing = ((
+                "no introductory sessions are given: the attendee sheet shows gaps for the date, time, place "
+                "and presenters (add 'sessions:')",
+                top.locate(),
+            ),)
+        return (SessionSheet(
+            name="introductory-session", title="Introductory session", date=gap("date to be decided"),
+            time=gap("time to be decided"), when=gap("date and time to be decided"), place=gap("place to be decided"), audience="",
+            presenters=(Presenter(name=gap("presenters, with their roles, to be named")),), agenda=(),
+            contact=contact or gap("contact to be named"), missing=missing, **common,
+        ),)
+    return tuple(_session_sheet(top, i, contact, common) for i in range(len(top.file.sessions)))
+
+
+def _session_sheet(top: Layer, index: int, contact: str, common: dict[str, str]) -> SessionSheet:
+    session = top.file.sessions[index]
+    missing: list[tuple[str, Location | None]] = []
+    where = top.locate("sessions", index)
+
+    def given(text: str, what: str, label: str) -> str:
+        if text:
+            return text
+        missing.append((f"session '{session.id}' has no {what}: its attendee sheet shows a gap", where))
+        return gap(label)
+
+    day = given(session.date and _day_in_words(session.date), "date", "date to be decided")
+    start = given(session.start and _clock(session.start), "start time", "start time to be decided")
+    end = given(session.end and _clock(session.end), "end time", "end time to be decided")
+    if start.endswith(" pm") and end.endswith(" pm") or start.endswith(" am") and end.endswith(" am"):
+        start = start[:-3]
+    time = gap("time to be decided") if not session.start and not session.end else f"{start} to {end}"
+    if not session.date:
+        when = f"{day} ({time})" if session.start or session.end else gap("date and time to be decided")
+    else:
+        when = f"{day}, {time}"
+    presenters = []
+    for k, presenter in enumerate(session.presenters):
+        if not presenter.role:
+            missing.append((f"presenter '{presenter.name}' of session '{session.id}' has no role: the sheet shows a gap",
+                            top.locate("sessions", index, "presenters", k)))
+        presenters.append(Presenter(name=presenter.name, role=presenter.role or gap("role to be given")))
+    if not presenters:
+        presenters.append(Presenter(name=given("", "presenters", "presenters, with their roles, to be named")))
+    place = given(session.place, "place", "place to be decided")
+    reach = given(session.contact or contact, "contact (and the agency has none)", "contact to be named")
+    label = ", ".join(part for part in (session.audience or session.title, session.date and long_date(session.date)) if part)
+    return SessionSheet(
+        name=f"introductory-session-{session.id}", title=f"Introductory session: {label or session.id}",
+        date=day, time=time, when=when, place=place, audience=session.audience,
+        presenters=tuple(presenters), agenda=session.agenda, contact=reach,
+        missing=tuple(sorted(missing, key=lambda m: m[1].line if m[1] else 0)),  # in file order
+        **{**common, "heading": session.title or common["heading"]},
+    )
+
+
+def _day_in_words(iso: str) -> str:
+    """'2027-01-12' as 'Tuesday, 12 January 2027' (validated when the file was read)."""
+    return f"{WEEKDAYS[datetime.date.fromisoformat(iso).weekday()]}, {long_date(iso)}"
+
+
+def _clock(text: str) -> str:
+    """'15:30' as '3:30 pm', '12:00' as '12:00 pm', '09:05' as '9:05 am'."""
+    found = TIME_PATTERN.fullmatch(text)
+    if not found:
+        return text
+    hours, minutes = int(found.group(1)), found.group(2)
+    return f"{hours % 12 or 12}:{minutes} {'am' if hours < 12 else 'pm'}"

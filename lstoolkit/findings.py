@@ -113,6 +113,18 @@ CODES: dict[str, Code] = {
              examples=(
                       "agency.yml:5:3: LS207 'Learning Supports Facilitator' is renamed 'Learning Supports Coach', but 'Coach' (roles/coach) is another role: readers may take the two for one",
              )),
+        Code("LS208", Severity.INFO, "Session detail missing",
+             "An introductory session's attendee sheet needs a detail the agency file does not give: "
+             "its date, start or end time, place, presenters, a presenter's role, or whom to contact; "
+             "or the file gives no 'sessions' at all. The sheet shows a highlighted gap labelled with "
+             "what is missing (e.g. 'place to be decided').",
+             "Add the detail to the session under 'sessions:', e.g. place: Washington Elementary School, "
+             "library; a presenter as - {name: Dr. Ana Ruiz, role: Superintendent}.",
+             examples=(
+                      "agency.yml:1:1: LS208 no introductory sessions are given: the attendee sheet shows gaps for the date, time, place and presenters (add 'sessions:')",
+                      "agency.yml:40:7: LS208 session 'washington-elementary' has no place: its attendee sheet shows a gap",
+                      "agency.yml:46:11: LS208 presenter 'Marcus Lee' of session 'washington-elementary' has no role: the sheet shows a gap",
+             )),
         Code("LS300", Severity.ERROR, "Not a readable YAML file",
              "The file cannot be read or parsed: syntax, encoding, duplicate keys, aliases, tags, size. "
              "The usual mistakes are a colon followed by a space inside a text (YAML reads it as a new "
@@ -142,7 +154,8 @@ CODES: dict[str, Code] = {
              )),
         Code("LS302", Severity.ERROR, "File does not match the schema",
              "An unknown key, a wrong type, a missing required key, a change with no or two actions, "
-             "or a value the content declares a number (values.yml, 'type: number') written in words.",
+             "a value the content declares a number (values.yml, 'type: number') written in words, or a "
+             "date or time that is not one (a session's date is YYYY-MM-DD, its times HH:MM on the 24-hour clock).",
              "Fix the key or value at the line given; editors validate with the published schema.",
              examples=(
                       "agency.yml:3:1: LS302 unknown key 'chagnes' in the file Did you mean 'changes'?",
@@ -155,6 +168,8 @@ CODES: dict[str, Code] = {
                       "agency.yml:6:3: LS302 the term '--' must begin and end with a letter or digit Terms rename whole words, e.g. 'Learning Supports Facilitator: Learning Supports Coach'.",
                       'agency.yml:4:10: LS302 version \'../x\' cannot name a published version Use letters, digits, dots and hyphens, starting with a letter or digit, e.g. "2026.1".',
                       "agency.yml:6:19: LS302 adopted date 'next spring' is not a date Write the day as YYYY-MM-DD, e.g. 2026-06-10.",
+                      "agency.yml:41:13: LS302 the date of session 'washington-elementary', 'next Tuesday', is not a date Write the day as YYYY-MM-DD, e.g. 2027-01-12.",
+                      "agency.yml:42:14: LS302 the start time of session 'washington-elementary', '3pm', is not a time Write it as HH:MM on the 24-hour clock, e.g. start: 15:00.",
                       "agency.yml:14:7: LS302 an added or replaced item cannot set 'source': what an agency writes is cited as its own Remove 'source:'; the site cites the agency for this item.",
              )),
         Code("LS303", Severity.ERROR, "Broken chain of layers",
@@ -166,10 +181,11 @@ CODES: dict[str, Code] = {
                       "agency.yml: LS303 'agency.yml' is a link to a file outside the project (/home/sps/toolkit) Use a file inside the project, or widen the project root (--root).",
              )),
         Code("LS304", Severity.ERROR, "Duplicate id",
-             "Two items of a collection, or two entries of a list, share an id.",
+             "Two items of a collection, two entries of a list, or two sessions of an agency file share an id.",
              "Rename one of them.",
              examples=(
                       "content/mechanisms.yml:12:5: LS304 duplicate id 'team' (item of mechanisms) Ids must be unique: rename one of them.",
+                      "agency.yml:52:9: LS304 two sessions have the id 'washington-elementary' Give each session its own id: it names its sheet, introductory-session-<id>.pdf.",
              )),
         Code("LS305", Severity.ERROR, "Template error",
              "A page or handout template (an override in overrides/lstoolkit/, or a bundled one) "

@@ -36,6 +36,7 @@ from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_me
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.escape import GAP_OPEN, gaps_as_html, punct
 from lstoolkit.findings import Finding
+from lstoolkit.forms import FORMS_VERSION, plan_answers
 from lstoolkit.layers import layer_views, nearest_logo
 from lstoolkit.leaks import Leak, leaks_in_html
 from lstoolkit.output import write_atomically
@@ -96,17 +97,31 @@ def cache_root() -> Path:
 
 def plan_handouts(adapted: Adapted) -> list[Handout]:
     """The handouts of an adapted toolkit, in the order the Handouts page lists them."""
+    from lstoolkit.check import session_sheets
+
     toolkit = adapted.toolkit
     handouts = []
-    if toolkit["templates"].get("introductory-session"):
-        handouts.append(Handout("introductory-session", "Introductory session", "introductory-session.html.j2"))
+    # The introductory session: an attendee sheet per session (one page each), and the briefing
+    # for those who lead the sessions (the Center's guidance, next steps, cautions).
+    sheets = session_sheets(adapted)
     handouts += [
-        Handout(f"job-{job.id}", f"Job description: {job.title}", "job.html.j2", {"item": job})
-        for job in toolkit.items("jobs")
+        Handout(sheet.name, sheet.title, "introductory-session.html.j2", {"sheet": sheet}) for sheet in sheets
     ]
+    if sheets:
+        handouts.append(Handout(
+            "facilitator-briefing", "Introductory session: facilitator's briefing", "facilitator-briefing.html.j2",
+            {"sheets": sheets},
+        ))
+    for job in toolkit.items("jobs"):  # the posting, and apart from it the notes for its supervisor
+        handouts.append(Handout(f"job-{job.id}", f"Job description: {job.title}", "job.html.j2", {"item": job}))
+        handouts.append(Handout(
+            f"job-{job.id}-supervising", f"Supervising the position: {job.title}", "job-supervising.html.j2", {"item": job},
+        ))
     handouts.append(Handout("mechanism-sheets", "Mechanism sheets", "mechanisms.html.j2"))
     if toolkit["templates"].get("action-plan"):
         handouts.append(Handout("action-plan-worksheet", "Action plan worksheet", "action-plan.html.j2"))
+        if answers := plan_answers(adapted):  # the agency's own answers, printed as its plan
+            handouts.append(Handout("action-plan", "Action plan", "action-plan.html.j2", {"answers": answers}))
     handouts.append(Handout("design-document", "Design document", "design-document.html.j2"))
     if adapted.top is not None:
         handouts.append(Handout("at-a-glance", "At a glance", "at-a-glance.html.j2"))
@@ -343,6 +358,10 @@ def render_pdf(html: str, name: str) -> tuple[float, bytes, str]:
         return time.perf_counter() - started, b"", fetcher.refused[0]
     # WeasyPrint tags page by page: merge what page breaks split, index ids, place captions.
     pdf, _ = pdftags.repair_structure(pdf, origins)
+    # Form fields: named as a hierarchy, drawn by appearance streams (no /NeedAppearances).
+    from lstoolkit.forms import finish_forms
+
+    pdf = finish_forms(pdf)
     return time.perf_counter() - started, pdf, ""
 
 
@@ -416,7 +435,7 @@ def _cache_key(html: str) -> str:
     repairs = import_pdftags().REPAIRS_VERSION  # first: says what to install when pikepdf is missing
     versions = (
         f"lstoolkit {__version__}; weasyprint {version('weasyprint')}; pydyf {version('pydyf')}; "
-        f"pikepdf {version('pikepdf')}; tag repairs {repairs}"
+        f"pikepdf {version('pikepdf')}; tag repairs {repairs}; forms {FORMS_VERSION}"
     )
     return hashlib.sha256((versions + "\n" + html).encode("utf-8")).hexdigest()
 

@@ -9,8 +9,10 @@ unless the caller widens it (a parent layer in a sibling checkout).
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -21,7 +23,7 @@ from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.load import validate
 from lstoolkit.logo import LOGO_TYPES, read_logo
 from lstoolkit.models import Level, Pattern
-from lstoolkit.rules import check_agency_text
+from lstoolkit.rules import DATE_PATTERN, check_agency_text
 from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
 from lstoolkit.sections import MAX_SECTIONS, AuthoredSection, read_section
 from lstoolkit.yamlfile import YamlDocument, parse_yaml, read_bounded
@@ -89,11 +91,48 @@ class SignOff:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PlanAnswer:
+    """WHO will carry out one task of the action plan, HOW, and WHEN."""
+
+    who: str = field(default="", metadata=_about("Who carries it out, e.g. Director of Student Supports with the Planning Team."))
+    how: str = field(default="", metadata=_about("How, e.g. Two half-day workshops for principals, then monthly coaching."))
+    when: str | int = field(default="", metadata=_about("When, e.g. Spring 2027, or a day YYYY-MM-DD."))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Milestone:
     """A date in the roll-out, for the summary readers receive ("when")."""
 
     date: str = field(metadata=_about("YYYY-MM-DD, or a month or term as readers know it, e.g. Fall 2027."))
     text: str = field(metadata=_about("What happens, e.g. Learning Supports Coaches start in 24 schools."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Presenter:
+    """Someone who speaks at a session, named with the role attendees know them by."""
+
+    name: str = field(metadata=_about("Full name, e.g. Dr. Ana Ruiz."))
+    role: str = field(default="", metadata=_about("Their position, e.g. Superintendent."))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Session:
+    """An introductory session: one attendee sheet each, introductory-session-<id>.pdf."""
+
+    id: Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", 60)] = field(
+        metadata=_about("Short name for the file, e.g. washington-elementary (lower case, digits, hyphens).")
+    )
+    title: str = field(default="", metadata=_about("Heading of the sheet (default: Introducing the <new position's title>)."))
+    date: str = field(default="", metadata=_about("Day of the session, YYYY-MM-DD, e.g. 2027-01-12."))
+    start: str = field(default="", metadata=_about("Start time, HH:MM on the 24-hour clock, e.g. 15:30."))
+    end: str = field(default="", metadata=_about("End time, HH:MM on the 24-hour clock, e.g. 17:00."))
+    place: str = field(default="", metadata=_about("Where, e.g. Washington Elementary School, library, 1200 Oak Street."))
+    audience: str = field(default="", metadata=_about("Who is invited, e.g. all staff of Washington Elementary School (default: you)."))
+    presenters: tuple[Presenter, ...] = field(default=(), metadata=_about("Who speaks: each with name and role."))
+    agenda: tuple[str, ...] = field(
+        default=(), metadata=_about("The agenda, one item each (default: the toolkit's, from the session's seven points).")
+    )
+    contact: str = field(default="", metadata=_about("Who to contact about the session (default: the agency's contact)."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,6 +209,13 @@ class AgencyFile:
     milestones: tuple[Milestone, ...] = field(
         default=(), metadata=_about("Dates of the roll-out, for the summary readers receive.")
     )
+    sessions: tuple[Session, ...] = field(
+        default=(),
+        metadata=_about(
+            "Introductory sessions, one attendee sheet each; replace the parent layer's (default: one "
+            "sheet with gaps for the date, time, place and presenters)."
+        ),
+    )
     component_name: str = field(
         default="", metadata=_about("Name of the third component, e.g. Learning Supports Component.")
     )
@@ -182,6 +228,15 @@ class AgencyFile:
     )
     values: dict[str, str | int] = field(
         default_factory=dict, metadata=_about("Local values the content asks for, by name.")
+    )
+    plan: dict[str, PlanAnswer] = field(
+        default_factory=dict,
+        metadata=_about(
+            "The agency's action plan: a task of templates/action-plan, by its address (e.g. "
+            "templates/action-plan/sections/start-up-with-schools/district-implementation-team) or its "
+            "id (district-implementation-team) -> who, how and when. Printed as action-plan.pdf beside "
+            "the worksheet; this layer's own, never inherited."
+        ),
     )
     protect: tuple[str, ...] = field(
         default=(), metadata=_about("Addresses this layer makes essential for layers that extend it.")
@@ -333,9 +388,10 @@ PARENTS_CACHED = 8
 
 def _parse_layer(path: Path, display: str, raw: bytes) -> Layer:
     document = parse_yaml(raw, path=path, display=display)
+    _times_as_written(document, raw)
     problems = validate(document, agency_schema())
     if not problems:
-        problems = _check_changes(document) + check_agency_text(document)
+        problems = _check_changes(document) + check_agency_text(document) + _check_sessions(document)
     if problems:
         raise LstoolkitError.collect(problems)
     return Layer(path=path, document=document, file=build(AgencyFile, document.data))
@@ -404,6 +460,97 @@ def _check_adoption_record(document: YamlDocument) -> list[LstoolkitError]:
                 hint="Add 'date: YYYY-MM-DD', the day they signed off.", code=SCHEMA_ERROR,
             ))
     return problems
+
+
+#: A session's time: HH:MM on the 24-hour clock (9:00 is allowed for 09:00).
+TIME_PATTERN = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_TIME_FIELDS = ("date", "start", "end")
+
+
+def _times_as_written(document: YamlDocument, raw: bytes) -> None:
+    """A session's date or time as the file writes it: YAML reads ``start: 15:30`` as the number
+    930 (minutes, base 60) and ``end: 1700`` as a number; the check then speaks of what was typed."""
+    sessions = document.data.get("sessions") if isinstance(document.data, dict) else None
+    lines: list[str] | None = None
+    for i, session in enumerate(sessions if isinstance(sessions, list) else []):
+        for key in _TIME_FIELDS:
+            value = session.get(key) if isinstance(session, dict) else None
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                lines = lines or re.split(r"\r\n|[\n\r\x85\u2028\u2029]", raw.decode("utf-8").removeprefix("\ufeff"))
+                where = document.locate(("sessions", i, key))
+                line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
+                written = re.match(r"[0-9A-Za-z:._+-]+", line[max(where.column - 1, 0):])
+                session[key] = written.group(0) if written else str(value)
+
+
+def _check_sessions(document: YamlDocument) -> list[LstoolkitError]:
+    """Each session's date and times are real, its end after its start, its id its own, and its
+    texts one line (a sheet's title is a line of the Handouts page's table)."""
+    problems, seen = [], set()
+    for i, session in enumerate(document.data.get("sessions") or []):
+        name = session["id"]
+        if name in seen:
+            problems.append(LstoolkitError(
+                f"two sessions have the id '{name}'", document.locate(("sessions", i, "id")),
+                hint="Give each session its own id: it names its sheet, introductory-session-<id>.pdf.", code="LS304",
+            ))
+        seen.add(name)
+        problems += [
+            LstoolkitError(f"the {' '.join(str(k) for k in path[2:])} of session '{name}' must be one line", document.locate(path),
+                           hint="Remove the line break (write it on one line, without '|').", code=SCHEMA_ERROR)
+            for path, text in _session_texts(session, ("sessions", i)) if "\n" in text.strip()
+        ]
+        day = session.get("date", "")
+        if day and not _is_day(day):
+            problems.append(LstoolkitError(
+                f"the date of session '{name}', '{day}', is not a date", document.locate(("sessions", i, "date")),
+                hint="Write the day as YYYY-MM-DD, e.g. 2027-01-12.", code=SCHEMA_ERROR,
+            ))
+        times = {key: session.get(key, "") for key in ("start", "end")}
+        for key, text in times.items():
+            if text and not TIME_PATTERN.fullmatch(text):
+                problems.append(LstoolkitError(
+                    f"the {key} time of session '{name}', '{text}', is not a time", document.locate(("sessions", i, key)),
+                    hint=f"Write it as HH:MM on the 24-hour clock, e.g. {key}: {_suggest_time(text) or ('15:30' if key == 'start' else '17:00')}.",
+                    code=SCHEMA_ERROR,
+                ))
+        if all(TIME_PATTERN.fullmatch(t) for t in times.values()) and _minutes(times["end"]) <= _minutes(times["start"]):
+            problems.append(LstoolkitError(
+                f"session '{name}' ends at {times['end']}, not after it starts at {times['start']}",
+                document.locate(("sessions", i, "end")),
+                hint="Times are on the 24-hour clock: 3:30 to 5 in the afternoon is start: 15:30, end: 17:00.", code=SCHEMA_ERROR,
+            ))
+    return sorted(problems, key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
+
+
+def _session_texts(node: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(node, str):
+        return [(path, node)]
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [found for key, value in children for found in _session_texts(value, (*path, key))]
+
+
+def _is_day(text: str) -> bool:
+    try:
+        return bool(DATE_PATTERN.fullmatch(text)) and bool(datetime.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _suggest_time(text: str) -> str:
+    """'3pm' -> '15:00', '3:30 p.m.' -> '15:30', '1530' or '15.30' -> '15:30'; else ''."""
+    found = re.fullmatch(r"\s*(\d{1,2})(?:[:.h]?(\d{2}))?\s*(?:([ap])\.?\s*m\.?)?\s*", text.lower())
+    if not found:
+        return ""
+    hours, minutes = int(found.group(1)), int(found.group(2) or 0)
+    if found.group(3):
+        hours = hours % 12 + (12 if found.group(3) == "p" else 0)
+    return f"{hours:02d}:{minutes:02d}" if hours < 24 and minutes < 60 else ""
 
 
 def resolve_inside(

@@ -142,16 +142,41 @@ class Role(Item):
 
 @dataclass(frozen=True, kw_only=True)
 class Job(Item):
-    """A job description."""
+    """A job description: the posting (title, reports to, FTE and positions, classification,
+    summary, essential duties, qualifications, working conditions, evaluation), what those who
+    supervise the position need to know (``supervising``, with the cautions about the job), and
+    notes for the agency (``title_guidance``, ``notes``), which are not part of the posting."""
 
     title: str = field(metadata=about("Job title."))
-    purpose: Text = field(default="", metadata=about("Why the position exists."))
-    title_guidance: Text = field(default="", metadata=about("Guidance on the job title."))
-    what_it_is: tuple[Entry, ...] = field(default=(), metadata=about("What the role is."))
-    what_it_is_not: tuple[Entry, ...] = field(default=(), metadata=about("What the role is not."))
-    duties: tuple[Entry, ...] = field(default=(), metadata=about("Duties and activities."))
+    purpose: Text = field(default="", metadata=about("Why the position exists; the posting's summary unless 'summary' is given."))
+    summary: Text = field(
+        default="", metadata=about("The posting's summary of the position, where it differs from the purpose.")
+    )
+    reports_to: Text = field(default="", metadata=about("Posting: whom the position reports to (a ${value})."))
+    fte: Text = field(default="", metadata=about("Posting: full-time equivalent of each position (a ${value})."))
+    positions: Text = field(default="", metadata=about("Posting: how many positions there are (a ${value})."))
+    classification: Text = field(
+        default="", metadata=about("Posting: classification and salary schedule or grade (a ${value}).")
+    )
+    title_guidance: Text = field(
+        default="", metadata=about("For the agency, not the posting: guidance on the title and the job description, and the argument for the title.")
+    )
+    what_it_is: tuple[Entry, ...] = field(default=(), metadata=about("What the role is (the nature and scope of the position)."))
+    what_it_is_not: tuple[Entry, ...] = field(default=(), metadata=about("What the role is not: statements of scope, not cautions."))
+    duties: tuple[Entry, ...] = field(
+        default=(), metadata=about("Essential duties: only what the position does, as duty statements.")
+    )
     district_duties: tuple[Entry, ...] = field(
         default=(), metadata=about("Duties at the district level.")
+    )
+    qualifications: Text = field(default="", metadata=about("Posting: qualifications (a ${value} where the sources give none)."))
+    working_conditions: Text = field(
+        default="", metadata=about("Posting: working conditions (a ${value} where the sources give none).")
+    )
+    evaluation: Text = field(default="", metadata=about("Posting: how the position is evaluated (a ${value} where the sources give none)."))
+    supervising: tuple[Entry, ...] = field(
+        default=(),
+        metadata=about("For those who introduce, supervise and support the position (with the cautions about the job): never on the posting."),
     )
     discouraged_titles: tuple[str, ...] = field(
         default=(), metadata=about("Titles the toolkit cautions against for this job (finding LS202).")

@@ -289,7 +289,7 @@ def test_an_accept_for_a_finding_the_change_does_not_cause_is_a_warning(tmp_path
         "agency.yml:8:21: LS204 this change to 'mechanisms/external-collaborators' accepts LS102, but it causes no LS102 finding",
     ]
     assert "LS101 the essential element 'elements/capacity-building' is removed (accepted)" in result.stdout
-    assert lines[-1].endswith(": 2 changes (1 fidelity-consistent, 1 inconsistent); 0 errors, 2 warnings, 2 info")  # + LS205
+    assert lines[-1].endswith(": 2 changes (1 fidelity-consistent, 1 inconsistent); 0 errors, 2 warnings, 4 info")  # + LS203, LS205, LS208
     assert run("check", "--strict", cwd=tmp_path).returncode == 1
 
 

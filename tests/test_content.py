@@ -597,14 +597,29 @@ def test_job_duties_are_duties() -> None:
 
 
 def test_facilitator_sentences_moved_not_lost() -> None:
+    """The observations and cautions once cut into the facilitator's duties, notes and 'what it is
+    not' are read whole by those who supervise the position (its 'supervising' entries and the
+    cautions about the job), and not in the posting's fields."""
     job = item("jobs", "learning-supports-facilitator")
+    cautions = [c for c in toolkit().items("cautions") if f"jobs/{job.id}" in c.about]
+    supervising = corpus(job.supervising, *cautions)
+    posting = corpus(job.purpose, job.summary, job.what_it_is, job.what_it_is_not, job.duties, job.district_duties)
     for sentence in (
         "We find that the facilitator and school-based student and learning supports staff need time and capacity building",
         "The need is for administrators as well as the facilitators to learn how to introduce the position",
         "It is crucial to concentrate on creating allies",
+        "First meetings involve sharing experiences and further clarifying how best to accomplish the goal",
+        "Another early task is updating existing mapping of resources",
+        "It is essential, as requests come in for such services, that the facilitator and the development team focus",
+        "it is tempting at schools to try to convert it back into a traditional job",
+        "the need for direct service providers is so great that folks simply want to use this new staff member",
+        "Another frequent temptation is to co-opt the new Learning Supports Facilitator",
+        "it is important to have district leadership (e.g., the superintendent and the director of student supports) kick off the work",
     ):
-        assert normalize(sentence) in corpus(job.notes)
+        assert normalize(sentence) in supervising, sentence
+        assert normalize(sentence) not in posting, sentence
     assert "learning support facilitator is better than" in corpus(job.title_guidance)
+    assert "better than" not in posting
 
 
 def test_templates_say_how_they_depart_from_the_source_layout() -> None:

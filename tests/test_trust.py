@@ -49,10 +49,13 @@ HEAD = "agency: {name: Springfield, level: district}\nversion: '1'\n"
 LOGO_HEAD = "agency:\n  name: Springfield\n  level: district\n  logo: {logo}\nversion: '1'\n"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">{}</svg>\n'
 PREVIOUS_SITE = "the previous site\n"
+#: The handouts of a project without sessions or plan answers.
 HANDOUTS = [
-    "introductory-session", "job-learning-supports-facilitator", "job-administrative-leader",
-    "job-district-partnership-facilitator", "mechanism-sheets", "action-plan-worksheet",
-    "design-document", "fidelity-report", "at-a-glance",
+    "introductory-session", "facilitator-briefing",
+    "job-learning-supports-facilitator", "job-learning-supports-facilitator-supervising", "job-administrative-leader",
+    "job-administrative-leader-supervising", "job-district-partnership-facilitator",
+    "job-district-partnership-facilitator-supervising",
+    "mechanism-sheets", "action-plan-worksheet", "design-document", "fidelity-report", "at-a-glance",
 ]
 
 
