@@ -143,10 +143,12 @@ def test_navigation_reaches_every_generated_page(district_site: Path, base: str,
         assert path in reached, path
 
 
-def test_pdf_links_download_files_that_open(base: str, page: object) -> None:
+def test_pdf_links_download_files_that_open(district_site: Path, base: str, page: object) -> None:
     page.goto(base + "handouts/")  # type: ignore[attr-defined]
     links = page.locator("article a[href$='.pdf']").evaluate_all("els => els.map(e => [e.href, e.textContent])")  # type: ignore[attr-defined]
-    assert len(links) == 9  # with the summary at a glance
+    published = sorted(p.name for p in (district_site / "handouts").glob("*.pdf"))
+    assert sorted(href.rsplit("/", 1)[1] for href, _ in links) == published  # every handout, once
+    assert len(published) == 15  # two session sheets, the briefing, 3 postings and their supervising notes, ...
     for href, text in links:
         assert "(PDF, " in text and " KB)" in text
         response = page.request.get(href)  # type: ignore[attr-defined]
