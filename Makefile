@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 TEST_SYSTEM_PACKAGES := chromium
 AGENCY ?= examples/district/agency.yml
 
-.PHONY: setup system-deps test-system-deps apt-install site test goldens bench lint clean
+.PHONY: setup system-deps test-system-deps apt-install site test goldens bench lint messages clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -47,6 +47,14 @@ goldens: setup  # regenerate tests/goldens after an intended change to the pages
 
 bench: setup  # not part of the tests: prints the table and writes docs/benchmarks.md
 	$(BIN)/python bench/run.py
+
+# After a change to the handouts' fixed text: extract it (babel.cfg) and update each language's
+# catalogue; then translate the new entries of lstoolkit/locale/*/LC_MESSAGES/lstoolkit.po.
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k N_plural:1,2 -k plural:1,2 --no-location --sort-output --omit-header \
+	  --project=lstoolkit -o lstoolkit/locale/lstoolkit.pot .
+	$(BIN)/pybabel update -i lstoolkit/locale/lstoolkit.pot -d lstoolkit/locale -D lstoolkit -w 100 \
+	  --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
 
 lint: setup
 	$(BIN)/pip install -q -e '.[dev]'

@@ -32,6 +32,7 @@ from lstoolkit.addresses import (
 from lstoolkit.errors import Location, LstoolkitError, suggest
 from lstoolkit.escape import gap
 from lstoolkit.forms import plan_answers
+from lstoolkit.i18n import ENGLISH, SOURCE_LANGUAGE, Words, words
 from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree, build_toolkit, validate
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Toolkit, entry_fields
@@ -96,6 +97,11 @@ class Adapted:
     def top(self) -> Layer | None:
         return self.layers[-1] if self.layers else None
 
+    @property
+    def language(self) -> str:
+        """The handouts' language: the nearest layer's 'language', else English."""
+        return next((layer.file.language for layer in reversed(self.layers) if layer.file.language), SOURCE_LANGUAGE)
+
 
 def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     """Resolve ``layers`` (nearest the prototype first) over ``prototype``."""
@@ -130,7 +136,8 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
     )
     values = _merged_values(chain) if chain else _prototype_values(work.raw)
     level = chain[-1].file.agency.level if chain else None
-    raw, missing = _finish(work, renamings, level=level, values=values)
+    language = next((layer.file.language for layer in reversed(chain) if layer.file.language), SOURCE_LANGUAGE)
+    raw, missing = _finish(work, renamings, level=level, values=values, words=words(language))
     adapted = Adapted(
         prototype=prototype, layers=chain, raw=raw, toolkit=build_toolkit(raw),
         changes=tuple(applied), missing_values=tuple(missing), sections=_sections(chain, prototype, raw),
@@ -573,13 +580,14 @@ def _items(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, list[dict[str, Any
 
 
 def _finish(
-    work: _Work, renamings: list[Renaming], *, level: str | None, values: Mapping[str, str] | None
+    work: _Work, renamings: list[Renaming], *, level: str | None, values: Mapping[str, str] | None,
+    words: Words = ENGLISH,
 ) -> tuple[Raw, list[str]]:
     """The adapted content: references to removed things pruned, entries of other levels left
     out, each text renamed by the terms of its origin and its ``${values}`` filled in (unless
     ``values`` is None)."""
     known = addresses_of(_items(work.raw))
-    fill = _filler(work.raw, values) if values is not None else _Filler({}, None)
+    fill = _filler(work.raw, values, words) if values is not None else _Filler({}, None)
     origins = work.origins
 
     def keep(node: Any) -> bool:
@@ -643,9 +651,12 @@ class _Filler:
     """Replaces ``${name}`` by its value as it reads in a sentence; a value no layer gives shows
     as a labelled gap (see :mod:`lstoolkit.escape`), never as a bracket."""
 
-    def __init__(self, definitions: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] | None) -> None:
+    def __init__(
+        self, definitions: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] | None, words: Words = ENGLISH
+    ) -> None:
         self.definitions = definitions
         self.values = values or {}
+        self.words = words
         self.missing: list[str] = []
         self.active = values is not None
 
@@ -656,20 +667,24 @@ class _Filler:
         name = match.group(1)
         definition = self.definitions.get(name, {})
         if name in self.values:
-            return value_phrase(definition, self.values[name])
+            return value_phrase(definition, self.values[name], self.words)
         if name not in self.missing:
             self.missing.append(name)
         return gap(definition.get("gap") or f"{definition.get('description', name)}, to be decided")
 
 
-def value_phrase(definition: Mapping[str, Any], value: str) -> str:
+def value_phrase(definition: Mapping[str, Any], value: str, words: Words = ENGLISH) -> str:
     """How a value reads in a sentence: a number with a unit as 'twelve positions' or
-    '12 positions' (as the value's definition says), anything else as given."""
+    '12 positions' (as the value's definition says), anything else as given. In another language,
+    digits and the unit from its catalogue ('12 puestos')."""
     unit = definition.get("unit")
     if definition.get("type") != "number" or not unit or not value.isdigit():
         return value
     number = int(value)
-    counted = unit if number == 1 else definition.get("units") or unit + "s"
+    units = definition.get("units") or unit + "s"
+    if not words.english:  # the catalogue has the units the values use ("%(num)s position")
+        return words.plural(f"%(num)s {unit}", f"%(num)s {units}", number)
+    counted = unit if number == 1 else units
     shown = number_in_words(number) if definition.get("reads", "words") == "words" else f"{number:,}"
     return f"{shown} {counted}"
 
@@ -688,8 +703,8 @@ def number_in_words(number: int) -> str:
     return "one hundred" if number == 100 else f"{number:,}"
 
 
-def _filler(raw: Raw, values: Mapping[str, str]) -> _Filler:
-    return _Filler({value["id"]: value for value in raw["values"]["items"]}, values)
+def _filler(raw: Raw, values: Mapping[str, str], words: Words = ENGLISH) -> _Filler:
+    return _Filler({value["id"]: value for value in raw["values"]["items"]}, values, words)
 
 
 def _prototype_values(raw: Raw) -> dict[str, str]:

@@ -10,7 +10,6 @@ finding was reviewed that is not there.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -19,10 +18,10 @@ from lstoolkit.adapt import Adapted, AppliedChange, find, value_phrase
 from lstoolkit.errors import Location
 from lstoolkit.escape import gap
 from lstoolkit.findings import Finding
-from lstoolkit.layers import TIME_PATTERN, Layer, Presenter, term_text
+from lstoolkit.i18n import Words, words
+from lstoolkit.layers import Layer, Presenter, term_text
 from lstoolkit.leaks import explain, leaks_in_html, leaks_in_text
 from lstoolkit.sections import DESIGN_PARTS
-from lstoolkit.versions import long_date
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,6 @@ def _top_location(adapted: Adapted, key: str = "") -> Location | None:
 #: The position an introductory session introduces (by its adapted title) and the value that counts it.
 SESSION_POSITION = "learning-supports-facilitator"
 POSITIONS_VALUE = "facilitator_positions"
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -259,25 +257,26 @@ class SessionSheet:
 def session_sheets(adapted: Adapted) -> tuple[SessionSheet, ...]:
     """One attendee sheet per session of the nearest layer (a layer's sessions replace its
     parent's); without sessions, one sheet with gaps. None when the introductory-session
-    template is removed."""
+    template is removed. The sheets' own words are in the agency's language."""
     if adapted.toolkit["templates"].get("introductory-session") is None:
         return ()
+    _ = words(adapted.language)
     job = adapted.toolkit["jobs"].get(SESSION_POSITION)
-    position = job.title if job else "new position"
+    position = job.title if job else _("new position")
     definitions = {value["id"]: value for value in adapted.raw["values"]["items"]}
     values = {k: str(v) for layer in adapted.layers for k, v in layer.file.values.items()}
     definition = definitions.get(POSITIONS_VALUE, {})
     if not adapted.layers:  # the prototype alone reads as the source does
         positions = str(definition.get("prototype", ""))
     elif POSITIONS_VALUE in values:
-        positions = value_phrase(definition, values[POSITIONS_VALUE])
+        positions = value_phrase(definition, values[POSITIONS_VALUE], _)
     else:
-        positions = gap(definition.get("gap") or "number of positions to be decided")
+        positions = gap(_("number of positions to be decided"))
     top = adapted.top
     contact = top.file.agency.contact if top else ""
     purpose = re.split(r"\n\s*\n", job.purpose.strip())[0] if job and job.purpose else ""
     common = {
-        "heading": f"Introducing the {position}", "position": position, "positions": positions,
+        "heading": _("Introducing the %(position)s", position=position), "position": position, "positions": positions,
         "about_position": re.sub(r"\s*\([^()]*\)\s*$", "", " ".join(purpose.split())),
     }
     if top is None or not top.file.sessions:
@@ -289,15 +288,16 @@ def session_sheets(adapted: Adapted) -> tuple[SessionSheet, ...]:
                 top.locate(),
             ),)
         return (SessionSheet(
-            name="introductory-session", title="Introductory session", date=gap("date to be decided"),
-            time=gap("time to be decided"), when=gap("date and time to be decided"), place=gap("place to be decided"), audience="",
-            presenters=(Presenter(name=gap("presenters, with their roles, to be named")),), agenda=(),
-            contact=contact or gap("contact to be named"), missing=missing, **common,
+            name="introductory-session", title=_("Introductory session"), date=gap(_("date to be decided")),
+            time=gap(_("time to be decided")), when=gap(_("date and time to be decided")),
+            place=gap(_("place to be decided")), audience="",
+            presenters=(Presenter(name=gap(_("presenters, with their roles, to be named"))),), agenda=(),
+            contact=contact or gap(_("contact to be named")), missing=missing, **common,
         ),)
-    return tuple(_session_sheet(top, i, contact, common) for i in range(len(top.file.sessions)))
+    return tuple(_session_sheet(top, i, contact, common, _) for i in range(len(top.file.sessions)))
 
 
-def _session_sheet(top: Layer, index: int, contact: str, common: dict[str, str]) -> SessionSheet:
+def _session_sheet(top: Layer, index: int, contact: str, common: dict[str, str], _: Words) -> SessionSheet:
     session = top.file.sessions[index]
     missing: list[tuple[str, Location | None]] = []
     where = top.locate("sessions", index)
@@ -308,14 +308,12 @@ def _session_sheet(top: Layer, index: int, contact: str, common: dict[str, str])
         missing.append((f"session '{session.id}' has no {what}: its attendee sheet shows a gap", where))
         return gap(label)
 
-    day = given(session.date and _day_in_words(session.date), "date", "date to be decided")
-    start = given(session.start and _clock(session.start), "start time", "start time to be decided")
-    end = given(session.end and _clock(session.end), "end time", "end time to be decided")
-    if start.endswith(" pm") and end.endswith(" pm") or start.endswith(" am") and end.endswith(" am"):
-        start = start[:-3]
-    time = gap("time to be decided") if not session.start and not session.end else f"{start} to {end}"
+    day = given(session.date and _.day(session.date), "date", _("date to be decided"))
+    start = given(session.start and _.clock(session.start), "start time", _("start time to be decided"))
+    end = given(session.end and _.clock(session.end), "end time", _("end time to be decided"))
+    time = gap(_("time to be decided")) if not session.start and not session.end else _.time_range(start, end)
     if not session.date:
-        when = f"{day} ({time})" if session.start or session.end else gap("date and time to be decided")
+        when = f"{day} ({time})" if session.start or session.end else gap(_("date and time to be decided"))
     else:
         when = f"{day}, {time}"
     presenters = []
@@ -323,30 +321,17 @@ def _session_sheet(top: Layer, index: int, contact: str, common: dict[str, str])
         if not presenter.role:
             missing.append((f"presenter '{presenter.name}' of session '{session.id}' has no role: the sheet shows a gap",
                             top.locate("sessions", index, "presenters", k)))
-        presenters.append(Presenter(name=presenter.name, role=presenter.role or gap("role to be given")))
+        presenters.append(Presenter(name=presenter.name, role=presenter.role or gap(_("role to be given"))))
     if not presenters:
-        presenters.append(Presenter(name=given("", "presenters", "presenters, with their roles, to be named")))
-    place = given(session.place, "place", "place to be decided")
-    reach = given(session.contact or contact, "contact (and the agency has none)", "contact to be named")
-    label = ", ".join(part for part in (session.audience or session.title, session.date and long_date(session.date)) if part)
+        presenters.append(Presenter(name=given("", "presenters", _("presenters, with their roles, to be named"))))
+    place = given(session.place, "place", _("place to be decided"))
+    reach = given(session.contact or contact, "contact (and the agency has none)", _("contact to be named"))
+    label = ", ".join(part for part in (session.audience or session.title, session.date and _.date(session.date)) if part)
     return SessionSheet(
-        name=f"introductory-session-{session.id}", title=f"Introductory session: {label or session.id}",
+        name=f"introductory-session-{session.id}", title=_("Introductory session: %(label)s", label=label or session.id),
         date=day, time=time, when=when, place=place, audience=session.audience,
         presenters=tuple(presenters), agenda=session.agenda, contact=reach,
         missing=tuple(sorted(missing, key=lambda m: m[1].line if m[1] else 0)),  # in file order
         **{**common, "heading": session.title or common["heading"]},
     )
 
-
-def _day_in_words(iso: str) -> str:
-    """'2027-01-12' as 'Tuesday, 12 January 2027' (validated when the file was read)."""
-    return f"{WEEKDAYS[datetime.date.fromisoformat(iso).weekday()]}, {long_date(iso)}"
-
-
-def _clock(text: str) -> str:
-    """'15:30' as '3:30 pm', '12:00' as '12:00 pm', '09:05' as '9:05 am'."""
-    found = TIME_PATTERN.fullmatch(text)
-    if not found:
-        return text
-    hours, minutes = int(found.group(1)), found.group(2)
-    return f"{hours % 12 or 12}:{minutes} {'am' if hours < 12 else 'pm'}"

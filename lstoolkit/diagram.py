@@ -29,7 +29,8 @@ from lstoolkit.models import Toolkit
 
 Layout = Literal["wide", "narrow"]
 
-FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
+#: The handouts' face first (Noto Sans); the widths above are DejaVu Sans's, the widest of the stack.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Arial, Helvetica, sans-serif"
 LABEL_SIZE = 15  # box labels
 SMALL_SIZE = 14  # "removed by", legend, note
 LINE = {LABEL_SIZE: 19, SMALL_SIZE: 18}

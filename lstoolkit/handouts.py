@@ -37,13 +37,14 @@ from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.escape import GAP_OPEN, gaps_as_html, punct
 from lstoolkit.findings import Finding
 from lstoolkit.forms import FORMS_VERSION, plan_answers
+from lstoolkit.i18n import SOURCE_LANGUAGE, translations, words
 from lstoolkit.layers import layer_views, nearest_logo
 from lstoolkit.leaks import Leak, leaks_in_html
 from lstoolkit.output import write_atomically
 from lstoolkit.render import source_links, summarize_value, templates_dir
 from lstoolkit.sandbox import UNSAFE_FILE, render_template, shown_path, template_environment
 from lstoolkit.sections import DESIGN_PARTS
-from lstoolkit.versions import long_date, version_banner
+from lstoolkit.versions import version_banner
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 #: Overrides where rendered PDFs are kept (default: the user's cache directory).
@@ -100,6 +101,7 @@ def plan_handouts(adapted: Adapted) -> list[Handout]:
     from lstoolkit.check import session_sheets
 
     toolkit = adapted.toolkit
+    _ = words(adapted.language)
     handouts = []
     # The introductory session: an attendee sheet per session (one page each), and the briefing
     # for those who lead the sessions (the Center's guidance, next steps, cautions).
@@ -109,30 +111,33 @@ def plan_handouts(adapted: Adapted) -> list[Handout]:
     ]
     if sheets:
         handouts.append(Handout(
-            "facilitator-briefing", "Introductory session: facilitator's briefing", "facilitator-briefing.html.j2",
+            "facilitator-briefing", _("Introductory session: facilitator's briefing"), "facilitator-briefing.html.j2",
             {"sheets": sheets},
         ))
     for job in toolkit.items("jobs"):  # the posting, and apart from it the notes for its supervisor
-        handouts.append(Handout(f"job-{job.id}", f"Job description: {job.title}", "job.html.j2", {"item": job}))
         handouts.append(Handout(
-            f"job-{job.id}-supervising", f"Supervising the position: {job.title}", "job-supervising.html.j2", {"item": job},
+            f"job-{job.id}", _("Job description: %(title)s", title=job.title), "job.html.j2", {"item": job}
         ))
-    handouts.append(Handout("mechanism-sheets", "Mechanism sheets", "mechanisms.html.j2"))
+        handouts.append(Handout(
+            f"job-{job.id}-supervising", _("Supervising the position: %(title)s", title=job.title),
+            "job-supervising.html.j2", {"item": job},
+        ))
+    handouts.append(Handout("mechanism-sheets", _("Mechanism sheets"), "mechanisms.html.j2"))
     if toolkit["templates"].get("action-plan"):
-        handouts.append(Handout("action-plan-worksheet", "Action plan worksheet", "action-plan.html.j2"))
+        handouts.append(Handout("action-plan-worksheet", _("Action plan worksheet"), "action-plan.html.j2"))
         if answers := plan_answers(adapted):  # the agency's own answers, printed as its plan
-            handouts.append(Handout("action-plan", "Action plan", "action-plan.html.j2", {"answers": answers}))
-    handouts.append(Handout("design-document", "Design document", "design-document.html.j2"))
+            handouts.append(Handout("action-plan", _("Action plan"), "action-plan.html.j2", {"answers": answers}))
+    handouts.append(Handout("design-document", _("Design document"), "design-document.html.j2"))
     if adapted.top is not None:
-        handouts.append(Handout("at-a-glance", "At a glance", "at-a-glance.html.j2"))
-    handouts.append(Handout("fidelity-report", "Adaptation and fidelity report", "fidelity-report.html.j2"))
+        handouts.append(Handout("at-a-glance", _("At a glance"), "at-a-glance.html.j2"))
+    handouts.append(Handout("fidelity-report", _("Adaptation and fidelity report"), "fidelity-report.html.j2"))
     return handouts
 
 
 def _show_gaps(value: Any) -> Any:
     """A text with a missing value's gap mark, escaped, with the gap as a labelled span."""
-    if isinstance(value, str) and not isinstance(value, Markup) and GAP_OPEN in value:
-        return Markup(gaps_as_html(str(escape(value))))
+    if isinstance(value, str) and GAP_OPEN in value:  # a Markup is escaped already (a translated message)
+        return Markup(gaps_as_html(str(value if isinstance(value, Markup) else escape(value))))
     return value
 
 
@@ -140,9 +145,22 @@ def handout_environment(override_dirs: Iterable[Path] = ()) -> Environment:
     """The sandbox for handout templates: overrides first, then the bundled ones."""
     directories = [(d / "handouts", f"{shown_path(d)}/handouts") for d in override_dirs]
     directories.append((templates_dir() / "handouts", "templates/handouts"))
-    env = template_environment(directories, filters={"css_string": css_string, "punct": punct}, finalize=_show_gaps)
+    env = template_environment(
+        directories, filters={"css_string": css_string, "punct": punct}, finalize=_show_gaps, extensions=["jinja2.ext.i18n"]
+    )
     env.tests["containing"] = lambda sequence, value: value in sequence
+    env.install_gettext_translations(translations(SOURCE_LANGUAGE), newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def _in_language(env: Environment, language: str) -> Environment:
+    """``env`` speaking ``language``: an overlay with its catalogue and its own template cache (a
+    compiled template belongs to the environment that loaded it)."""
+    if language == SOURCE_LANGUAGE:
+        return env
+    overlay = env.overlay(cache_size=100)
+    overlay.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return overlay
 
 
 
@@ -175,14 +193,15 @@ class HandoutRenderer:
             raise LstoolkitError(f"unknown paper size '{paper}'", hint=f"Use one of: {', '.join(PAPER_SIZES)}.")
         self.adapted = adapted
         self.findings = findings
-        self.env = env
+        self.words = words(adapted.language)
+        self.env = _in_language(env, adapted.language)
         self.paper = paper
         logo = nearest_logo(adapted.layers)  # the nearest layer's, as on the site
         self.logo = _data_uri(logo.media_type, logo.data) if logo else ""
         removed = removed_mechanisms(adapted)
         svg = mechanism_diagram(adapted.toolkit, adapted.prototype.toolkit, removed).encode("utf-8")
         self.diagram_text = diagram_description(adapted.toolkit, adapted.prototype.toolkit, removed)
-        self.banner = version_banner(adapted, findings)
+        self.banner = version_banner(adapted, findings, self.words)
         self.diagram = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def html(self, handout: Handout) -> str:
@@ -217,10 +236,12 @@ class HandoutRenderer:
             "created": self.banner.published,
             "summarize": _summarize,
             "banner": self.banner,
-            "parts": DESIGN_PARTS,
+            "parts": tuple(replace(p, title=self.words(p.title), question=self.words(p.question)) for p in DESIGN_PARTS),
             "text_of": lambda address: text_of(self.adapted, address),
             "sections": self.adapted.sections,
-            "long_date": long_date,
+            "long_date": self.words.date,
+            "language": self.words.language,
+            "lang_en": Markup("" if self.words.english else ' lang="en"'),  # the toolkit's text, untranslated
             **handout.context,
         }
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.i18n import TIME_PATTERN, Language
 from lstoolkit.load import validate
 from lstoolkit.logo import LOGO_TYPES, read_logo
 from lstoolkit.models import Level, Pattern
@@ -218,6 +219,13 @@ class AgencyFile:
     )
     component_name: str = field(
         default="", metadata=_about("Name of the third component, e.g. Learning Supports Component.")
+    )
+    language: Language | None = field(
+        default=None,
+        metadata=_about(
+            "Language of the handouts' own words (headings, labels, dates): en or es (default: the parent "
+            "layer's, else en). The toolkit's text stays in English; write your values and sections in it."
+        ),
     )
     terms: dict[str, str | TermForms] = field(
         default_factory=dict,
@@ -462,8 +470,6 @@ def _check_adoption_record(document: YamlDocument) -> list[LstoolkitError]:
     return problems
 
 
-#: A session's time: HH:MM on the 24-hour clock (9:00 is allowed for 09:00).
-TIME_PATTERN = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _TIME_FIELDS = ("date", "start", "end")
 
 

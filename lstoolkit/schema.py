@@ -40,7 +40,12 @@ def _type_schema(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if hint is type(None):
         return {"type": "null"}
     if origin in (Union, types.UnionType):
-        return {"anyOf": [_type_schema(arg, defs) for arg in get_args(hint)]}
+        args = get_args(hint)
+        choices = [arg for arg in args if arg is not type(None)]
+        if len(choices) == 1 and get_origin(choices[0]) is Literal:
+            # An optional choice is left out when not given: "must be one of", never "must be null".
+            return _type_schema(choices[0], defs)
+        return {"anyOf": [_type_schema(arg, defs) for arg in args]}
     if hint is str:
         return {"type": "string"}
     if hint is bool:

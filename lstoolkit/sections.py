@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from lstoolkit.addresses import nearest_address
 from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.i18n import N_
 
 SECTION_ERROR = "LS306"
 ADDRESS_ERROR = "LS301"
@@ -62,15 +63,16 @@ class DesignPart:
         return f"design/{self.key}.md"
 
 
+#: Titles and questions are lstoolkit's own words: a handout translates them (N_ marks them for the catalogue).
 _ARTICULATES = "templates/design-document/sections/what-the-document-articulates"
 DESIGN_PARTS: tuple[DesignPart, ...] = (
-    DesignPart("imperative", 1, "The imperative", "Why the district needs a unified and comprehensive system of learning supports.",
+    DesignPart("imperative", 1, N_("The imperative"), N_("Why the district needs a unified and comprehensive system of learning supports."),
                f"{_ARTICULATES}/imperative", ("elements/three-component-policy",)),
-    DesignPart("intervention-framework", 2, "The intervention framework", "What the system of learning supports does, for whom, and how it is organised.",
+    DesignPart("intervention-framework", 2, N_("The intervention framework"), N_("What the system of learning supports does, for whom, and how it is organised."),
                f"{_ARTICULATES}/intervention-framework", ("elements/intervention-framework",)),
-    DesignPart("infrastructure", 3, "The infrastructure", "Who leads, plans and carries out the work, and how schools are supported to begin and sustain it.",
+    DesignPart("infrastructure", 3, N_("The infrastructure"), N_("Who leads, plans and carries out the work, and how schools are supported to begin and sustain it."),
                f"{_ARTICULATES}/infrastructure", ("elements/operational-infrastructure", "elements/capacity-building")),
-    DesignPart("policy", 4, "Policy recommendations", "What policy must change so that learning supports are no longer marginalised.",
+    DesignPart("policy", 4, N_("Policy recommendations"), N_("What policy must change so that learning supports are no longer marginalised."),
                f"{_ARTICULATES}/policy-recommendations", ("elements/three-component-policy", "elements/monitoring")),
 )
 #: Sections that are not parts: the summary for the widespread distribution ("at a glance").

@@ -25,6 +25,7 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
+from lstoolkit.i18n import ENGLISH, Words
 from lstoolkit.layers import Layer
 
 LATEST = "latest"
@@ -54,20 +55,14 @@ class Banner:
         }
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
-
-
 def long_date(iso: str) -> str:
     """'2026-11-25' as readers write it: '25 November 2026' (unchanged when not a date)."""
-    try:
-        day = datetime.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return ENGLISH.date(iso)
 
 
-def version_banner(adapted: Adapted, findings: tuple[Finding, ...]) -> Banner:
+def version_banner(adapted: Adapted, findings: tuple[Finding, ...], words: Words = ENGLISH) -> Banner:
+    """The banner; its line for readers in ``words``' language (the provenance is for reviewers)."""
+    _ = words
     top = adapted.top
     chain = " → ".join([f"prototype {__version__}", *(layer.file.agency.name for layer in adapted.layers)])
     changes, found = len(adapted.changes), len(findings)
@@ -76,16 +71,22 @@ def version_banner(adapted: Adapted, findings: tuple[Finding, ...]) -> Banner:
         f"{found} fidelity finding{'s' if found != 1 else ''}"
     )
     if top is None:
-        return Banner(__version__, "prototype", "", "", provenance, reader=f"Prototype toolkit, version {__version__}")
+        return Banner(
+            __version__, "prototype", "", "", provenance, reader=_("Prototype toolkit, version %(version)s", version=__version__)
+        )
     file = top.file
     adopted = file.adopted if file.status == "adopted" else None
     published = publication_date(adapted.layers)
     if adopted:
         resolution = f" ({adopted.resolution})" if adopted.resolution else ""
-        reader = f"Adopted by the {_body(adopted.by)} on {long_date(str(adopted.date))}{resolution} · version {file.version}"
+        reader = _("Adopted by the %(body)s on %(date)s", body=_body(adopted.by), date=words.date(str(adopted.date)))
+        reader += resolution + " · " + _("version %(version)s", version=file.version)
     else:
-        reader = f"Draft for review by the {_body(file.deciding_body)}" if file.deciding_body else "Draft, not yet adopted"
-        reader += f" · version {file.version}" + (f" · {long_date(published)}" if published else "")
+        if file.deciding_body:
+            reader = _("Draft for review by the %(body)s", body=_body(file.deciding_body))
+        else:
+            reader = _("Draft, not yet adopted")
+        reader += " · " + _("version %(version)s", version=file.version) + (f" · {words.date(published)}" if published else "")
     return Banner(
         file.version, file.status, str(adopted.date) if adopted else "", adopted.by if adopted else "", provenance,
         reader=reader, published=published, agency=file.agency.name,

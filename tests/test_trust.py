@@ -432,7 +432,7 @@ def test_a_handout_template_linked_out_of_the_project_is_refused(tmp_path: Path,
     project = make_project(tmp_path, overrides=True, with_handouts=True)
     (project / "overrides" / "lstoolkit" / "handouts").mkdir()
     canary.template.write_text(_bundled("handouts/design-document.html.j2").replace(
-        "<h1>Design document</h1>", f"<h1>Design document</h1><p>{canary.token}</p>"), encoding="utf-8")
+        "<h1>{{ _(\"Design document\") }}</h1>", f"<h1>{{{{ _(\"Design document\") }}}}</h1><p>{canary.token}</p>"), encoding="utf-8")
     (project / "overrides" / "lstoolkit" / "handouts" / "design-document.html.j2").symlink_to(canary.template)
 
     status, output = handouts(project, "design-document")
@@ -558,7 +558,7 @@ def test_a_handout_that_asks_for_an_address_or_a_file_is_refused(
     fetch: str, tmp_path: Path, server: Server, canary: Canary, user_cache: Path
 ) -> None:
     tag = FETCHES[fetch].format(server=server.url, canary_svg=canary.svg, canary_css=canary.css)
-    template = _bundled("handouts/design-document.html.j2").replace("<h1>Design document</h1>", f"<h1>Design document</h1>\n{tag}", 1)
+    template = _bundled("handouts/design-document.html.j2").replace("<h1>{{ _(\"Design document\") }}</h1>", f"<h1>{{{{ _(\"Design document\") }}}}</h1>\n{tag}", 1)
     assert tag in template
     project = make_project(tmp_path, with_handouts=True, overrides=True, files={
         "overrides/lstoolkit/handouts/design-document.html.j2": template,
