@@ -40,7 +40,16 @@ def make_project(case: dict, where: Path) -> Path:
 
 
 def where(expect: dict) -> str:
-    return f"{expect['file']}:{expect['line']}:" if expect["line"] else f"{expect['file']}:"
+    """'agency.yml:4:11:' (the column when the case gives it), 'agency.yml:4:', or 'agency.yml:'."""
+    if not expect["line"]:
+        return f"{expect['file']}:"
+    return f"{expect['file']}:{expect['line']}:" + (f"{expect['column']}:" if expect.get("column") else "")
+
+
+def test_every_case_says_what_its_error_says() -> None:
+    vague = [c.name for c in CASES if (e := yaml.safe_load(c.read_text(encoding="utf-8"))["expect"]) != "valid"
+             and len(e.get("message", "")) < 10]
+    assert not vague, f"give these cases the start of their message: {vague}"
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
@@ -61,7 +70,7 @@ def test_bad_input(case_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFix
     assert result.returncode == 1, output
     [line] = [line for line in output.splitlines() if expect["code"] in line]
     assert line.startswith(where(expect)), line
-    assert expect.get("message", "") in line
+    assert expect["message"] in line, line
 
     monkeypatch.chdir(project)
     caplog.set_level(logging.ERROR)

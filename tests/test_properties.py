@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 import string
 import unicodedata
 from pathlib import Path
@@ -107,20 +108,35 @@ def test_removing_an_essential_element_is_always_ls101(workdir: Path, element: s
     chosen = [*valid, {"remove": element, "why": "test"}]
     try:
         findings = check_adapted(resolve(layer_file(workdir, agency(chosen)), workdir))
-    except LstoolkitError:
-        return  # another change targets something gone: reported with its location above
+    except LstoolkitError as error:
+        # another change targets something gone: located at that change, never at the removal
+        event("the other changes do not resolve")
+        last = len(chosen)  # the removal's line is after the others'
+        assert all(p.location is not None and p.code in {"LS301", "LS302"} for p in error.problems)
+        assert not any(f"changes #{last}" in p.message for p in error.problems), error.problems
+        findings = check_adapted(resolve(layer_file(workdir, agency(chosen[-1:])), workdir))
     assert any(f.code == "LS101" and f.address == element for f in findings)
 
 
 @FAST
 @given(changes)
+@example([])  # the layer that changes nothing resolves, whatever is generated
+@example([{"remove": "mechanisms/steering-body", "why": "x"}])
 def test_a_layer_diffed_against_its_parent_reports_exactly_its_changes(workdir: Path, changes_: list[dict]) -> None:
-    parent = layer_file(workdir, yaml.safe_load(STATE.read_text()) | {"extends": "prototype"}, name="state.yml")
+    shutil.copytree(STATE.parent / "sections", workdir / "sections", dirs_exist_ok=True)  # the state's own text
+    state = yaml.safe_load(STATE.read_text())
+    state["agency"].pop("logo", None)
+    parent = layer_file(workdir, state | {"extends": "prototype"}, name="state.yml")
     child = layer_file(workdir, agency(changes_, extends="state.yml"))
+    before = resolve(parent, workdir)
     try:
-        before, after = resolve(parent, workdir), resolve(child, workdir)
-    except LstoolkitError:
+        after = resolve(child, workdir)
+    except LstoolkitError as error:
+        # a change that does not resolve against the state is located, as the check reports it
+        event("the changes do not resolve against the state")
+        assert all(p.location is not None and p.location.line > 0 and p.code in {"LS301", "LS302"} for p in error.problems)
         return
+    event("the changes resolve")
     difference = diff_adapted(before, after, check_adapted(before), check_adapted(after))
     assert len(difference.log_added) == len(changes_)
     assert difference.log_dropped == ()
