@@ -195,9 +195,9 @@ def finish_forms(data: bytes) -> bytes:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        acroform = pdf.Root.get("/AcroForm")
-        if acroform is None or not len(acroform.get("/Fields", ())):
+        if not has_fields(pdf):
             return data
+        acroform = pdf.Root.AcroForm
         _name_hierarchy(pdf, acroform)
         for widget in _widgets(acroform):  # WeasyPrint writes the top edge before the bottom one
             x1, y1, x2, y2 = widget.Rect
@@ -214,6 +214,12 @@ def finish_forms(data: bytes) -> bytes:
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def has_fields(pdf: Any) -> bool:
+    """Whether ``pdf`` (open with pikepdf) has form fields: what :func:`finish_forms` works on."""
+    acroform = pdf.Root.get("/AcroForm")
+    return acroform is not None and bool(len(acroform.get("/Fields", ())))
 
 
 def _name_hierarchy(pdf: Any, acroform: Any) -> None:
@@ -295,5 +301,5 @@ def _complete_resources(acroform: Any) -> None:
 
 __all__ = [
     "FORMS_VERSION", "NOTE_LEVELS", "PLAN_PARTS", "SECTION_LEVELS", "field_name", "finish_forms",
-    "in_plan", "plan_answers", "plan_sections", "task_address",
+    "has_fields", "in_plan", "plan_answers", "plan_sections", "task_address",
 ]

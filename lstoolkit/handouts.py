@@ -377,12 +377,18 @@ def render_pdf(html: str, name: str) -> tuple[float, bytes, str]:
         return time.perf_counter() - started, b"", refused.url
     if fetcher.refused:  # refused where WeasyPrint goes on without the resource
         return time.perf_counter() - started, b"", fetcher.refused[0]
-    # WeasyPrint tags page by page: merge what page breaks split, index ids, place captions.
-    pdf, _ = pdftags.repair_structure(pdf, origins)
-    # Form fields: named as a hierarchy, drawn by appearance streams (no /NeedAppearances).
-    from lstoolkit.forms import finish_forms
+    from lstoolkit.forms import finish_forms, has_fields
 
-    pdf = finish_forms(pdf)
+    with pdftags.opened(pdf) as document:  # parsed once for the tags and to look for fields
+        # WeasyPrint tags page by page: merge what page breaks split, index ids, place captions.
+        if pdftags.repair_document(document, origins) is not None:
+            pdf = pdftags.saved(document)
+        fields = has_fields(document)
+    # Form fields: named as a hierarchy, drawn by appearance streams (no /NeedAppearances). They
+    # are finished on the saved file: one save of both would order some stream dictionaries
+    # differently (the same PDF in other bytes).
+    if fields:
+        pdf = finish_forms(pdf)
     return time.perf_counter() - started, pdf, ""
 
 

@@ -63,7 +63,8 @@ class Repairs:
 @contextmanager
 def recording_origins() -> Iterator[dict[int, Hashable]]:
     """While WeasyPrint writes a tagged PDF in this block, record for each structure element it
-    creates (by object number) the HTML element and box type it comes from.
+    creates (by object number) the HTML element and box type it comes from, and give the element
+    of an HTML element with ``lang`` that language (``/Lang``).
 
     Fragments of one element on several pages get the same origin. When this version of
     WeasyPrint builds its tree differently, nothing is recorded (and nothing will be merged).
@@ -72,6 +73,7 @@ def recording_origins() -> Iterator[dict[int, Hashable]]:
     """
     origins: dict[int, Hashable] = {}
     try:
+        import pydyf  # type: ignore[import-untyped]
         from weasyprint.pdf import tags  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - WeasyPrint is a dependency
         yield origins
@@ -87,9 +89,14 @@ def recording_origins() -> Iterator[dict[int, Hashable]]:
               tags_: Any) -> Iterator[Any]:
         element = getattr(box, "element", None)
         origin = None if element is None else (numbers.setdefault(id(element), len(numbers)), box.element_tag)
+        # A passage in another language than the document's (lang="en" on the toolkit's text in
+        # a Spanish handout) says so in the tree: WeasyPrint sets only the catalogue's /Lang.
+        lang = element.get("lang") if element is not None and box.element_tag not in ("html", "body") else None
         for struct in original(box, parent, pdf, page_number, nums, annotations, tags_):
             if origin is not None:  # html and body pass their children's elements on, already noted
                 origins.setdefault(struct.number, origin)
+            if lang and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(lang)
             yield struct
 
     tags._build_box_tree = build
@@ -102,17 +109,34 @@ def recording_origins() -> Iterator[dict[int, Hashable]]:
 def repair_structure(data: bytes, origins: Mapping[int, Hashable]) -> tuple[bytes, Repairs]:
     """``data``, a tagged PDF written by WeasyPrint, with its structure tree repaired; and what
     was repaired. A PDF whose tree is not as WeasyPrint writes it is returned as it is."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        tree = _Tree.read(pdf, origins)
-        if tree is None:
-            return data, Repairs()
-        tree.merge_fragments()
-        tree.remove_empty_items(tree.document)
-        tree.move_captions(tree.document)
-        tree.write()
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)  # the first /ID stays; the second is a hash
-        return out.getvalue(), tree.repairs
+    with opened(data) as pdf:
+        repairs = repair_document(pdf, origins)
+        return (data, Repairs()) if repairs is None else (saved(pdf), repairs)
+
+
+def opened(data: bytes) -> pikepdf.Pdf:
+    """``data`` opened with pikepdf (to be closed: a context manager)."""
+    return pikepdf.open(io.BytesIO(data))
+
+
+def repair_document(pdf: pikepdf.Pdf, origins: Mapping[int, Hashable]) -> Repairs | None:
+    """Repair the structure tree of ``pdf`` (open, written by WeasyPrint) in place; what was
+    repaired, or None, and nothing changed, when its tree is not as WeasyPrint writes it."""
+    tree = _Tree.read(pdf, origins)
+    if tree is None:
+        return None
+    tree.merge_fragments()
+    tree.remove_empty_items(tree.document)
+    tree.move_captions(tree.document)
+    tree.write()
+    return tree.repairs
+
+
+def saved(pdf: pikepdf.Pdf) -> bytes:
+    """``pdf`` saved, as :func:`repair_structure` saves it."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)  # the first /ID stays; the second is a hash
+    return out.getvalue()
 
 
 @dataclass(eq=False)
@@ -148,9 +172,12 @@ class _Element:
         return [f for k in self.elements() for f in ([k] if k.tag == "/Figure" else k.figures())]
 
     def walk(self) -> Iterator[_Element]:
-        yield self
-        for kid in self.elements():
-            yield from kid.walk()
+        """This element and those under it, in document order."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.elements()))
 
 
 def _same(a: pikepdf.Object | None, b: pikepdf.Object | None) -> bool:
@@ -167,6 +194,7 @@ class _Tree:
         self.repairs = Repairs()
         self.id_map: dict[bytes, bytes] = {}  # ids of merged or repeated cells -> the kept cell's
         self.blank: dict[tuple[int, int], set[int]] = {}  # a page's marked content painting nothing
+        self.scans: dict[tuple[int, int], _Scan] = {}  # content streams read, by object
 
     @classmethod
     def read(cls, pdf: pikepdf.Pdf, origins: Mapping[int, Hashable]) -> _Tree | None:
@@ -183,21 +211,25 @@ class _Tree:
         if not isinstance(nums, pikepdf.Array) or not isinstance(document, pikepdf.Dictionary) or "/S" not in document:
             return None
 
+        array, dictionary = pikepdf.Array, pikepdf.Dictionary
+        mcr, objr = pikepdf.Name.MCR, pikepdf.Name.OBJR
+
         def element(obj: pikepdf.Object) -> _Element:
             page = obj.get("/Pg")
             node = _Element(obj, str(obj.S), page, origins.get(obj.objgen[0]) if obj.is_indirect else None)
             kids = obj.get("/K")
-            for kid in (kids if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]):
+            found = node.kids
+            for kid in (kids if isinstance(kids, array) else () if kids is None else (kids,)):
                 if isinstance(kid, int):
-                    node.kids.append(_Content(kid, page, kid))
-                elif not isinstance(kid, pikepdf.Dictionary):
+                    found.append(_Content(kid, page, kid))
+                elif not isinstance(kid, dictionary):
                     continue
-                elif kid.get("/Type") == pikepdf.Name.MCR:
-                    node.kids.append(_Content(kid, kid.get("/Pg", page), int(kid.MCID)))
-                elif kid.get("/Type") == pikepdf.Name.OBJR:
-                    node.kids.append(_Content(kid))
+                elif (kind := kid.get("/Type")) == mcr:
+                    found.append(_Content(kid, kid.get("/Pg", page), int(kid.MCID)))
+                elif kind == objr:
+                    found.append(_Content(kid))
                 else:
-                    node.kids.append(element(kid))
+                    found.append(element(kid))
             return node
 
         return cls(pdf, root, nums, element(document))
@@ -304,8 +336,20 @@ class _Tree:
             return False  # an annotation
         key = content.page.objgen
         if key not in self.blank:
-            self.blank[key] = _blank_mcids(pikepdf.Page(content.page))
+            self.blank[key] = _blank_mcids(pikepdf.Page(content.page), self._scan(content.page))
         return content.mcid in self.blank[key]
+
+    def _scan(self, page: pikepdf.Object) -> _Scan | None:
+        """The content of ``page`` and its marked-content sequences with an MCID, read once
+        (None when its content is not one stream)."""
+        contents = page.get("/Contents")
+        if not isinstance(contents, pikepdf.Stream):
+            return None
+        key = contents.objgen
+        if key not in self.scans:
+            data = contents.read_bytes()
+            self.scans[key] = _Scan(contents, data, list(_MARKED.finditer(data)))
+        return self.scans[key]
 
     def move_captions(self, node: _Element) -> None:
         """Move each caption that stands beside exactly one figure (HTML's figure and
@@ -334,7 +378,8 @@ class _Tree:
         artifacts."""
         owners: dict[tuple[tuple[int, int], int], pikepdf.Object] = {}  # (page, MCID) -> element
         ids: dict[bytes, pikepdf.Object] = {}
-        keys = {int(self.nums[i]): i + 1 for i in range(0, len(self.nums) - 1, 2)}  # -> index in /Nums
+        nums = list(self.nums)
+        keys = {int(nums[i]): i + 1 for i in range(0, len(nums) - 1, 2)}  # -> index in /Nums
         for element in self.document.walk():
             if element.changed:
                 element.obj.K = pikepdf.Array([self._written(k, element) for k in element.kids])
@@ -364,7 +409,8 @@ class _Tree:
             index = keys.get(int(page.obj.get("/StructParents", -1)))
             if index is None or not isinstance(entries := self.nums[index], pikepdf.Array):
                 continue
-            new = [owners.get((page.obj.objgen, mcid)) for mcid in range(len(entries))]
+            objgen = page.obj.objgen
+            new = [owners.get((objgen, mcid)) for mcid in range(len(entries))]
             orphans = {mcid for mcid, (old, owner) in enumerate(zip(entries, new, strict=True))
                        if owner is None and old is not None}
             self.nums[index] = pikepdf.Array(new)
@@ -399,14 +445,22 @@ class _Tree:
     def _mark_artifacts(self, page: pikepdf.Page, orphans: set[int]) -> None:
         """Mark the content of ``page`` with these MCIDs (the page margins', the repeated table
         headers', the removed labels') as pagination artifacts."""
-        contents = page.obj.get("/Contents")
-        if isinstance(contents, pikepdf.Stream):
-            data = contents.read_bytes()
-            found = [int(m.group(2)) for m in _MARKED.finditer(data)]
+        scan = self._scan(page.obj)
+        if scan is not None:
+            del self.scans[scan.stream.objgen]  # rewritten here
+            data = scan.data
+            found = [int(m.group(2)) for m in scan.marked]
+            unique = set(found)
             # The quick way when every marked-content sequence with an MCID is found once, as
             # WeasyPrint writes them; else by parsing the content stream.
-            if sorted(found) == sorted(set(found)) and orphans <= set(found) and len(found) == data.count(b"BDC"):
-                contents.write(_MARKED.sub(lambda m: _ARTIFACT_BDC if int(m.group(2)) in orphans else m.group(0), data))
+            if len(unique) == len(found) and orphans <= unique and len(found) == data.count(b"BDC"):
+                parts, start = [], 0
+                for match, number in zip(scan.marked, found, strict=True):
+                    if number in orphans:
+                        parts += [data[start:match.start()], _ARTIFACT_BDC]
+                        start = match.end()
+                parts.append(data[start:])
+                scan.stream.write(b"".join(parts))
                 self.repairs.artifacts += len(orphans)
                 return
         instructions: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
@@ -427,13 +481,21 @@ class _Tree:
 _PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "INLINE IMAGE"}
 
 
-def _blank_mcids(page: pikepdf.Page) -> set[int]:
-    """The MCIDs of ``page`` whose marked content paints nothing (or only empty strings)."""
-    contents = page.obj.get("/Contents")
-    if isinstance(contents, pikepdf.Stream):
+@dataclass(eq=False)
+class _Scan:
+    """A page's content stream, its data, and its marked-content sequences with an MCID."""
+
+    stream: pikepdf.Object
+    data: bytes
+    marked: list[re.Match[bytes]]
+
+
+def _blank_mcids(page: pikepdf.Page, scan: _Scan | None) -> set[int]:
+    """The MCIDs of ``page`` (whose content, when one stream, is ``scan``) whose marked content
+    paints nothing (or only empty strings)."""
+    if scan is not None:
         # The quick way, when the content is as pydyf writes it (as in _mark_artifacts).
-        data = contents.read_bytes()
-        found = list(_MARKED.finditer(data))
+        data, found = scan.data, scan.marked
         if len(found) == data.count(b"BDC"):
             blank = set()
             for match in found:
