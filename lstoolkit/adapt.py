@@ -29,6 +29,7 @@ from lstoolkit.addresses import (
     nearest_address,
     slugify,
 )
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError, suggest
 from lstoolkit.escape import gap
 from lstoolkit.forms import plan_answers
@@ -45,8 +46,6 @@ from lstoolkit.sections import (
 )
 from lstoolkit.terms import Renaming, chain_renamings, layer_forms
 
-ADDRESS_ERROR = "LS301"
-SCHEMA_ERROR = "LS302"
 #: A file with more problems than this reports the first ones: they are fixed in one pass anyway.
 MAX_PROBLEMS = 100
 
@@ -335,7 +334,7 @@ def apply_change(work: _Work, change: Change, layer: Layer, index: int, position
             f"'{change.target}' does not exist (in the prototype and the layers above this one)",
             layer.locate("changes", index, change.kind),
             hint=f"Did you mean '{nearest}'?" if nearest else "Run 'lstoolkit addresses'.",
-            code=ADDRESS_ERROR,
+            code=FindingCode.NO_SUCH_ADDRESS,
         )
     before = target.value if target.kind != "collection" else None
     operation = {"remove": _remove, "add": _add, "replace": _replace}[change.kind]
@@ -352,7 +351,7 @@ class _Author:
     index: int
     position: int  # of the layer in the chain, 1 nearest the prototype
 
-    def fail(self, message: str, hint: str = "", code: str = ADDRESS_ERROR) -> LstoolkitError:
+    def fail(self, message: str, hint: str = "", code: FindingCode = FindingCode.NO_SUCH_ADDRESS) -> LstoolkitError:
         return LstoolkitError(message, self.layer.locate("changes", self.index), hint=hint, code=code)
 
 
@@ -455,7 +454,7 @@ def _refuse_source(author: _Author) -> None:
         raise LstoolkitError(
             "an added or replaced item cannot set 'source': what an agency writes is cited as its own",
             author.layer.locate("changes", author.index, "text", "source", key=True),
-            hint="Remove 'source:'; the site cites the agency for this item.", code=SCHEMA_ERROR,
+            hint="Remove 'source:'; the site cites the agency for this item.", code=FindingCode.SCHEMA,
         )
 
 
@@ -482,7 +481,7 @@ def _replace(work: _Work, target: _Target, author: _Author) -> Any:
         raise author.fail(f"'{change.target}' takes one text", "To change a list, add or remove its entries.")
     allowed = _allowed_words(target.collection, str(target.key))
     if allowed and change.text not in allowed:
-        raise author.fail(f"'{change.target}' is one of {', '.join(allowed)}, not '{change.text}'", f"Write 'text: {allowed[0]}' or 'text: {allowed[-1]}'.", code=SCHEMA_ERROR)
+        raise author.fail(f"'{change.target}' is one of {', '.join(allowed)}, not '{change.text}'", f"Write 'text: {allowed[0]}' or 'text: {allowed[-1]}'.", code=FindingCode.SCHEMA)
     target.container[target.key] = change.text
     work.origins.mark_fields(target.container, [str(target.key)], author.position)
     return change.text
@@ -540,19 +539,19 @@ def _check_names(layer: Layer, work: _Work) -> list[LstoolkitError]:
         if name not in declared:
             problems.append(LstoolkitError(
                 f"the content asks for no value named '{name}'", layer.locate("values", name, key=True),
-                hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.", code=ADDRESS_ERROR,
+                hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.", code=FindingCode.NO_SUCH_ADDRESS,
             ))
         elif kinds[name] == "number" and not _is_number(given) and given != wording[name]:
             problems.append(LstoolkitError(
                 f"the value '{name}' is a number, not '{given}'", layer.locate("values", name),
-                hint=f"Write it in digits, e.g. '{name}: 12'.", code=SCHEMA_ERROR,
+                hint=f"Write it in digits, e.g. '{name}: 12'.", code=FindingCode.SCHEMA,
             ))
     for i, address in enumerate(layer.file.protect):
         if find(work.raw, address, work.ids) is None:
             nearest = work.nearest(address)
             problems.append(LstoolkitError(
                 f"'protect' names '{address}', which does not exist", layer.locate("protect", i),
-                hint=f"Did you mean '{nearest}'?" if nearest else "", code=ADDRESS_ERROR,
+                hint=f"Did you mean '{nearest}'?" if nearest else "", code=FindingCode.NO_SUCH_ADDRESS,
             ))
     return problems
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from lstoolkit.adapt import Adapted, AppliedChange, find, value_phrase
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location
 from lstoolkit.escape import gap
 from lstoolkit.findings import Finding
@@ -39,14 +40,14 @@ def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
     for index, applied in enumerate(adapted.changes):
         findings += _removal_findings(index, applied)
         if not applied.change.why.strip():
-            findings.append(Finding("LS201", f"this change to '{applied.change.target}' has no 'why'",
+            findings.append(Finding(FindingCode.CHANGE_WITHOUT_REASON, f"this change to '{applied.change.target}' has no 'why'",
                                     applied.location, applied.change.target, index))
     findings += _emptied_elements(adapted)
     findings += _discouraged_titles(adapted)
     findings += _names_taken(adapted)
     findings += _missing_values(adapted)
     findings += _unwritten_sections(adapted)
-    findings += [Finding("LS208", message, where) for sheet in session_sheets(adapted) for message, where in sheet.missing]
+    findings += [Finding(FindingCode.SESSION_DETAIL_MISSING, message, where) for sheet in session_sheets(adapted) for message, where in sheet.missing]
     findings += _section_leaks(adapted)
     findings += _accepts_not_caused(adapted, findings)
     return tuple(_mark_accepted(adapted, f) for f in findings)
@@ -61,11 +62,11 @@ def _unwritten_sections(adapted: Adapted) -> Iterator[Finding]:
     missing = [part for part in DESIGN_PARTS if part.address not in adapted.sections]
     if top.file.status == "adopted":
         for part in missing:
-            yield Finding("LS206", f"the design document is adopted but its part '{part.address}' ({part.title}) is not written",
+            yield Finding(FindingCode.ADOPTED_WITH_UNWRITTEN_SECTIONS, f"the design document is adopted but its part '{part.address}' ({part.title}) is not written",
                           top.locate("status"), part.address)
     elif missing:
         names = ", ".join(f"'{part.address}'" for part in missing)
-        yield Finding("LS205", f"the design document's part{'s' if len(missing) > 1 else ''} {names} {'are' if len(missing) > 1 else 'is'} not written yet",
+        yield Finding(FindingCode.SECTION_NOT_WRITTEN, f"the design document's part{'s' if len(missing) > 1 else ''} {names} {'are' if len(missing) > 1 else 'is'} not written yet",
                       _top_location(adapted, "sections") if top.file.sections else top.locate(), missing[0].address)
 
 
@@ -77,7 +78,7 @@ def _section_leaks(adapted: Adapted) -> Iterator[Finding]:
         for leak in leaks_in_html(f"<body>{section.html}</body>"):
             line = next((i for i, text in enumerate(lines, start=1)
                          if any(found.rule == leak.rule for found in leaks_in_text(text.replace("**", "").replace("__", "")))), 0)
-            yield Finding("LS401", explain(leak), Location(section.display, line), address)
+            yield Finding(FindingCode.READER_LEAK, explain(leak), Location(section.display, line), address)
 
 
 def _accepts_not_caused(adapted: Adapted, findings: list[Finding]) -> Iterator[Finding]:
@@ -91,7 +92,7 @@ def _accepts_not_caused(adapted: Adapted, findings: list[Finding]) -> Iterator[F
         for k, code in enumerate(applied.change.accept):
             if (index, code) not in caused:
                 yield Finding(
-                    "LS204",
+                    FindingCode.ACCEPTED_NOT_CAUSED,
                     f"this change to '{applied.change.target}' accepts {code}, but it causes no {code} finding",
                     layer.locate("changes", i, "accept", k), applied.change.target, index,
                 )
@@ -118,12 +119,12 @@ def _removal_findings(index: int, applied: AppliedChange) -> Iterator[Finding]:
         return
     target = change.target
     if re.fullmatch(r"elements/[^/]+", target):
-        yield Finding("LS101", f"the essential element '{target}' is removed", applied.location, target, index)
+        yield Finding(FindingCode.ESSENTIAL_ELEMENT_REMOVED, f"the essential element '{target}' is removed", applied.location, target, index)
         return
     hit = sorted(a for a in applied.essential if a == target or a.startswith(target + "/"))
     if hit:
         held = "" if hit == [target] else f" holds '{hit[0]}', which is"
-        yield Finding("LS102", f"'{target}' is removed but{held} {applied.essential[hit[0]]}",
+        yield Finding(FindingCode.ESSENTIAL_ITEM_REMOVED, f"'{target}' is removed but{held} {applied.essential[hit[0]]}",
                       applied.location, target, index)
 
 
@@ -159,7 +160,7 @@ def _redefines(applied: AppliedChange) -> bool:
 
 def _emptied(adapted: Adapted, index: int | None, address: str, how: str) -> Finding:
     location = adapted.changes[index].location if index is not None else _top_location(adapted)
-    return Finding("LS103", f"the essential element '{address}' is kept by name but {how}", location, address, index)
+    return Finding(FindingCode.ESSENTIAL_ELEMENT_EMPTIED, f"the essential element '{address}' is kept by name but {how}", location, address, index)
 
 
 def _discouraged_titles(adapted: Adapted) -> Iterator[Finding]:
@@ -171,7 +172,7 @@ def _discouraged_titles(adapted: Adapted) -> Iterator[Finding]:
             for word in (job or {}).get("discouraged_titles", []):
                 if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, re.I):
                     yield Finding(
-                        "LS202",
+                        FindingCode.CAUTIONED_TITLE,
                         f"'{term}' is renamed '{replacement}'; the toolkit cautions against the title '{word}'",
                         layer.locate("terms", term, key=True), f"jobs/{job['id']}",  # type: ignore[index]
                     )
@@ -198,7 +199,7 @@ def _names_taken(adapted: Adapted) -> Iterator[Finding]:
                     continue
                 if head in (title.lower(), title.lower().rstrip("s")) and replacement.lower() != title.lower():
                     yield Finding(
-                        "LS207",
+                        FindingCode.TERM_NAMES_ANOTHER_ROLE,
                         f"'{term}' is renamed '{replacement}', but '{title}' ({address}) is another role: "
                         f"readers may take the two for one",
                         layer.locate("terms", term, key=True), address,
@@ -210,10 +211,10 @@ def _missing_values(adapted: Adapted) -> Iterator[Finding]:
         return
     missing = adapted.missing_values
     if len(missing) == 1:
-        yield Finding("LS203", f"no value for '{missing[0]}': pages show a labelled gap", _top_location(adapted, "values"))
+        yield Finding(FindingCode.VALUE_NOT_SET, f"no value for '{missing[0]}': pages show a labelled gap", _top_location(adapted, "values"))
     elif missing:  # one finding per file, not one per value: a new agency misses many at first
         names = ", ".join(f"'{name}'" for name in missing)
-        yield Finding("LS203", f"no value for {len(missing)} local values ({names}): pages show a labelled gap for each",
+        yield Finding(FindingCode.VALUE_NOT_SET, f"no value for {len(missing)} local values ({names}): pages show a labelled gap for each",
                       _top_location(adapted, "values"))
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lstoolkit.adapt import Adapted
 from lstoolkit.charts import Chart, adoption_chart, findings_chart
+from lstoolkit.codes import FindingCode
 from lstoolkit.findings import CODES
 from lstoolkit.handouts import Handout
 from lstoolkit.render import FIDELITY_CODES, Page
@@ -27,7 +28,8 @@ SUMMARY_HANDOUT = "districts-summary"
 #: What each element status says to a reader, with the table's text symbol (never colour alone).
 STATUS_WORDS = {"kept": "kept", "adapted": "adapted", "emptied": "emptied", "removed": "removed"}
 #: Findings the state looks at across districts: fidelity first, then the record of changes.
-CHARTED_CODES = (*FIDELITY_CODES, "LS203", "LS205", "LS206")
+CHARTED_CODES = (*FIDELITY_CODES, FindingCode.VALUE_NOT_SET, FindingCode.SECTION_NOT_WRITTEN,
+                 FindingCode.ADOPTED_WITH_UNWRITTEN_SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class RollupView:
     state_name: str
     state_version: str
     counts: dict[str, int]
-    finding_counts: dict[str, int]  # code -> districts with it, not accepted
+    finding_counts: Mapping[str, int]  # code -> districts with it, not accepted
     adoption: Chart | None
     findings: Chart | None
 
@@ -77,7 +79,7 @@ class RollupView:
             for element_id, title in self.elements:
                 status = r.elements.get(element_id)
                 if status in ("removed", "emptied"):
-                    accepted = any(code in r.accepted for code in ("LS101", "LS103"))
+                    accepted = any(code in r.accepted for code in (FindingCode.ESSENTIAL_ELEMENT_REMOVED, FindingCode.ESSENTIAL_ELEMENT_EMPTIED))
                     found.append((row, f"{status} the essential element “{title}”"
                                        + (" (reviewed and accepted)" if accepted else "")))
             if r.out_of_date:
@@ -97,7 +99,7 @@ def rollup_view(reports: Sequence[DistrictReport], adapted: Adapted, *, until: s
     )
     rows = tuple(DistrictRow(r, f"districts/{slug}.md") for r, slug in zip(reports, _unique_slugs(reports), strict=True))
     finding_counts = Counter(code for r in reports for code in r.findings if code in CHARTED_CODES)
-    ordered = {code: finding_counts[code] for code in CHARTED_CODES if finding_counts[code]}
+    ordered: dict[str, int] = {code: finding_counts[code] for code in CHARTED_CODES if finding_counts[code]}
     adopted_on = [r.adopted_on for r in reports if r.adopted_on]
     return RollupView(
         rows=rows,
@@ -107,7 +109,7 @@ def rollup_view(reports: Sequence[DistrictReport], adapted: Adapted, *, until: s
         counts=summary(reports),
         finding_counts=ordered,
         adoption=adoption_chart(adopted_on, len(reports), until=until) if adopted_on else None,
-        findings=findings_chart(ordered, {code: CODES[code].title.lower() for code in ordered}),
+        findings=findings_chart(ordered, {code: CODES[FindingCode(code)].title.lower() for code in ordered}),
     )
 
 

@@ -12,6 +12,8 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from lstoolkit.codes import FindingCode
+
 
 @dataclass(frozen=True)
 class Location:
@@ -39,7 +41,7 @@ class LstoolkitError(Exception):
         location: Location | None = None,
         *,
         hint: str = "",
-        code: str = "",
+        code: FindingCode | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -53,7 +55,7 @@ class LstoolkitError(Exception):
 
     def format(self) -> str:
         """``path:line:col: CODE message hint`` on one line."""
-        text = " ".join(part for part in (self.code, self.message, self.hint) if part)
+        text = " ".join(part for part in (self.code or "", self.message, self.hint) if part)
         return f"{self.location}: {text}" if self.location else text
 
     @classmethod
@@ -77,5 +79,5 @@ def template_error(error: Exception, template: str) -> LstoolkitError:
     return LstoolkitError(
         f"template error: {error}", Location(str(name), line),
         hint="Check the template (an override in overrides/lstoolkit/ wins over the bundled one).",
-        code="LS305",
+        code=FindingCode.TEMPLATE_ERROR,
     )

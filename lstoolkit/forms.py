@@ -27,13 +27,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from lstoolkit.addresses import nearest_address
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.layers import PlanAnswer
 
 #: Bump when :func:`finish_forms` changes what it writes.
 FORMS_VERSION = "1"
 PLAN = "templates/action-plan"
-ADDRESS_ERROR = "LS301"
 
 #: The level whose plan each section of the prototype's action plan is. A section an agency adds
 #: is in every plan. (The template ``action-plan.html.j2`` holds the same table.)
@@ -113,7 +113,7 @@ def plan_answers(adapted: Any) -> dict[str, PlanAnswer]:
                        "Keep one of them.")
         if problem is not None:
             message, hint = problem
-            problems.append(LstoolkitError(message, where, hint=hint, code=ADDRESS_ERROR))
+            problems.append(LstoolkitError(message, where, hint=hint, code=FindingCode.NO_SUCH_ADDRESS))
             continue
         given[address] = key
         found[address] = answer

@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, find
 from lstoolkit.check import log_changes
+from lstoolkit.codes import FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.escape import GAP_OPEN, gaps_as_html, punct
@@ -42,7 +43,7 @@ from lstoolkit.layers import layer_views, nearest_logo
 from lstoolkit.leaks import Leak, leaks_in_html
 from lstoolkit.output import write_atomically
 from lstoolkit.render import source_links, summarize_value, templates_dir
-from lstoolkit.sandbox import UNSAFE_FILE, render_template, shown_path, template_environment
+from lstoolkit.sandbox import render_template, shown_path, template_environment
 from lstoolkit.sections import DESIGN_PARTS
 from lstoolkit.versions import version_banner
 
@@ -304,7 +305,7 @@ def render_handouts(
             raise LstoolkitError(
                 f"the handout '{handout.name}' asks for '{refused[:200]}'; handouts use only their own "
                 "files and the logo", Location(renderer.template_file(handout)),
-                hint="Remove the web address or file path from the template.", code=UNSAFE_FILE,
+                hint="Remove the web address or file path from the template.", code=FindingCode.UNSAFE_FILE,
             )
         write_atomically(cache / f"{keys[handout.name]}.pdf", pdf)
         results.append(_publish(RenderedHandout(handout, pdf, False, seconds, leaks=leaks[handout.name]), out_dir))

@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.i18n import TIME_PATTERN, Language
 from lstoolkit.load import validate
@@ -30,8 +31,6 @@ from lstoolkit.sections import MAX_SECTIONS, AuthoredSection, read_section
 from lstoolkit.yamlfile import YamlDocument, parse_yaml, read_bounded
 
 PROTOTYPE = "prototype"
-CHAIN_ERROR = "LS303"
-SCHEMA_ERROR = "LS302"
 
 #: A target of a change: a collection, an item, a field or an entry.
 Target = Annotated[str, Pattern(r"^[a-z]+(/[a-z0-9_]+(-[a-z0-9]+)*)*$")]
@@ -321,7 +320,7 @@ def read_chain(path: Path, *, root: Path | None = None, display_base: Path | Non
     if not top.is_relative_to(project):  # a link out of the project
         raise LstoolkitError(
             f"'{_show(given, base)}' is a link to a file outside the project ({project})", Location(_show(given, base)),
-            hint="Use a file inside the project, or widen the project root (--root).", code=CHAIN_ERROR,
+            hint="Use a file inside the project, or widen the project root (--root).", code=FindingCode.BROKEN_CHAIN,
         )
     chain: list[Layer] = []
     seen: list[Path] = []
@@ -329,7 +328,7 @@ def read_chain(path: Path, *, root: Path | None = None, display_base: Path | Non
     while True:
         if current in seen:
             cycle = " -> ".join(_show(p, base) for p in [*seen[seen.index(current):], current])
-            raise LstoolkitError(f"'extends' forms a cycle: {cycle}", named_at, hint="Remove one of the links.", code=CHAIN_ERROR)
+            raise LstoolkitError(f"'extends' forms a cycle: {cycle}", named_at, hint="Remove one of the links.", code=FindingCode.BROKEN_CHAIN)
         seen.append(current)
         layer = read_layer(current, display=_show(current, base), named_at=named_at)
         chain.append(layer)
@@ -381,7 +380,7 @@ def read_layer(path: Path, *, display: str, named_at: Location | None = None) ->
             f"the parent layer '{display}' does not exist" if named_at else f"'{display}' does not exist",
             named_at or Location(display),
             hint="Check the path; it is relative to the file that names it.",
-            code=CHAIN_ERROR,
+            code=FindingCode.BROKEN_CHAIN,
         )
     raw = read_bounded(path, display)
     if named_at is None:  # the file given: read once
@@ -419,14 +418,14 @@ def _check_changes(document: YamlDocument) -> list[LstoolkitError]:
             "status is 'adopted' but 'adopted' is missing",
             document.locate(("status",)),
             hint="Add 'adopted: {date: YYYY-MM-DD, by: Board of Education, resolution: Resolution 2026-41}'.",
-            code=SCHEMA_ERROR,
+            code=FindingCode.SCHEMA,
         ))
     if data.get("status") == "adopted":
         problems += _check_adoption_record(document)
     if len(data.get("sections") or ()) > MAX_SECTIONS:
         problems.append(LstoolkitError(
             f"the file has {len(data['sections']):,} sections; at most {MAX_SECTIONS:,} are allowed",
-            document.locate(("sections",), key=True), code="LS307",
+            document.locate(("sections",), key=True), code=FindingCode.LIMIT_EXCEEDED,
         ))
     for i, change in enumerate(data.get("changes", [])):
         actions = [k for k in ("remove", "add", "replace") if k in change]
@@ -434,11 +433,11 @@ def _check_changes(document: YamlDocument) -> list[LstoolkitError]:
             message = "a change needs one of remove, add, replace" if not actions else (
                 f"a change has {len(actions)} actions ({', '.join(actions)}); write one change for each"
             )
-            problems.append(LstoolkitError(message, document.locate(("changes", i)), code=SCHEMA_ERROR))
+            problems.append(LstoolkitError(message, document.locate(("changes", i)), code=FindingCode.SCHEMA))
         elif actions[0] in ("add", "replace") and "text" not in change:
             problems.append(LstoolkitError(
                 f"'{actions[0]}' needs 'text'", document.locate(("changes", i)),
-                hint="Add 'text:' with the new wording.", code=SCHEMA_ERROR,
+                hint="Add 'text:' with the new wording.", code=FindingCode.SCHEMA,
             ))
     return problems
 
@@ -451,7 +450,7 @@ def _check_adoption_record(document: YamlDocument) -> list[LstoolkitError]:
         problems.append(LstoolkitError(
             "an adopted design document needs the resolution or minute number that adopted it",
             document.locate(("adopted",)),
-            hint="Add 'resolution:' under 'adopted:', e.g. resolution: Resolution 2026-41.", code=SCHEMA_ERROR,
+            hint="Add 'resolution:' under 'adopted:', e.g. resolution: Resolution 2026-41.", code=FindingCode.SCHEMA,
         ))
     members = data.get("sign_off") or []
     if not members:
@@ -459,13 +458,13 @@ def _check_adoption_record(document: YamlDocument) -> list[LstoolkitError]:
             "an adopted design document needs the work group's sign-off",
             document.locate(("adopted",) if isinstance(adopted, dict) else ("status",)),
             hint="Add 'sign_off:' with each member's name, role and date, e.g. - {name: Marcus Lee, role: Director, date: 2026-04-30}.",
-            code=SCHEMA_ERROR,
+            code=FindingCode.SCHEMA,
         ))
     for i, member in enumerate(members):
         if isinstance(member, dict) and not member.get("date"):
             problems.append(LstoolkitError(
                 f"{member.get('name', 'a member')} has no sign-off date", document.locate(("sign_off", i)),
-                hint="Add 'date: YYYY-MM-DD', the day they signed off.", code=SCHEMA_ERROR,
+                hint="Add 'date: YYYY-MM-DD', the day they signed off.", code=FindingCode.SCHEMA,
             ))
     return problems
 
@@ -498,19 +497,19 @@ def _check_sessions(document: YamlDocument) -> list[LstoolkitError]:
         if name in seen:
             problems.append(LstoolkitError(
                 f"two sessions have the id '{name}'", document.locate(("sessions", i, "id")),
-                hint="Give each session its own id: it names its sheet, introductory-session-<id>.pdf.", code="LS304",
+                hint="Give each session its own id: it names its sheet, introductory-session-<id>.pdf.", code=FindingCode.DUPLICATE_ID,
             ))
         seen.add(name)
         problems += [
             LstoolkitError(f"the {' '.join(str(k) for k in path[2:])} of session '{name}' must be one line", document.locate(path),
-                           hint="Remove the line break (write it on one line, without '|').", code=SCHEMA_ERROR)
+                           hint="Remove the line break (write it on one line, without '|').", code=FindingCode.SCHEMA)
             for path, text in _session_texts(session, ("sessions", i)) if "\n" in text.strip()
         ]
         day = session.get("date", "")
         if day and not _is_day(day):
             problems.append(LstoolkitError(
                 f"the date of session '{name}', '{day}', is not a date", document.locate(("sessions", i, "date")),
-                hint="Write the day as YYYY-MM-DD, e.g. 2027-01-12.", code=SCHEMA_ERROR,
+                hint="Write the day as YYYY-MM-DD, e.g. 2027-01-12.", code=FindingCode.SCHEMA,
             ))
         times = {key: session.get(key, "") for key in ("start", "end")}
         for key, text in times.items():
@@ -518,13 +517,13 @@ def _check_sessions(document: YamlDocument) -> list[LstoolkitError]:
                 problems.append(LstoolkitError(
                     f"the {key} time of session '{name}', '{text}', is not a time", document.locate(("sessions", i, key)),
                     hint=f"Write it as HH:MM on the 24-hour clock, e.g. {key}: {_suggest_time(text) or ('15:30' if key == 'start' else '17:00')}.",
-                    code=SCHEMA_ERROR,
+                    code=FindingCode.SCHEMA,
                 ))
         if all(TIME_PATTERN.fullmatch(t) for t in times.values()) and _minutes(times["end"]) <= _minutes(times["start"]):
             problems.append(LstoolkitError(
                 f"session '{name}' ends at {times['end']}, not after it starts at {times['start']}",
                 document.locate(("sessions", i, "end")),
-                hint="Times are on the 24-hour clock: 3:30 to 5 in the afternoon is start: 15:30, end: 17:00.", code=SCHEMA_ERROR,
+                hint="Times are on the 24-hour clock: 3:30 to 5 in the afternoon is start: 15:30, end: 17:00.", code=FindingCode.SCHEMA,
             ))
     return sorted(problems, key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
 
@@ -566,17 +565,17 @@ def resolve_inside(
     if Path(relative).is_absolute():
         raise LstoolkitError(
             f"'{what}' must be a relative path, not '{relative}'", named_at,
-            hint="Write it relative to this file.", code=CHAIN_ERROR,
+            hint="Write it relative to this file.", code=FindingCode.BROKEN_CHAIN,
         )
     target = (directory / relative).resolve()
     if not target.is_relative_to(project):
         raise LstoolkitError(
             f"'{what}: {relative}' leads outside the project ({project})", named_at,
-            hint="Keep files inside the project, or widen the project root (--root).", code=CHAIN_ERROR,
+            hint="Keep files inside the project, or widen the project root (--root).", code=FindingCode.BROKEN_CHAIN,
         )
     if must_exist and not target.is_file():
         raise LstoolkitError(
-            f"'{what}: {relative}' does not exist", named_at, code=CHAIN_ERROR,
+            f"'{what}: {relative}' does not exist", named_at, code=FindingCode.BROKEN_CHAIN,
             hint="Create the file, or correct the path: it is relative to the file that names it.",
         )
     return target

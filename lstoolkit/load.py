@@ -15,14 +15,11 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from lstoolkit.addresses import RawItems, index_addresses, is_entry_list, nearest_address
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError, suggest
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Collection, Toolkit
 from lstoolkit.schema import build, collection_file_schema
 from lstoolkit.yamlfile import YamlDocument, read_yaml
-
-SCHEMA_ERROR = "LS302"
-REFERENCE_ERROR = "LS301"
-DUPLICATE_ERROR = "LS304"
 
 #: Fields whose values are addresses of other items or entries.
 REFERENCE_FIELDS = ("requires", "about", "lessons", "templates")
@@ -205,7 +202,7 @@ def _pattern_problem(error: ValidationError, where: str) -> tuple[str, str]:
 
 
 def _problem(message: str, location: Location, hint: str = "") -> LstoolkitError:
-    return LstoolkitError(message, location, hint=hint, code=SCHEMA_ERROR)
+    return LstoolkitError(message, location, hint=hint, code=FindingCode.SCHEMA)
 
 
 def _kind(value: Any) -> str:
@@ -294,7 +291,7 @@ def _check_entries(
                 f"entry '{entry['id']}' has neither text nor title",
                 document.locate(entry_path),
                 hint="Add 'text:' or remove the entry.",
-                code=SCHEMA_ERROR,
+                code=FindingCode.SCHEMA,
             )
         for key in ("text", "title"):
             yield from _placeholders(entry.get(key), entry_path + (key,), document, declared)
@@ -320,7 +317,7 @@ def _duplicate_ids(
                 f"duplicate id '{item['id']}' ({what})",
                 location,
                 hint="Ids must be unique: rename one of them.",
-                code=DUPLICATE_ERROR,
+                code=FindingCode.DUPLICATE_ID,
             )
         seen.add(item["id"])
 
@@ -348,7 +345,7 @@ def _reference(
             f"'{address}' does not exist",
             document.locate(path),
             hint=f"Did you mean '{nearest}'?" if nearest else "Run 'lstoolkit addresses' to list them.",
-            code=REFERENCE_ERROR,
+            code=FindingCode.NO_SUCH_ADDRESS,
         )
 
 
@@ -363,5 +360,5 @@ def _placeholders(
                 f"placeholder '${{{name}}}' is not declared",
                 document.locate(path),
                 hint=suggest(name, declared) or "Declare it in values.yml.",
-                code=REFERENCE_ERROR,
+                code=FindingCode.NO_SUCH_ADDRESS,
             )

@@ -22,9 +22,9 @@ from defusedxml import (  # type: ignore[import-untyped]
 )
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 
-LOGO_ERROR = "LS306"
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
@@ -53,10 +53,10 @@ _PLAIN_SVG = "Export the logo again as a plain SVG without scripts or links, or 
 
 
 def read_logo(path: Path, *, named_at: Location | None) -> bytes:
-    """The logo's bytes, checked; raises LstoolkitError(code=LOGO_ERROR, location=named_at) saying why it is refused."""
+    """The logo's bytes, checked; raises LstoolkitError(code=FindingCode.UNSAFE_FILE, location=named_at) saying why it is refused."""
 
     def refuse(message: str, hint: str) -> LstoolkitError:
-        return LstoolkitError(message, named_at, hint=hint, code=LOGO_ERROR)
+        return LstoolkitError(message, named_at, hint=hint, code=FindingCode.UNSAFE_FILE)
 
     name = repr(path.name)
     if path.is_symlink():

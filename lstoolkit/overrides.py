@@ -14,9 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
-
-UNSAFE_FILE = "LS306"
 
 
 def check_overrides(directories: Iterable[Path], *, project: Path) -> None:
@@ -67,5 +66,5 @@ def _link_out(path: Path, project: Path) -> LstoolkitError:
     return LstoolkitError(
         "the file is a link to a file outside its directory; it is not read or published",
         Location(shown),
-        hint="Copy the file into the project instead of linking to it.", code=UNSAFE_FILE,
+        hint="Copy the file into the project instead of linking to it.", code=FindingCode.UNSAFE_FILE,
     )

@@ -27,6 +27,7 @@ from pathspec import GitIgnoreSpec
 
 from lstoolkit.adapt import adapt
 from lstoolkit.check import check_adapted
+from lstoolkit.codes import FindingCode
 from lstoolkit.dashboard import (
     RollupView,
     rollup_navigation,
@@ -312,7 +313,7 @@ def _version_selector_only_under_mike(config: MkDocsConfig, command: str | None)
 
 
 def leak_message(leak: Leak, where: str) -> str:
-    return describe(leak, where, code="LS401")
+    return describe(leak, where, code=FindingCode.READER_LEAK)
 
 
 def footer(banner: Banner) -> str:

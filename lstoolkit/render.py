@@ -22,6 +22,7 @@ from markupsafe import Markup
 from lstoolkit.adapt import Adapted, find
 from lstoolkit.addresses import iter_nodes
 from lstoolkit.check import log_changes
+from lstoolkit.codes import CODES, FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
 from lstoolkit.diff import diff_sections
 from lstoolkit.escape import (
@@ -35,7 +36,7 @@ from lstoolkit.escape import (
     punct,
     weblink,
 )
-from lstoolkit.findings import CODES, Finding, codes_reference
+from lstoolkit.findings import Finding, codes_reference
 from lstoolkit.layers import layer_views, term_text
 from lstoolkit.sandbox import render_template, shown_path, template_environment
 from lstoolkit.sections import DESIGN_PARTS, AuthoredSection
@@ -315,7 +316,7 @@ class RenamedTerm:
 
 def renamed_terms(adapted: Adapted, findings: Iterable[Finding] = ()) -> list[RenamedTerm]:
     """Every term a layer renamed, in chain order."""
-    taken = {f.location: f.address for f in findings if f.code == "LS207"}
+    taken = {f.location: f.address for f in findings if f.code == FindingCode.TERM_NAMES_ANOTHER_ROLE}
     return [
         RenamedTerm(term, term_text(replacement), layer.file.agency.name, taken.get(layer.locate("terms", term, key=True), ""))
         for layer in adapted.layers for term, replacement in layer.file.terms.items()
@@ -339,7 +340,11 @@ class ChangeInWords:
 
 #: The findings readers see on the Adaptations page: fidelity to the essential elements, and the
 #: record of changes; the editors' findings (unwritten sections, leaks, values) are for 'check'.
-FIDELITY_CODES = ("LS101", "LS102", "LS103", "LS201", "LS202", "LS204", "LS207")
+FIDELITY_CODES = (
+    FindingCode.ESSENTIAL_ELEMENT_REMOVED, FindingCode.ESSENTIAL_ITEM_REMOVED, FindingCode.ESSENTIAL_ELEMENT_EMPTIED,
+    FindingCode.CHANGE_WITHOUT_REASON, FindingCode.CAUTIONED_TITLE, FindingCode.ACCEPTED_NOT_CAUSED,
+    FindingCode.TERM_NAMES_ANOTHER_ROLE,
+)
 
 #: The FRAME answers as a reader would say them.
 WHEN_IN_WORDS = {"pre-implementation": "before implementation", "implementation": "during implementation",
@@ -383,9 +388,9 @@ def change_in_words(entry: Any, title_of: Callable[[str], str]) -> ChangeInWords
 def finding_in_words(finding: Finding, title_of: Callable[[str], str], agencies: Mapping[str, str]) -> str:
     """A fidelity finding as a reader would say it; the code and the file stay in small print."""
     title = title_of(finding.address) if finding.address else ""
-    if finding.code == "LS101":
+    if finding.code == FindingCode.ESSENTIAL_ELEMENT_REMOVED:
         return f"It removes one of the five essential elements, “{title}”."
-    if finding.code == "LS102":
+    if finding.code == FindingCode.ESSENTIAL_ITEM_REMOVED:
         protected = re.search(r"protected by (.+)$", finding.message)
         if protected:
             who = agencies.get(protected.group(1), protected.group(1))
@@ -393,7 +398,7 @@ def finding_in_words(finding: Finding, title_of: Callable[[str], str], agencies:
         required = re.search(r"required by (elements/[a-z0-9-]+)", finding.message)
         if required:
             return f"It removes “{title}”, which the essential element “{title_of(required.group(1))}” requires."
-    if finding.code == "LS103":
+    if finding.code == FindingCode.ESSENTIAL_ELEMENT_EMPTIED:
         how = finding.message.split(" but ", 1)[-1]
         return f"It keeps the essential element “{title}” by name but {how}."
     return finding.message

@@ -27,6 +27,7 @@ from typing import Any
 
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import LoggedChange, check_adapted, log_changes
+from lstoolkit.codes import FindingCode
 from lstoolkit.diff import commit_of, revision_side, toplevel
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
@@ -47,7 +48,7 @@ from lstoolkit.yamlfile import read_yaml
 SYMBOLS = {"kept": "=", "adapted": "~", "emptied": "!", "removed": "x"}
 LEGEND = "elements: = kept, ~ adapted, ! emptied, x removed"
 #: Findings that say a district removed or emptied an essential element.
-ELEMENT_CODES = ("LS101", "LS103")
+ELEMENT_CODES = (FindingCode.ESSENTIAL_ELEMENT_REMOVED, FindingCode.ESSENTIAL_ELEMENT_EMPTIED)
 #: The name of the file that makes a folder a district's checkout.
 AGENCY_FILE = "agency.yml"
 #: How much of a ``*.yml`` file is read to see whether it is a customization file.
@@ -416,7 +417,7 @@ def _element_statuses(adapted: Adapted, own: list[int], findings: list[Finding])
             (target := adapted.changes[i].change.target) == address or target.startswith(address + "/") for i in own
         )
         statuses[element["id"]] = (
-            "removed" if "LS101" in codes else "emptied" if "LS103" in codes else "adapted" if touched else "kept"
+            "removed" if FindingCode.ESSENTIAL_ELEMENT_REMOVED in codes else "emptied" if FindingCode.ESSENTIAL_ELEMENT_EMPTIED in codes else "adapted" if touched else "kept"
         )
     return statuses
 

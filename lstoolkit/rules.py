@@ -21,11 +21,9 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.yamlfile import PathKey, YamlDocument
-
-SCHEMA_ERROR = "LS302"
-LIMIT_ERROR = "LS307"
 
 #: Documented limits (docs/security.md): each is far above what a design document needs.
 MAX_CHANGES = 10_000
@@ -75,18 +73,18 @@ def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:
         if control is not None:
             yield LstoolkitError(
                 f"{_name(path)} contains the {'private-use' if unicodedata.category(control) == 'Co' else 'control'} character U+{ord(control):04X}",
-                where, hint="Delete it (it is invisible in most editors; retype the line).", code=SCHEMA_ERROR,
+                where, hint="Delete it (it is invisible in most editors; retype the line).", code=FindingCode.SCHEMA,
             )
         elif "\n" in text.rstrip("\n") or (text.endswith("\n") and _one_line(path)):
             if _one_line(path):
                 yield LstoolkitError(
                     f"{_name(path)} must be one line", where,
-                    hint="Remove the line break (write it on one line, without '|').", code=SCHEMA_ERROR,
+                    hint="Remove the line break (write it on one line, without '|').", code=FindingCode.SCHEMA,
                 )
         if len(text) > MAX_TEXT_LENGTH:
             yield LstoolkitError(
                 f"{_name(path)} is {len(text):,} characters long; at most {MAX_TEXT_LENGTH:,} are allowed",
-                where, hint="Split the text over several changes, or shorten it.", code=LIMIT_ERROR,
+                where, hint="Split the text over several changes, or shorten it.", code=FindingCode.LIMIT_EXCEEDED,
             )
 
 
@@ -127,7 +125,7 @@ def _angle_brackets(document: YamlDocument, path: PathKey, text: str, *, key: bo
         yield LstoolkitError(
             f"{_name(path)} contains '<' or '>', which names, terms and titles may not",
             document.locate(path, key=key),
-            hint="Write 'less than' or 'greater than', or use the quotation marks ‹ ›.", code=SCHEMA_ERROR,
+            hint="Write 'less than' or 'greater than', or use the quotation marks ‹ ›.", code=FindingCode.SCHEMA,
         )
 
 
@@ -151,12 +149,12 @@ def _check_terms(document: YamlDocument) -> Iterator[LstoolkitError]:
                 yield LstoolkitError(
                     f"the {what} '{text}' must begin and end with a letter or digit",
                     at, hint="Terms rename whole words, e.g. 'Learning Supports Facilitator: Learning Supports Coach'.",
-                    code=SCHEMA_ERROR,
+                    code=FindingCode.SCHEMA,
                 )
             elif len(text) > MAX_TERM_LENGTH:
                 yield LstoolkitError(
                     f"the {what} '{text[:30]}…' is {len(text)} characters long; at most {MAX_TERM_LENGTH} are allowed",
-                    at, hint="Terms are names: shorten it.", code=LIMIT_ERROR,
+                    at, hint="Terms are names: shorten it.", code=FindingCode.LIMIT_EXCEEDED,
                 )
 
 
@@ -170,7 +168,7 @@ def _check_version(document: YamlDocument) -> Iterator[LstoolkitError]:
             document.locate(("version",)),
             hint='Use letters, digits, dots and hyphens, starting with a letter or digit, e.g. "2026.1"'
             + (f" ('{version}' is the name of an alias)." if version.lower() in RESERVED_VERSIONS else "."),
-            code=SCHEMA_ERROR,
+            code=FindingCode.SCHEMA,
         )
 
 
@@ -193,7 +191,7 @@ def _check_dates(document: YamlDocument) -> Iterator[LstoolkitError]:
                 pass
         yield LstoolkitError(
             f"{_name(path)} '{node}' is not a date", document.locate(path),
-            hint="Write the day as YYYY-MM-DD, e.g. 2026-06-10.", code=SCHEMA_ERROR,
+            hint="Write the day as YYYY-MM-DD, e.g. 2026-06-10.", code=FindingCode.SCHEMA,
         )
 
 
@@ -205,7 +203,7 @@ def _check_limits(document: YamlDocument) -> Iterator[LstoolkitError]:
                 f"the file has {count:,} {key}; at most {limit:,} are allowed",
                 document.locate((key,), key=True),
                 hint="Split the adaptation over layers (extends), or check that the file is the right one.",
-                code=LIMIT_ERROR,
+                code=FindingCode.LIMIT_EXCEEDED,
             )
 
 

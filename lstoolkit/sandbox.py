@@ -31,10 +31,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
-
-TEMPLATE_ERROR = "LS305"
-UNSAFE_FILE = "LS306"
 
 #: The longest string or list a template may make by repetition, and the largest power.
 MAX_REPEAT = 1_000_000
@@ -105,7 +103,7 @@ class ConfinedLoader(FileSystemLoader):
             raise LstoolkitError(
                 "the override template is a link to a file outside its directory",
                 Location(f"{self.shown}/{template}"),
-                hint="Copy the template into the directory instead of linking to it.", code=UNSAFE_FILE,
+                hint="Copy the template into the directory instead of linking to it.", code=FindingCode.UNSAFE_FILE,
             )
         return source, filename, uptodate
 
@@ -135,7 +133,7 @@ def render_template(env: JinjaEnvironment, name: str, context: Mapping[str, Any]
     except TemplateNotFound as error:
         raise LstoolkitError(
             f"template error: no template '{error.name}'", Location(name),
-            hint="Check the name in the 'include', 'import' or 'extends'.", code=TEMPLATE_ERROR,
+            hint="Check the name in the 'include', 'import' or 'extends'.", code=FindingCode.TEMPLATE_ERROR,
         ) from None
     except RecursionError as error:
         raise _template_error("a macro or include calls itself without end", name, error) from None
@@ -148,7 +146,7 @@ def _template_error(message: str, name: str, error: BaseException | None) -> Lst
     return LstoolkitError(
         f"template error: {message}", Location(filename, line),
         hint="Fix the template (an override in overrides/lstoolkit/ wins over the bundled one).",
-        code=TEMPLATE_ERROR,
+        code=FindingCode.TEMPLATE_ERROR,
     )
 
 

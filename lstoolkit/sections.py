@@ -30,11 +30,10 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from lstoolkit.addresses import nearest_address
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.i18n import N_
 
-SECTION_ERROR = "LS306"
-ADDRESS_ERROR = "LS301"
 MAX_SECTION_BYTES = 200_000
 MAX_SECTIONS = 2_000
 LINK_SCHEMES = ("https://", "http://", "mailto:", "#")
@@ -106,11 +105,11 @@ def read_section(address: str, path: Path, *, display: str, agency: str, named_a
         if size > MAX_SECTION_BYTES:
             raise LstoolkitError(
                 f"'{display}' is {size:,} bytes; sections larger than {MAX_SECTION_BYTES:,} bytes are refused",
-                named_at, hint="Split it into several sections.", code="LS307",
+                named_at, hint="Split it into several sections.", code=FindingCode.LIMIT_EXCEEDED,
             )
         data = path.read_bytes()[: MAX_SECTION_BYTES + 1]
     except OSError as error:
-        raise LstoolkitError(f"cannot read '{display}': {error.strerror}", named_at, code=SECTION_ERROR) from None
+        raise LstoolkitError(f"cannot read '{display}': {error.strerror}", named_at, code=FindingCode.UNSAFE_FILE) from None
     return _section(address, display, agency, data)
 
 
@@ -125,7 +124,7 @@ def _section(address: str, display: str, agency: str, data: bytes) -> AuthoredSe
         line = data[: error.start].count(b"\n") + 1
         raise LstoolkitError(
             f"the file is not UTF-8 (byte 0x{data[error.start]:02x})", Location(display, line),
-            hint="Save it as UTF-8.", code=SECTION_ERROR,
+            hint="Save it as UTF-8.", code=FindingCode.UNSAFE_FILE,
         ) from None
     text = text.replace("\r\n", "\n")
     for number, line_text in enumerate(text.split("\n"), start=1):
@@ -134,7 +133,7 @@ def _section(address: str, display: str, agency: str, data: bytes) -> AuthoredSe
             raise LstoolkitError(
                 f"the section contains the control character U+{ord(bad):04X}",
                 Location(display, number, line_text.index(bad) + 1),
-                hint="Delete it (it is invisible in most editors; retype the line).", code=SECTION_ERROR,
+                hint="Delete it (it is invisible in most editors; retype the line).", code=FindingCode.UNSAFE_FILE,
             )
     return AuthoredSection(
         address, display, agency, text,
@@ -171,7 +170,7 @@ class _Checks(Treeprocessor):
 
     def _refuse(self, needle: str, message: str, hint: str) -> LstoolkitError:
         line = next((i for i, text in enumerate(self.source.split("\n"), start=1) if needle in text), 0)
-        return LstoolkitError(message, Location(self.display, line), hint=hint, code=SECTION_ERROR)
+        return LstoolkitError(message, Location(self.display, line), hint=hint, code=FindingCode.UNSAFE_FILE)
 
 
 class _SafeMarkdown(Extension):
@@ -213,7 +212,7 @@ def check_section_addresses(sections: Mapping[str, AuthoredSection], known: Mapp
             f"the section '{address}' attaches to nothing: no such part or address", locate.get(address),
             hint=f"Did you mean '{nearest}'?" if nearest else
             f"The design parts are {', '.join(DESIGN_ADDRESSES)}; 'lstoolkit addresses' lists the rest.",
-            code=ADDRESS_ERROR,
+            code=FindingCode.NO_SUCH_ADDRESS,
         ))
     if problems:
         raise LstoolkitError.collect(problems)

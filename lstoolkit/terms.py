@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 
-LIMIT_ERROR = "LS307"
 #: The longest a replacement may grow as the layers below rename words in it.
 MAX_COMPOSED = 300
 
@@ -131,7 +131,7 @@ def compose(first: Mapping[str, Form], then: Renaming) -> dict[str, Form]:
                 f"the term '{form.term}' grows to {len(replacement):,} characters through the layers "
                 f"that extend it; at most {MAX_COMPOSED} are allowed",
                 form.where, hint="A replacement should not repeat the words that other layers rename.",
-                code=LIMIT_ERROR,
+                code=FindingCode.LIMIT_EXCEEDED,
             )
         composed[key] = Form(form.replacement, form.term, form.where, then if then else None)
     return composed

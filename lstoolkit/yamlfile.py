@@ -18,12 +18,12 @@ from typing import Any
 
 import yaml
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 
 #: Larger files are refused before parsing: a customization or content file is a few kilobytes.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
-YAML_ERROR = "LS300"
 #: Whole numbers beyond this are refused: no count or amount in a design document comes near it,
 #: and Python refuses to print integers of over 4,300 digits.
 MAX_INTEGER = 10**15
@@ -73,7 +73,7 @@ def parse_yaml(raw: bytes, *, path: Path, display: str) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             raise LstoolkitError(
-                "the file is empty", Location(shown, 1, 1), hint="Add its content.", code=YAML_ERROR
+                "the file is empty", Location(shown, 1, 1), hint="Add its content.", code=FindingCode.NOT_YAML
             )
         document.data = _build(node, loader, (), document, set(), node.start_mark)
     except yaml.MarkedYAMLError as error:
@@ -85,10 +85,10 @@ def parse_yaml(raw: bytes, *, path: Path, display: str) -> YamlDocument:
             f"invalid YAML: the file contains the control character U+{error.character:04X}"
             if isinstance(error.character, int) else f"invalid YAML: {error.reason}",
             Location(shown, line, column),
-            hint="Delete it (it is invisible in most editors; retype the line).", code=YAML_ERROR,
+            hint="Delete it (it is invisible in most editors; retype the line).", code=FindingCode.NOT_YAML,
         ) from None
     except yaml.YAMLError as error:
-        raise LstoolkitError(f"invalid YAML: {error}", Location(shown), code=YAML_ERROR) from None
+        raise LstoolkitError(f"invalid YAML: {error}", Location(shown), code=FindingCode.NOT_YAML) from None
     finally:
         loader.dispose()
     return document
@@ -105,14 +105,14 @@ def read_bounded(path: Path, shown: str) -> bytes:
             size = len(raw)
     except OSError as error:
         raise LstoolkitError(
-            f"cannot read the file: {error.strerror}", Location(shown), code=YAML_ERROR
+            f"cannot read the file: {error.strerror}", Location(shown), code=FindingCode.NOT_YAML
         ) from None
     if size > MAX_FILE_BYTES:
         raise LstoolkitError(
             f"the file is {size:,} bytes; files larger than {MAX_FILE_BYTES:,} bytes are refused",
             Location(shown),
             hint="Split it, or check that it is the right file.",
-            code=YAML_ERROR,
+            code=FindingCode.NOT_YAML,
         )
     return raw
 
@@ -126,7 +126,7 @@ def _decode(raw: bytes, shown: str) -> str:
             f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})",
             Location(shown, line),
             hint="Save it as UTF-8.",
-            code=YAML_ERROR,
+            code=FindingCode.NOT_YAML,
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -142,11 +142,11 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, shown: str) -> Lstoolk
     if mistake is not None:
         return LstoolkitError(
             f"invalid YAML: {mistake.message}", Location(shown, mistake.line, mistake.column),
-            hint=mistake.hint, code=YAML_ERROR,
+            hint=mistake.hint, code=FindingCode.NOT_YAML,
         )
     return LstoolkitError(
         f"invalid YAML: {message}", location,
-        hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message), code=YAML_ERROR,
+        hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message), code=FindingCode.NOT_YAML,
     )
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
-from lstoolkit.logo import LOGO_ERROR, MAX_LOGO_BYTES, read_logo
+from lstoolkit.logo import MAX_LOGO_BYTES, read_logo
 
 ROOT = Path(__file__).parent.parent
 AT = Location("agency.yml", 8, 9)
@@ -28,7 +29,7 @@ def refused(path: Path) -> LstoolkitError:
     with pytest.raises(LstoolkitError) as caught:
         read_logo(path, named_at=AT)
     error = caught.value
-    assert error.code == LOGO_ERROR == "LS306"
+    assert error.code == FindingCode.UNSAFE_FILE == "LS306"
     assert error.location == AT
     assert error.hint
     assert "\n" not in error.message
