@@ -23,7 +23,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from lstoolkit.addresses import (
+    IdIndex,
+    Raw,
+    Target,
     addresses_of,
+    find,
     index_addresses,
     is_entry_list,
     nearest_address,
@@ -35,16 +39,16 @@ from lstoolkit.escape import gap
 from lstoolkit.forms import plan_answers
 from lstoolkit.i18n import ENGLISH, SOURCE_LANGUAGE, Words, words
 from lstoolkit.layers import Change, Layer
-from lstoolkit.load import ContentTree, build_toolkit, validate
+from lstoolkit.load import ContentTree, build_toolkit
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Toolkit, entry_fields
-from lstoolkit.schema import collection_file_schema
+from lstoolkit.schema import collection_file_schema, validate
 from lstoolkit.sections import (
     DESIGN_ADDRESSES,
     AuthoredSection,
     check_section_addresses,
     inherited_sections,
 )
-from lstoolkit.terms import Renaming, chain_renamings, layer_forms
+from lstoolkit.terms import Renaming, chain_renamings, layer_forms, rename_prose
 
 #: A file with more problems than this reports the first ones: they are fixed in one pass anyway.
 MAX_PROBLEMS = 100
@@ -63,7 +67,6 @@ STRING_LISTS = frozenset({"requires", "about", "lessons", "also_called", "fields
 #: fidelity check and the pages show what an element requires even when it is gone).
 PRUNED_REFERENCES = ("about", "lessons", "templates")
 
-Raw = dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -194,31 +197,6 @@ def _sections(chain: tuple[Layer, ...], prototype: ContentTree, raw: Raw) -> dic
 # -- the content while changes apply ------------------------------------------------------------
 
 
-class _Ids:
-    """Id -> position in each list of items or entries, kept up to date as changes apply, so that
-    finding or adding one among thousands is not a scan of the list."""
-
-    def __init__(self) -> None:
-        self._lists: dict[int, tuple[list[Any], dict[str, int]]] = {}
-
-    def of(self, entries: list[Any]) -> dict[str, int]:
-        known = self._lists.get(id(entries))
-        if known is not None and known[0] is entries:
-            return known[1]
-        positions: dict[str, int] = {}
-        for i, entry in enumerate(entries):
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                positions.setdefault(entry["id"], i)
-        self._lists[id(entries)] = (entries, positions)  # the list is kept: its id is not reused
-        return positions
-
-    def appended(self, entries: list[Any]) -> None:
-        self.of(entries).setdefault(entries[-1]["id"], len(entries) - 1)
-
-    def removed(self, entries: list[Any]) -> None:
-        self._lists.pop(id(entries), None)
-
-
 class _Origins:
     """Which layer wrote a text: the objects (items, entries, relations) and the fields a change
     put in place. Text not marked is the prototype's (origin 0)."""
@@ -256,70 +234,11 @@ class _Work:
     """The raw content being changed, with its id index and the origin of its texts."""
 
     raw: Raw
-    ids: _Ids = field(default_factory=_Ids)
+    ids: IdIndex = field(default_factory=IdIndex)
     origins: _Origins = field(default_factory=_Origins)
 
     def nearest(self, address: str) -> str:
         return nearest_address(address, index_addresses(_items(self.raw)))
-
-
-# -- finding an address -------------------------------------------------------------------------
-
-
-@dataclass
-class _Target:
-    """Where an address points inside raw content."""
-
-    kind: str  # collection | item | field | entry
-    collection: str
-    container: Any  # list of items/entries, or the item mapping for a field
-    key: int | str
-    item: dict[str, Any] | None = None
-
-    @property
-    def value(self) -> Any:
-        if isinstance(self.container, dict):
-            return self.container.get(self.key)
-        return self.container[self.key]
-
-
-@cache
-def _field_names(collection: str) -> frozenset[str]:
-    return frozenset(f.name for f in fields(COLLECTIONS[collection]))
-
-
-def find(raw: Raw, address: str, ids: _Ids | None = None) -> _Target | None:
-    """The place ``address`` names in ``raw``, or None when it does not exist."""
-    parts = address.split("/")
-    name = parts[0]
-    if name not in raw:
-        return None
-    items = raw[name]["items"]
-    if len(parts) == 1:
-        return _Target("collection", name, items, len(items))
-    index = _position(items, parts[1], ids)
-    if index is None:
-        return None
-    item = items[index]
-    if len(parts) == 2:
-        return _Target("item", name, items, index, item)
-    field_name = parts[2]
-    if field_name == "id" or field_name not in _field_names(name):
-        return None
-    target = _Target("field", name, item, field_name, item)
-    for entry_id in parts[3:]:
-        entries = target.value if target.kind == "field" else target.value.get("children", [])
-        position = _position(entries, entry_id, ids) if isinstance(entries, list) else None
-        if position is None:
-            return None
-        target = _Target("entry", name, entries, position, item)
-    return target
-
-
-def _position(entries: list[Any], entry_id: str, ids: _Ids | None) -> int | None:
-    if ids is not None:
-        return ids.of(entries).get(entry_id)
-    return next((j for j, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == entry_id), None)
 
 
 # -- changes ------------------------------------------------------------------------------------
@@ -355,7 +274,7 @@ class _Author:
         return LstoolkitError(message, self.layer.locate("changes", self.index), hint=hint, code=code)
 
 
-def _remove(work: _Work, target: _Target, author: _Author) -> Any:
+def _remove(work: _Work, target: Target, author: _Author) -> Any:
     change = author.change
     if target.kind == "collection":
         raise author.fail(f"a whole collection ('{change.target}') cannot be removed", "Remove its items one by one.")
@@ -374,7 +293,7 @@ def _remove(work: _Work, target: _Target, author: _Author) -> Any:
     return None
 
 
-def _add(work: _Work, target: _Target, author: _Author) -> Any:
+def _add(work: _Work, target: Target, author: _Author) -> Any:
     change = author.change
     if target.kind == "collection":
         return _add_item(work, target, author)
@@ -403,7 +322,7 @@ def _add(work: _Work, target: _Target, author: _Author) -> Any:
     return dict(entry)
 
 
-def _add_relation(work: _Work, target: _Target, author: _Author) -> Any:
+def _add_relation(work: _Work, target: Target, author: _Author) -> Any:
     relation = author.change.text
     if not (isinstance(relation, dict) and set(relation) == {"to", "text"} and all(isinstance(v, str) for v in relation.values())):
         raise author.fail(
@@ -433,7 +352,7 @@ def _new_entry(work: _Work, siblings: list[dict[str, Any]], author: _Author) -> 
     return entry
 
 
-def _add_item(work: _Work, target: _Target, author: _Author) -> Any:
+def _add_item(work: _Work, target: Target, author: _Author) -> Any:
     change = author.change
     if not isinstance(change.text, dict):
         raise author.fail(f"adding an item to '{change.target}' takes a mapping of its fields in 'text'")
@@ -458,7 +377,7 @@ def _refuse_source(author: _Author) -> None:
         )
 
 
-def _replace(work: _Work, target: _Target, author: _Author) -> Any:
+def _replace(work: _Work, target: Target, author: _Author) -> Any:
     change = author.change
     if target.kind == "collection":
         raise author.fail("a whole collection cannot be replaced")
@@ -487,7 +406,7 @@ def _replace(work: _Work, target: _Target, author: _Author) -> Any:
     return change.text
 
 
-def _put(work: _Work, target: _Target, new: dict[str, Any], written: Iterable[str], position: int) -> dict[str, Any]:
+def _put(work: _Work, target: Target, new: dict[str, Any], written: Iterable[str], position: int) -> dict[str, Any]:
     """Put ``new`` where ``target`` is (the old value stays as it was, for the record)."""
     old = target.value
     target.container[target.key] = new
@@ -631,19 +550,7 @@ def _text_function(name: str, renamings: list[Renaming], fill: _Filler) -> Calla
         return lambda text, origin: text
     if name in VERBATIM_COLLECTIONS:
         return lambda text, origin: fill(text)
-    return lambda text, origin: fill(_rename_prose(text, renamings[origin]))
-
-
-def _rename_prose(text: str, renaming: Renaming) -> str:
-    """Rename the words of ``text``, not the names inside its ``${placeholders}``."""
-    if not renaming or "${" not in text:
-        return renaming(text)
-    parts, last = [], 0
-    for placeholder in PLACEHOLDER.finditer(text):
-        parts += [renaming(text[last:placeholder.start()]), placeholder.group(0)]
-        last = placeholder.end()
-    parts.append(renaming(text[last:]))
-    return "".join(parts)
+    return lambda text, origin: fill(rename_prose(text, renamings[origin]))
 
 
 class _Filler:

@@ -11,11 +11,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, Literal
+
+from lstoolkit.models import COLLECTIONS
 
 #: Raw content: collection name -> the list of item mappings of its file.
 RawItems = Mapping[str, list[dict[str, Any]]]
+#: Raw content as read: collection name -> its file's data (title, intro, items).
+Raw = dict[str, dict[str, Any]]
 
 NodeKind = Literal["item", "field", "entry"]
 
@@ -107,3 +112,87 @@ def slugify(text: str, *, words: int = 0) -> str:
     tokens = re.findall(r"[a-z0-9]+", text.lower())
     slug = "-".join(tokens[:words] if words else tokens)
     return slug[:60].rstrip("-") or "entry"
+
+
+class IdIndex:
+    """Id -> position in each list of items or entries, kept up to date as changes apply, so that
+    finding or adding one among thousands is not a scan of the list."""
+
+    def __init__(self) -> None:
+        self._lists: dict[int, tuple[list[Any], dict[str, int]]] = {}
+
+    def of(self, entries: list[Any]) -> dict[str, int]:
+        known = self._lists.get(id(entries))
+        if known is not None and known[0] is entries:
+            return known[1]
+        positions: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                positions.setdefault(entry["id"], i)
+        self._lists[id(entries)] = (entries, positions)  # the list is kept: its id is not reused
+        return positions
+
+    def appended(self, entries: list[Any]) -> None:
+        self.of(entries).setdefault(entries[-1]["id"], len(entries) - 1)
+
+    def removed(self, entries: list[Any]) -> None:
+        self._lists.pop(id(entries), None)
+
+
+# -- finding an address in raw content -------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """Where an address points inside raw content."""
+
+    kind: str  # collection | item | field | entry
+    collection: str
+    container: Any  # list of items/entries, or the item mapping for a field
+    key: int | str
+    item: dict[str, Any] | None = None
+
+    @property
+    def value(self) -> Any:
+        if isinstance(self.container, dict):
+            return self.container.get(self.key)
+        return self.container[self.key]
+
+
+@cache
+def _field_names(collection: str) -> frozenset[str]:
+    return frozenset(f.name for f in fields(COLLECTIONS[collection]))
+
+
+def find(raw: Raw, address: str, ids: IdIndex | None = None) -> Target | None:
+    """The place ``address`` names in ``raw``, or None when it does not exist."""
+    parts = address.split("/")
+    name = parts[0]
+    if name not in raw:
+        return None
+    items = raw[name]["items"]
+    if len(parts) == 1:
+        return Target("collection", name, items, len(items))
+    index = _position(items, parts[1], ids)
+    if index is None:
+        return None
+    item = items[index]
+    if len(parts) == 2:
+        return Target("item", name, items, index, item)
+    field_name = parts[2]
+    if field_name == "id" or field_name not in _field_names(name):
+        return None
+    target = Target("field", name, item, field_name, item)
+    for entry_id in parts[3:]:
+        entries = target.value if target.kind == "field" else target.value.get("children", [])
+        position = _position(entries, entry_id, ids) if isinstance(entries, list) else None
+        if position is None:
+            return None
+        target = Target("entry", name, entries, position, item)
+    return target
+
+
+def _position(entries: list[Any], entry_id: str, ids: IdIndex | None) -> int | None:
+    if ids is not None:
+        return ids.of(entries).get(entry_id)
+    return next((j for j, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == entry_id), None)

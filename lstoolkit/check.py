@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from lstoolkit.adapt import Adapted, AppliedChange, find, value_phrase
+from lstoolkit.adapt import Adapted, AppliedChange, value_phrase
+from lstoolkit.addresses import find
 from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location
 from lstoolkit.escape import gap

@@ -66,6 +66,12 @@ class LstoolkitError(Exception):
         return error
 
 
+def file_order(problem: LstoolkitError) -> tuple[str, int, int]:
+    """Sort key: problems by file, line and column."""
+    location = problem.location or Location("")
+    return (location.path, location.line, location.column)
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """A ``did you mean ...?`` hint for the nearest valid choice, or an empty string."""
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)

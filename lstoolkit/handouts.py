@@ -30,7 +30,8 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from lstoolkit import __version__
-from lstoolkit.adapt import Adapted, find
+from lstoolkit.adapt import Adapted
+from lstoolkit.addresses import find
 from lstoolkit.check import log_changes
 from lstoolkit.codes import FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms

@@ -22,11 +22,10 @@ from typing import Annotated, Any, Literal
 from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.i18n import TIME_PATTERN, Language
-from lstoolkit.load import validate
 from lstoolkit.logo import LOGO_TYPES, read_logo
 from lstoolkit.models import Level, Pattern
 from lstoolkit.rules import DATE_PATTERN, check_agency_text
-from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
+from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema, validate
 from lstoolkit.sections import MAX_SECTIONS, AuthoredSection, read_section
 from lstoolkit.yamlfile import YamlDocument, parse_yaml, read_bounded
 

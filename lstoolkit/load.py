@@ -12,13 +12,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
-
 from lstoolkit.addresses import RawItems, index_addresses, is_entry_list, nearest_address
 from lstoolkit.codes import FindingCode
-from lstoolkit.errors import Location, LstoolkitError, suggest
+from lstoolkit.errors import Location, LstoolkitError, file_order, suggest
 from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Collection, Toolkit
-from lstoolkit.schema import build, collection_file_schema
+from lstoolkit.schema import build, collection_file_schema, validate
 from lstoolkit.yamlfile import YamlDocument, read_yaml
 
 #: Fields whose values are addresses of other items or entries.
@@ -102,140 +100,6 @@ def _display(path: Path) -> str:
 
 # -- schema validation --------------------------------------------------------------------------
 
-_TYPE_WORDS = {
-    "string": "text",
-    "array": "a list",
-    "object": "a mapping (key: value lines)",
-    "integer": "a whole number",
-    "boolean": "true or false",
-}
-
-
-def validate(
-    document: YamlDocument, schema: dict[str, Any], *, at: tuple[str | int, ...] = ()
-) -> list[LstoolkitError]:
-    """Schema problems of ``document`` (or of its value at path ``at``), in file order."""
-    validator = _validator(schema)
-    value = document.data
-    for step in at:
-        value = value[step]
-    problems = [
-        problem
-        for error in validator.iter_errors(value)
-        for problem in _explain(error, document, at)
-    ]
-    problems.sort(key=_file_order)
-    return problems
-
-
-#: Validators of the schemas used, by the schema's identity (the schemas are built once): a
-#: validator resolves its references once, not on every file.
-_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
-
-
-def _validator(schema: dict[str, Any]) -> Draft202012Validator:
-    known = _VALIDATORS.get(id(schema))
-    if known is not None and known[0] is schema:
-        return known[1]
-    validator = Draft202012Validator(schema)
-    if len(_VALIDATORS) < 64:  # bounded: a schema made on the fly (for an item's errors) is new each time
-        _VALIDATORS[id(schema)] = (schema, validator)
-    return validator
-
-
-def _explain(
-    error: ValidationError, document: YamlDocument, at: tuple[str | int, ...]
-) -> Iterator[LstoolkitError]:
-    path = at + tuple(error.absolute_path)
-    where = _describe(path, document.data)
-    # jsonschema types these as possibly unset; on a reported error they are always set.
-    schema: Any = error.schema
-    instance: Any = error.instance
-    rule: Any = error.validator_value
-    if error.validator == "additionalProperties":
-        allowed = list(schema.get("properties", {}))
-        for key in instance:
-            if key not in allowed:
-                hint = suggest(key, allowed) or f"Valid keys: {', '.join(allowed)}."
-                if instance[key] is None and " " in key.strip():  # {role: Principal, Washington School}
-                    hint = "A comma inside { } starts a new key: put the text in quotes, e.g. role: \"Principal, Washington School\"."
-                yield _problem(f"unknown key '{key}' in {where}", document.locate(path + (key,), key=True), hint)
-    elif error.validator == "required":
-        for key in rule:
-            if key not in instance:
-                yield _problem(f"{where} is missing the required key '{key}'", document.locate(path), f"Add '{key}:'.")
-    elif error.validator == "type":
-        expected = rule
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        hint = _type_hint(expected, instance)
-        yield _problem(f"{where} must be {words}, not {_kind(instance)}", document.locate(path), hint)
-    elif error.validator == "pattern":
-        message, hint = _pattern_problem(error, where)
-        yield _problem(message, document.locate(path), hint)
-    elif error.validator == "enum":
-        options = [str(o) for o in rule]
-        hint = suggest(str(instance), options) or f"Use one of: {', '.join(options)}."
-        yield _problem(f"{where} is '{instance}', which is not one of: {', '.join(options)}", document.locate(path), hint)
-    elif error.validator == "anyOf":
-        kinds = " or ".join(_TYPE_WORDS.get(str(o.get("type")), str(o.get("type"))) for o in rule if "type" in o)
-        yield _problem(f"{where} must be {kinds}, not {_kind(instance)}", document.locate(path))
-    elif error.validator == "maxLength":
-        yield _problem(f"{where} is longer than {rule} characters", document.locate(path), "Shorten it.")
-    else:
-        yield _problem(f"{where}: {error.message}", document.locate(path))
-
-
-def _type_hint(expected: Any, instance: Any) -> str:
-    if expected == "string" and isinstance(instance, int | float) and not isinstance(instance, bool):
-        return f'Quote it: "{instance}".'
-    if expected == "string":
-        return "Write it as one text; use '|-' for several paragraphs."
-    return ""
-
-
-def _pattern_problem(error: ValidationError, where: str) -> tuple[str, str]:
-    value = str(error.instance)
-    if "/" in str(error.validator_value):  # an address
-        return (f"{where}: '{value}' is not an address", "Write <collection>/<id>[/<field>/<entry-id>].")
-    slug = "-".join("".join(c if c.isalnum() else " " for c in value.lower()).split())
-    return (f"'{value}' is not a valid id", f"Use lowercase words joined by hyphens, e.g. '{slug}'.")
-
-
-def _problem(message: str, location: Location, hint: str = "") -> LstoolkitError:
-    return LstoolkitError(message, location, hint=hint, code=FindingCode.SCHEMA)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, int | float):
-        return f"the number {value}"
-    if value is None:
-        return "empty"
-    return "text"
-
-
-def _describe(path: tuple[str | int, ...], data: Any) -> str:
-    """A readable name for the value at ``path``, using ids where the data has them."""
-    words: list[str] = []
-    node: Any = data
-    for step in path:
-        node = node[step] if isinstance(node, dict | list) else None  # type: ignore[index]
-        if isinstance(step, int):
-            item_id = node.get("id") if isinstance(node, dict) else None
-            words.append(f"'{item_id}'" if isinstance(item_id, str) else f"#{step + 1}")
-        elif step != "items":
-            words.append(str(step))
-    return " ".join(words) or "the file"
-
-
-# -- integrity ----------------------------------------------------------------------------------
-
-
 def check_integrity(documents: dict[str, YamlDocument]) -> list[LstoolkitError]:
     """Duplicate ids, dangling references, undeclared placeholders, empty entries."""
     content: RawItems = {name: document.data["items"] for name, document in documents.items()}
@@ -249,12 +113,7 @@ def check_integrity(documents: dict[str, YamlDocument]) -> list[LstoolkitError]:
             problems += _check_item(item, ("items", i), document, index, declared)
         for key in ("title", "intro"):
             problems += _placeholders(document.data.get(key), (key,), document, declared)
-    return sorted(problems, key=_file_order)
-
-
-def _file_order(problem: LstoolkitError) -> tuple[str, int, int]:
-    location = problem.location or Location("")
-    return (location.path, location.line, location.column)
+    return sorted(problems, key=file_order)
 
 
 def _check_item(

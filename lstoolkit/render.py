@@ -19,8 +19,8 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from lstoolkit.adapt import Adapted, find
-from lstoolkit.addresses import iter_nodes
+from lstoolkit.adapt import Adapted
+from lstoolkit.addresses import find, iter_nodes
 from lstoolkit.check import log_changes
 from lstoolkit.codes import CODES, FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms

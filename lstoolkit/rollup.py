@@ -32,7 +32,7 @@ from lstoolkit.diff import commit_of, revision_side, toplevel
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
 from lstoolkit.layers import Layer, read_chain
-from lstoolkit.load import ContentTree, load_content, validate
+from lstoolkit.load import ContentTree, load_content
 from lstoolkit.output import write_atomically
 from lstoolkit.render import (
     PLANNED_IN_WORDS,
@@ -41,7 +41,7 @@ from lstoolkit.render import (
     finding_in_words,
     title_in,
 )
-from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema
+from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema, validate
 from lstoolkit.yamlfile import read_yaml
 
 #: An essential element's fate in one district's layer, and its symbol in the table.

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.models import PLACEHOLDER
 
 #: The longest a replacement may grow as the layers below rename words in it.
 MAX_COMPOSED = 300
@@ -197,3 +198,15 @@ def match_case(found: str, replacement: str) -> str:
     if found[0].isupper() and found[1:].islower() and " " in found:
         return replacement[0].upper() + replacement[1:].lower()
     return replacement
+
+
+def rename_prose(text: str, renaming: Renaming) -> str:
+    """Rename the words of ``text``, not the names inside its ``${placeholders}``."""
+    if not renaming or "${" not in text:
+        return renaming(text)
+    parts, last = [], 0
+    for placeholder in PLACEHOLDER.finditer(text):
+        parts += [renaming(text[last:placeholder.start()]), placeholder.group(0)]
+        last = placeholder.end()
+    parts.append(renaming(text[last:]))
+    return "".join(parts)

@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 
 from lstoolkit import __version__
-from lstoolkit.adapt import Adapted, adapt, find
-from lstoolkit.addresses import Node, index_addresses, nearest_address
+from lstoolkit.adapt import Adapted, adapt
+from lstoolkit.addresses import Node, find, index_addresses, nearest_address
 from lstoolkit.check import check_adapted
 from lstoolkit.diff import head_commit, toplevel
 from lstoolkit.errors import Location, LstoolkitError

@@ -9,12 +9,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from lstoolkit.adapt import adapt, find, rename_terms
+from lstoolkit.adapt import adapt, rename_terms
+from lstoolkit.addresses import find
 from lstoolkit.layers import agency_schema, read_chain
 from lstoolkit.load import ContentTree, load_content
+from lstoolkit.models import Job, Mechanism
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -44,7 +47,7 @@ def test_a_layer_without_changes_is_the_prototype(tmp_path: Path, prototype: Con
     assert "${" not in json.dumps(adapted.raw["mechanisms"])
 
 
-def district_only(raw: dict) -> dict:
+def district_only(raw: dict[str, Any]) -> dict[str, Any]:
     """What a district keeps: tasks, and entries of lists, marked only for other levels are left
     out (other collections' items keep their 'levels' as a description)."""
     def kept(value: object) -> bool:
@@ -88,8 +91,10 @@ def test_example_district_resolves_with_its_terms_and_values(prototype: ContentT
     adapted = adapt(prototype, read_chain(EXAMPLES / "district" / "agency.yml"))
     assert [layer.file.agency.level for layer in adapted.layers] == ["state", "district"]
     toolkit = adapted.toolkit
-    assert toolkit["jobs"].get("learning-supports-facilitator").title == "Learning Supports Coach"
-    assert toolkit["mechanisms"].get("steering-body").title == "Learning Supports Steering Committee"
+    coach = toolkit["jobs"].get("learning-supports-facilitator")
+    assert isinstance(coach, Job) and coach.title == "Learning Supports Coach"
+    committee = toolkit["mechanisms"].get("steering-body")
+    assert isinstance(committee, Mechanism) and committee.title == "Learning Supports Steering Committee"
     assert toolkit["mechanisms"].get("external-collaborators") is None
     points = find(adapted.raw, "templates/introductory-session/sections/points")
     assert points is not None and "(twelve positions)" in json.dumps(points.value)

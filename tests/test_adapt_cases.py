@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lstoolkit.adapt import adapt, find
+from lstoolkit.adapt import adapt
+from lstoolkit.addresses import find
 from lstoolkit.check import check_adapted
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding, format_findings
