@@ -60,6 +60,7 @@ lint: setup
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/ruff check lstoolkit tests
 	$(BIN)/mypy lstoolkit
+	$(BIN)/mypy --strict --explicit-package-bases tests
 
 clean:
 	rm -rf $(VENV) site .pytest_cache

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,7 +20,7 @@ CASES = sorted((Path(__file__).parent / "cases" / "bad").glob("*.yml"))
 ROOT = Path(__file__).parent.parent
 
 
-def make_project(case: dict, where: Path) -> Path:
+def make_project(case: dict[str, Any], where: Path) -> Path:
     project = where / "project"
     (project / "docs").mkdir(parents=True)
     for name, text in case.get("files", {}).items():
@@ -39,7 +40,7 @@ def make_project(case: dict, where: Path) -> Path:
     return project
 
 
-def where(expect: dict) -> str:
+def where(expect: dict[str, Any]) -> str:
     """'agency.yml:4:11:' (the column when the case gives it), 'agency.yml:4:', or 'agency.yml:'."""
     if not expect["line"]:
         return f"{expect['file']}:"

@@ -8,6 +8,7 @@ import copy
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -112,7 +113,7 @@ def test_addresses_are_those_of_the_index_in_its_order() -> None:
 
 def test_the_copy_of_raw_content_is_a_deep_copy() -> None:
     shared = {"id": "x", "text": "shared"}
-    raw = {"a": {"items": [shared, {"id": "y", "children": [shared]}], "n": 1, "t": (1, [2])}}
+    raw: dict[str, dict[str, Any]] = {"a": {"items": [shared, {"id": "y", "children": [shared]}], "n": 1, "t": (1, [2])}}
     copied = _copied(raw)
     assert copied == copy.deepcopy(raw)
     assert copied["a"]["items"][0] is copied["a"]["items"][1]["children"][0] is not shared  # met twice, copied once

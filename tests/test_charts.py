@@ -58,6 +58,12 @@ def number(element: ET.Element, name: str) -> float:
     return float(element.attrib[name])
 
 
+def label(element: ET.Element) -> str:
+    """The text of ``element``, which must have some."""
+    assert element.text is not None, element.attrib
+    return element.text
+
+
 def samples() -> Iterator[Chart]:
     """Charts of several shapes, for the checks that hold for every chart."""
     yield must(adoption_chart(SPREAD, 20))
@@ -148,7 +154,7 @@ def test_at_most_12_bars_are_labelled_the_last_always_and_every_bar_has_a_title(
     assert month_row[-1].text == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
         int(last[5:7]) - 1
     ]
-    years = [t.text for t in ticks.iter(f"{SVG}text") if number(t, "y") == positions[-1]]
+    years = [label(t) for t in ticks.iter(f"{SVG}text") if number(t, "y") == positions[-1]]
     assert len(positions) == 2 and years == sorted(set(years))  # each year named once, under its first label
     # labels and numbers do not run into each other (widths estimated at 0.6 em a character)
     for row in (month_row, list(group(root, "values").iter(f"{SVG}text"))):

@@ -59,7 +59,8 @@ def toolkit() -> Toolkit:
 
 def normalize(text: str) -> str:
     """Compare wording, not layout: quotes, markers, emphasis, case and spacing are folded."""
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    folded: dict[str, str | int | None] = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}
+    text = text.translate(str.maketrans(folded))
     text = re.sub(r"[*\\]", "", text)
     text = re.sub(r"[\uf0a8\uf020•>]|(?<!\w)\([a-z0-9]\)\s", " ", text)
     return " ".join(text.lower().split())

@@ -11,17 +11,17 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import pytest
-from defusedxml import ElementTree
+from defusedxml import ElementTree  # type: ignore[import-untyped]
 
 from lstoolkit.adapt import Adapted, adapt
-from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
+from lstoolkit.diagram import Layout, diagram_description, mechanism_diagram, removed_mechanisms
 from lstoolkit.layers import read_chain
 from lstoolkit.load import ContentTree, load_content
 from lstoolkit.models import Toolkit
 
 ROOT = Path(__file__).parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
-LAYOUTS = ("wide", "narrow")
+LAYOUTS: tuple[Layout, ...] = ("wide", "narrow")
 AGENCY = "Springfield Public Schools"
 
 #: The box labels of the strategic-planning guide's Appendix B figure (seed 002, lines 966-985;
@@ -49,7 +49,7 @@ def district(prototype: ContentTree) -> Adapted:
     return adapt(prototype, read_chain(ROOT / "examples" / "district" / "agency.yml"))
 
 
-def district_svg(district: Adapted, layout: str = "wide") -> str:
+def district_svg(district: Adapted, layout: Layout = "wide") -> str:
     return mechanism_diagram(district.toolkit, district.prototype.toolkit, removed_mechanisms(district), layout=layout)
 
 
@@ -72,20 +72,36 @@ def retitled(toolkit: Toolkit, mechanism_id: str, title: str) -> Toolkit:
 
 
 def parse(svg: str) -> Element:
-    return ElementTree.fromstring(svg)
+    root = ElementTree.fromstring(svg)  # defusedxml is untyped: it returns the standard library's Element
+    assert isinstance(root, Element)
+    return root
+
+
+def attr(element: Element, name: str) -> str:
+    """The attribute ``name`` of ``element``, which must have it."""
+    value = element.get(name)
+    assert value is not None, (element.tag, name)
+    return value
+
+
+def child(element: Element, tag: str) -> Element:
+    """The first ``tag`` child of ``element``, which must have one."""
+    found = element.find(tag)
+    assert found is not None, (element.tag, tag)
+    return found
 
 
 def rect_of(element: Element) -> tuple[float, float, float, float]:
-    rect = element.find(f"{SVG}rect")
-    assert rect is not None
-    return tuple(float(rect.get(k)) for k in ("x", "y", "width", "height"))  # type: ignore[return-value]
+    rect = child(element, f"{SVG}rect")
+    x, y, width, height = (float(attr(rect, k)) for k in ("x", "y", "width", "height"))
+    return x, y, width, height
 
 
 def lines_of(text: Element, default_size: float) -> list[tuple[str, float, float, float]]:
     """(text, x, y, font size) of every tspan of a <text>."""
     size = float(text.get("font-size", default_size))
     return [
-        (span.text or "", float(span.get("x")), float(span.get("y")), float(span.get("font-size", size)))
+        (span.text or "", float(attr(span, "x")), float(attr(span, "y")), float(span.get("font-size", size)))
         for span in text.iter(f"{SVG}tspan")
     ]
 
@@ -94,7 +110,7 @@ def boxes(root: Element) -> list[dict[str, Any]]:
     result = []
     for g in root.iter(f"{SVG}g"):
         if g.get("class") == "box":
-            lines = lines_of(g.find(f"{SVG}text"), float(root.get("font-size")))
+            lines = lines_of(child(g, f"{SVG}text"), float(attr(root, "font-size")))
             result.append({
                 "slot": g.get("data-slot"), "mechanism": g.get("data-mechanism"), "state": g.get("data-state"),
                 "rect": rect_of(g), "lines": lines, "element": g,
@@ -120,9 +136,9 @@ def arrows(root: Element) -> list[dict[str, Any]]:
     result = []
     for g in root.iter(f"{SVG}g"):
         if g.get("class") == "arrow":
-            path, head = g.find(f"{SVG}path"), g.find(f"{SVG}polygon")
-            points = [tuple(map(float, p.split(","))) for p in re.findall(r"-?[\d.]+,-?[\d.]+", path.get("d"))]
-            tip = tuple(map(float, head.get("points").split()[0].split(",")))
+            path, head = child(g, f"{SVG}path"), child(g, f"{SVG}polygon")
+            points = [tuple(map(float, p.split(","))) for p in re.findall(r"-?[\d.]+,-?[\d.]+", attr(path, "d"))]
+            tip = tuple(map(float, attr(head, "points").split()[0].split(",")))
             result.append({
                 "from": g.get("data-from"), "to": g.get("data-to"), "style": g.get("data-style"),
                 "dashed": path.get("stroke-dasharray") is not None, "colour": path.get("stroke"),
@@ -166,7 +182,7 @@ def contrast(a: str, b: str) -> float:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_every_box_of_the_prototype_figure_is_drawn_with_its_label(prototype: ContentTree, layout: str) -> None:
+def test_every_box_of_the_prototype_figure_is_drawn_with_its_label(prototype: ContentTree, layout: Layout) -> None:
     root = parse(mechanism_diagram(prototype.toolkit, prototype.toolkit, {}, layout=layout))
     labels = sorted(b["label"] for b in boxes(root))
     assert labels == sorted(FIGURE_LABELS)
@@ -176,7 +192,7 @@ def test_every_box_of_the_prototype_figure_is_drawn_with_its_label(prototype: Co
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_work_groups_sit_inside_the_operational_infrastructure(prototype: ContentTree, layout: str) -> None:
+def test_work_groups_sit_inside_the_operational_infrastructure(prototype: ContentTree, layout: Layout) -> None:
     root = parse(mechanism_diagram(prototype.toolkit, prototype.toolkit, {}, layout=layout))
     area = rect_of(group(root))
     contained = {b["slot"] for b in boxes(root) if inside(b["rect"], area)}
@@ -187,7 +203,7 @@ def test_work_groups_sit_inside_the_operational_infrastructure(prototype: Conten
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_arrows_join_the_boxes_the_sources_relate(prototype: ContentTree, layout: str) -> None:
+def test_arrows_join_the_boxes_the_sources_relate(prototype: ContentTree, layout: Layout) -> None:
     root = parse(mechanism_diagram(prototype.toolkit, prototype.toolkit, {}, layout=layout))
     rects = {b["slot"]: b["rect"] for b in boxes(root)}
     rects["operational-infrastructure"] = rect_of(group(root))
@@ -208,7 +224,7 @@ def test_arrows_join_the_boxes_the_sources_relate(prototype: ContentTree, layout
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_the_change_agents_arrows_reach_the_implementation_team(district: Adapted, layout: str) -> None:
+def test_the_change_agents_arrows_reach_the_implementation_team(district: Adapted, layout: Layout) -> None:
     root = parse(district_svg(district, layout))
     team = box(root, "implementation-team")["rect"]
     agents = box(root, "change-agents")["rect"]
@@ -218,7 +234,7 @@ def test_the_change_agents_arrows_reach_the_implementation_team(district: Adapte
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_no_arrow_runs_through_a_box(district: Adapted, layout: str) -> None:
+def test_no_arrow_runs_through_a_box(district: Adapted, layout: Layout) -> None:
     root = parse(district_svg(district, layout))
     all_boxes = boxes(root)
     for arrow in arrows(root):
@@ -232,7 +248,7 @@ def test_no_arrow_runs_through_a_box(district: Adapted, layout: str) -> None:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_the_legend_explains_solid_and_dashed_arrows_and_grey_boxes(
-    prototype: ContentTree, district: Adapted, layout: str
+    prototype: ContentTree, district: Adapted, layout: Layout
 ) -> None:
     root = parse(district_svg(district, layout))
     legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
@@ -247,17 +263,17 @@ def test_the_legend_explains_solid_and_dashed_arrows_and_grey_boxes(
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_a_removed_mechanism_is_greyed_with_who_removed_it(district: Adapted, layout: str) -> None:
+def test_a_removed_mechanism_is_greyed_with_who_removed_it(district: Adapted, layout: Layout) -> None:
     root = parse(district_svg(district, layout))
     collaborators = box(root, "external-collaborators")
     assert collaborators["state"] == "removed"
     assert collaborators["label"] == "External Collaborators"
     assert f"removed by {AGENCY}" in collaborators["text"]
-    fill = collaborators["element"].find(f"{SVG}rect").get("fill")
-    ink = collaborators["element"].find(f"{SVG}text").get("fill")
+    fill = attr(child(collaborators["element"], f"{SVG}rect"), "fill")
+    ink = attr(child(collaborators["element"], f"{SVG}text"), "fill")
     assert fill != "#ffffff" and contrast(ink, fill) >= 4.5
     present = box(root, "steering-body")["element"]
-    assert present.find(f"{SVG}rect").get("fill") == "#ffffff"
+    assert child(present, f"{SVG}rect").get("fill") == "#ffffff"
     grey = {a["colour"] for a in arrows(root) if a["from"] == "external-collaborators"}
     black = {a["colour"] for a in arrows(root) if a["from"] == "change-agents"}
     assert len(grey) == 1 and grey != black
@@ -271,7 +287,7 @@ def test_removed_mechanisms_reads_who_removed_them_from_the_chain(district: Adap
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_renamed_mechanisms_show_their_adapted_titles(district: Adapted, layout: str) -> None:
+def test_renamed_mechanisms_show_their_adapted_titles(district: Adapted, layout: Layout) -> None:
     root = parse(district_svg(district, layout))
     assert box(root, "steering-body")["label"] == "Learning Supports Steering Committee"
     renamed = retitled(district.toolkit, "external-change-agents", "Regional Coaches & Mentors")
@@ -281,7 +297,7 @@ def test_renamed_mechanisms_show_their_adapted_titles(district: Adapted, layout:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_every_mechanism_of_the_toolkit_is_drawn_or_named_in_the_note(district: Adapted, layout: str) -> None:
+def test_every_mechanism_of_the_toolkit_is_drawn_or_named_in_the_note(district: Adapted, layout: Layout) -> None:
     added = next(m for m in district.toolkit.items("mechanisms") if m.id == "transformation-leader")
     toolkit = with_mechanisms(
         district.toolkit, lambda items: [*items, dataclasses.replace(added, id="family-council", title="Family Council")]
@@ -304,7 +320,7 @@ def test_every_mechanism_of_the_toolkit_is_drawn_or_named_in_the_note(district: 
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_labels_wrap_inside_their_boxes(district: Adapted, layout: str) -> None:
+def test_labels_wrap_inside_their_boxes(district: Adapted, layout: Layout) -> None:
     long = retitled(district.toolkit, "planning-team", "District Planning Team for Transformative Systemic Changes in Student and Learning Supports, Year One")
     long = retitled(long, "leadership-team", "Supercalifragilisticexpialidociouslearningsupportsleadershipteam")
     root = parse(mechanism_diagram(long, district.prototype.toolkit, removed_mechanisms(district), layout=layout))
@@ -316,7 +332,7 @@ def test_labels_wrap_inside_their_boxes(district: Adapted, layout: str) -> None:
             assert x + 4 <= tx - half and tx + half <= x + w - 4, (b["slot"], text)
             assert y + 2 <= ty - size * 0.8 and ty + size * 0.25 <= y + h - 2, (b["slot"], text)
     assert len(box(root, "planning-team")["lines"]) >= 4
-    width = float(root.get("width"))
+    width = float(attr(root, "width"))
     for cls in ("legend-solid", "legend-dashed", "legend-grey", "note"):
         for t in (t for t in root.iter(f"{SVG}text") if t.get("class") == cls):
             for text, tx, _, size in lines_of(t, 14):
@@ -325,8 +341,8 @@ def test_labels_wrap_inside_their_boxes(district: Adapted, layout: str) -> None:
 
 def test_the_narrow_layout_is_a_stack_for_a_phone(district: Adapted) -> None:
     root = parse(district_svg(district, "narrow"))
-    width = float(root.get("width"))
-    assert width <= 360 and root.get("viewBox").split()[2] == root.get("width")
+    width = float(attr(root, "width"))
+    assert width <= 360 and attr(root, "viewBox").split()[2] == root.get("width")
     rects = {b["slot"]: b["rect"] for b in boxes(root)}
     order = ["external-collaborators", "steering-body", "planning-team", "work-groups-planning",
              "implementation-team", "change-agents", "administrative-lead", "leadership-team", "work-groups-infrastructure"]
@@ -338,15 +354,15 @@ def test_the_narrow_layout_is_a_stack_for_a_phone(district: Adapted) -> None:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_text_is_large_enough_at_the_width_it_is_shown(district: Adapted, layout: str) -> None:
+def test_text_is_large_enough_at_the_width_it_is_shown(district: Adapted, layout: Layout) -> None:
     root = parse(district_svg(district, layout))
-    width = float(root.get("width"))
+    width = float(attr(root, "width"))
     shown_at = {"wide": 760, "narrow": 320}[layout]  # the narrowest width each is shown at
     for b in boxes(root):
         for _, _, _, size in b["lines"]:
             assert size >= 14 and size * shown_at / width >= 12
     for t in root.iter(f"{SVG}text"):
-        assert float(t.get("font-size", root.get("font-size"))) >= 14
+        assert float(t.get("font-size", attr(root, "font-size"))) >= 14
     assert (layout == "wide") == (740 <= width <= 780)
 
 
@@ -354,7 +370,7 @@ def test_text_is_large_enough_at_the_width_it_is_shown(district: Adapted, layout
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_the_svg_is_plain(district: Adapted, layout: str) -> None:
+def test_the_svg_is_plain(district: Adapted, layout: Layout) -> None:
     svg = district_svg(district, layout)
     root = parse(svg)
     assert root.tag == f"{SVG}svg"
@@ -365,13 +381,13 @@ def test_the_svg_is_plain(district: Adapted, layout: str) -> None:
     assert root.get("font-family", "").split(", ") == ["Noto Sans", "DejaVu Sans", "Arial", "Helvetica", "sans-serif"]
     assert all(not k.startswith("on") for element in root.iter() for k in element.attrib)
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
-    assert title is not None and len(title.text) <= 40
-    assert desc.text == diagram_description(district.toolkit, district.prototype.toolkit, removed_mechanisms(district))
+    assert title is not None and title.text is not None and len(title.text) <= 40
+    assert desc is not None and desc.text == diagram_description(district.toolkit, district.prototype.toolkit, removed_mechanisms(district))
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_hostile_titles_and_names_are_escaped(district: Adapted, layout: str) -> None:
+def test_hostile_titles_and_names_are_escaped(district: Adapted, layout: Layout) -> None:
     hostile = 'Board & "Friends" <script>alert(1)</script> \'x\' ]]>'
     toolkit = retitled(district.toolkit, "steering-body", hostile)
     toolkit = retitled(toolkit, "transformation-leader", "<b>Leader</b> & co")
@@ -382,8 +398,8 @@ def test_hostile_titles_and_names_are_escaped(district: Adapted, layout: str) ->
     assert box(root, "steering-body")["label"].replace(" ", "") == hostile.replace(" ", "")  # long words break
     assert removed["external-collaborators"].replace(" ", "") in box(root, "external-collaborators")["text"].replace(" ", "")
     assert "<b>Leader</b> & co" in texts(root, "note")
-    description = root.find(f"{SVG}desc").text
-    assert hostile in description and "<b>Leader</b> & co" in description
+    description = child(root, f"{SVG}desc").text
+    assert description is not None and hostile in description and "<b>Leader</b> & co" in description
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 

@@ -13,9 +13,16 @@ from pypdf import PdfReader
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import check_adapted
 from lstoolkit.forms import plan_sections
-from lstoolkit.handouts import HandoutRenderer, handout_environment, plan_handouts, render_handouts
+from lstoolkit.handouts import (
+    HandoutRenderer,
+    RenderedHandout,
+    handout_environment,
+    plan_handouts,
+    render_handouts,
+)
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
+from lstoolkit.models import Template
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -30,7 +37,13 @@ def rendered(district: Adapted, tmp_path_factory: pytest.TempPathFactory) -> dic
     out = tmp_path_factory.mktemp("handouts")
     renderer = HandoutRenderer(district, check_adapted(district), handout_environment())
     done = render_handouts(renderer, plan_handouts(district), out / "pdf", cache_dir=out / "cache")
-    return {r.handout.name: r.path for r in done}
+    return {r.handout.name: written(r) for r in done}
+
+
+def written(rendered: RenderedHandout) -> Path:
+    """Where ``rendered`` was written (render_handouts writes each handout it is given a folder for)."""
+    assert rendered.path is not None, rendered.handout.name
+    return rendered.path
 
 
 def text_of(path: Path) -> str:
@@ -89,11 +102,14 @@ HANDOUTS = [h for h in DISTRICT_HANDOUTS if h != "at-a-glance"]
 def test_tagged_pdf_ua(rendered: dict[str, Path], name: str) -> None:
     with pikepdf.open(rendered[name]) as pdf:
         root = pdf.Root
-        assert root.MarkInfo.Marked is True
+        # pikepdf reads a PDF boolean as a bool, which its stubs type as Object
+        marked: object = root.MarkInfo.Marked
+        assert marked is True
         assert len(root.StructTreeRoot.K) > 0
         assert str(root.Lang) == "en"
         assert str(pdf.docinfo.Title).endswith("– Springfield Public Schools")
-        assert root.ViewerPreferences.DisplayDocTitle is True
+        display_title: object = root.ViewerPreferences.DisplayDocTitle
+        assert display_title is True
         assert b"pdfuaid" in bytes(root.Metadata.read_bytes())
         figures = [node for node in _struct_elements(root.StructTreeRoot) if node.get("/S") == "/Figure"]
         assert figures, "the agency logo, at least, is a figure"
@@ -112,7 +128,7 @@ def test_the_diagram_is_a_described_figure(rendered: dict[str, Path]) -> None:
 
 def _struct_elements(node: object) -> list[pikepdf.Dictionary]:
     found: list[pikepdf.Dictionary] = []
-    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None  # type: ignore[union-attr]
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
     if kids is None:
         return found
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
@@ -124,6 +140,7 @@ def _struct_elements(node: object) -> list[pikepdf.Dictionary]:
 
 def test_worksheet_has_a_form_field_per_task_and_column(rendered: dict[str, Path], district: Adapted) -> None:
     plan = district.toolkit["templates"].get("action-plan")
+    assert isinstance(plan, Template)
     tasks = sum(len(section.children) for section in plan_sections(district.toolkit, "district"))
     with pikepdf.open(rendered["action-plan-worksheet"]) as pdf:
         names = {f.fully_qualified_name for f in pdf.acroform.fields}
@@ -136,7 +153,7 @@ def test_two_renders_are_byte_identical_and_the_cache_renders_nothing(district: 
     only = [h for h in plan_handouts(district) if h.name in ("fidelity-report", "job-administrative-leader")]
     first = render_handouts(renderer, only, tmp_path / "a", cache_dir=tmp_path / "cache-a", jobs=1)
     second = render_handouts(renderer, only, tmp_path / "b", cache_dir=tmp_path / "cache-b", jobs=2)
-    assert [r.path.read_bytes() for r in first] == [r.path.read_bytes() for r in second]
+    assert [written(r).read_bytes() for r in first] == [written(r).read_bytes() for r in second]
     assert not any(r.cached for r in first + second)
     again = render_handouts(renderer, only, tmp_path / "a", cache_dir=tmp_path / "cache-a")
     assert all(r.cached for r in again)
@@ -147,14 +164,15 @@ def test_a4_and_adopted_versions(tmp_path: Path) -> None:
     renderer = HandoutRenderer(state, check_adapted(state), handout_environment(), paper="a4")
     only = [h for h in plan_handouts(state) if h.name == "introductory-session"]
     [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
-    reader = PdfReader(done.path)
+    reader = PdfReader(written(done))
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (595, 842)
-    text = " ".join(text_of(done.path).split())
+    text = " ".join(text_of(written(done)).split())
     assert "DRAFT" not in text
     assert "Adopted by the State Board of Education on 14 May 2026 (Resolution 2026-18)" in text
     assert "The department is determined to move away" in text
-    assert PdfReader(done.path).metadata.get("/CreationDate", "").startswith("D:20260514")
+    metadata = PdfReader(written(done)).metadata
+    assert metadata is not None and metadata.get("/CreationDate", "").startswith("D:20260514")
 
 
 def test_agency_strings_are_text_in_pdfs(tmp_path: Path) -> None:
@@ -172,9 +190,9 @@ def test_agency_strings_are_text_in_pdfs(tmp_path: Path) -> None:
     renderer = HandoutRenderer(adapted, check_adapted(adapted), handout_environment())
     only = [h for h in plan_handouts(adapted) if h.name == "fidelity-report"]
     [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
-    text = " ".join(text_of(done.path).split())
+    text = " ".join(text_of(written(done)).split())
     assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text and "</style><style>" in text
-    page = PdfReader(io.BytesIO(done.path.read_bytes())).pages[0]
+    page = PdfReader(io.BytesIO(written(done).read_bytes())).pages[0]
     assert round(float(page.mediabox.width)) == 612
 
 
@@ -183,6 +201,6 @@ def test_a_school_without_a_logo_prints_its_districts(tmp_path: Path) -> None:
     renderer = HandoutRenderer(school, check_adapted(school), handout_environment())
     only = [h for h in plan_handouts(school) if h.name == "fidelity-report"]
     [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
-    with pikepdf.open(done.path) as pdf:
+    with pikepdf.open(written(done)) as pdf:
         alts = [str(n.get("/Alt", "")) for n in _struct_elements(pdf.Root.StructTreeRoot) if n.get("/S") == "/Figure"]
     assert "Logo of Lincoln Elementary School" in alts

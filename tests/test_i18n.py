@@ -24,11 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SPANISH = ROOT / "examples" / "district" / "es" / "agency.yml"
 KEYWORDS = {"_": None, "N_": None, "N_plural": (1, 2), "plural": (1, 2), "ngettext": (1, 2), "gettext": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+#: A message's id: its text, or its singular and plural.
+MessageId = str | tuple[str, ...]
 
 
-def _messages() -> dict[str | tuple[str, str], str]:
+def _messages() -> dict[MessageId, str]:
     """Every message of the handout templates and the code, as ``make messages`` extracts them."""
-    found: dict[str | tuple[str, str], str] = {}
+    found: dict[MessageId, str] = {}
     methods = [("lstoolkit/**.py", "python"), ("templates/handouts/**.j2", "jinja2")]
     options = {"templates/handouts/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}}
     for filename, _line, message, _comments, _context in extract_from_dir(
@@ -40,21 +42,23 @@ def _messages() -> dict[str | tuple[str, str], str]:
     return found
 
 
-def _catalogue(language: str) -> dict[str | tuple[str, str], tuple[str, ...]]:
+def _catalogue(language: str) -> dict[MessageId, tuple[str, ...]]:
     with catalogue_path(language).open("rb") as po:
         catalog = read_po(po, locale=language)
-    return {
-        (m.id if isinstance(m.id, str) else tuple(m.id)): (m.string,) if isinstance(m.string, str) else tuple(m.string)
-        for m in catalog if m.id and not m.fuzzy
-    }
+    found: dict[MessageId, tuple[str, ...]] = {}
+    for m in catalog:
+        if m.id and not m.fuzzy:
+            assert m.string is not None, m.id
+            found[m.id if isinstance(m.id, str) else tuple(m.id)] = (m.string,) if isinstance(m.string, str) else tuple(m.string)
+    return found
 
 
 @pytest.fixture(scope="module")
-def messages() -> dict[str | tuple[str, str], str]:
+def messages() -> dict[MessageId, str]:
     return _messages()
 
 
-def test_the_handouts_words_are_all_extracted(messages: dict[str | tuple[str, str], str]) -> None:
+def test_the_handouts_words_are_all_extracted(messages: dict[MessageId, str]) -> None:
     # a sample of what must be in the catalogue: templates, the code, the marked design parts
     for message in ("Agenda", "Page ", "DRAFT", "date to be decided", "The imperative", ("%(num)s position", "%(num)s positions")):
         assert message in messages
@@ -63,7 +67,7 @@ def test_the_handouts_words_are_all_extracted(messages: dict[str | tuple[str, st
 
 @pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
 def test_every_message_is_translated_with_the_same_placeholders(
-    language: str, messages: dict[str | tuple[str, str], str]
+    language: str, messages: dict[MessageId, str]
 ) -> None:
     catalogue = _catalogue(language)
     untranslated = [m for m in messages if m not in catalogue or not all(s.strip() for s in catalogue[m])]
@@ -77,7 +81,7 @@ def test_every_message_is_translated_with_the_same_placeholders(
             assert string.startswith(" ") == ids[0].startswith(" ") and string.endswith(" ") == ids[0].endswith(" ")
 
 
-def test_no_obsolete_entries(messages: dict[str | tuple[str, str], str]) -> None:
+def test_no_obsolete_entries(messages: dict[MessageId, str]) -> None:
     stale = set(_catalogue("es")) - set(messages)
     assert not stale, f"entries no handout uses any more: {sorted(map(str, stale))[:5]}"
 
@@ -137,8 +141,8 @@ def test_the_spanish_attendee_sheet(spanish: dict[str, Path]) -> None:
         assert str(pdf.Root.Lang) == "es"
         assert "Sesión introductoria" in str(pdf.open_metadata().get("dc:title"))
         # the toolkit's seven points are marked English for screen readers
-        english = [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.get("/Lang", "")) == "en"]
-        assert english, "no structure element is marked English"
+        marked_english = [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.get("/Lang", "")) == "en"]
+        assert marked_english, "no structure element is marked English"
 
 
 def test_the_spanish_posting_keeps_the_agencys_values_in_spanish(spanish: dict[str, Path]) -> None:

@@ -33,7 +33,7 @@ from lstoolkit.handouts import (
 )
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
-from lstoolkit.models import PLACEHOLDER, Entry
+from lstoolkit.models import PLACEHOLDER, Entry, Job, Toolkit
 from lstoolkit.render import Page, SiteRenderer, page_environment
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -62,19 +62,26 @@ OBSERVATION_START = re.compile(
 CITATION = re.compile(r"Source: .*?UCLA\.")
 
 
-def supervising_handout(adapted: Adapted, job: Any) -> Handout:
+def job_of(toolkit: Toolkit, job_id: str) -> Job:
+    """The job ``job_id`` of ``toolkit``, which must have it."""
+    job = toolkit["jobs"].get(job_id)
+    assert isinstance(job, Job), job_id
+    return job
+
+
+def supervising_handout(adapted: Adapted, job: Job) -> Handout:
     """The supervising page of ``job``: as planned, or as plan_handouts is asked to plan it."""
     planned = {h.name: h for h in plan_handouts(adapted)}
     return planned.get(f"job-{job.id}-supervising") or Handout(
         f"job-{job.id}-supervising", f"Supervising the position: {job.title}", "job-supervising.html.j2", {"item": job})
 
 
-def cautions_about(adapted: Adapted, job: Any) -> list[Any]:
+def cautions_about(adapted: Adapted, job: Job) -> list[Any]:
     return [c for c in adapted.toolkit.items("cautions") if f"jobs/{job.id}" in c.about]
 
 
 def entries(items: tuple[Entry, ...]) -> list[Entry]:
-    found = []
+    found: list[Entry] = []
     for e in items:
         found += [e, *entries(e.children)]
     return found
@@ -82,7 +89,8 @@ def entries(items: tuple[Entry, ...]) -> list[Entry]:
 
 def words(text: str) -> str:
     """Text compared as words: quotes and spacing folded, gap marks dropped."""
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', GAP_OPEN: " ", "\ue001": " "}))
+    fold: dict[str, str | int | None] = {"’": "'", "‘": "'", "“": '"', "”": '"', GAP_OPEN: " ", "\ue001": " "}
+    text = text.translate(str.maketrans(fold))
     return " ".join(text.split())
 
 
@@ -126,7 +134,7 @@ def prototype() -> Adapted:
 @pytest.mark.parametrize("job_id", JOBS)
 def test_no_duty_is_an_observation_or_a_caution(prototype: Adapted, district: Adapted, job_id: str) -> None:
     for adapted in (prototype, district):
-        job = adapted.toolkit["jobs"].get(job_id)
+        job = job_of(adapted.toolkit, job_id)
         caution_sentences = {
             s.lower() for c in cautions_about(adapted, job) for t in (c.text, *(p.text for p in entries(c.points))) for s in sentences(t)
         }
@@ -148,7 +156,7 @@ def test_posting_fields_ask_the_agency_where_the_sources_say_nothing(job_id: str
     are the agency's values (each declared, with a description and the prototype's wording), not
     text the toolkit invents."""
     content = load_content().toolkit
-    job = content["jobs"].get(job_id)
+    job = job_of(content, job_id)
     declared = {v.id: v for v in content.items("values")}
     for name, suffix in FIELD_VALUES.items():
         value = f"{POSTING_VALUES[job_id]}_{suffix}"
@@ -169,8 +177,8 @@ def test_every_posting_value_is_asked_for() -> None:
 def test_moved_sentences_stay_in_the_toolkit(prototype: Adapted) -> None:
     """What left the duties and notes of the administrative leader and the partnership facilitator
     is still read, where it belongs."""
-    leader = prototype.toolkit["jobs"].get("administrative-leader")
-    partnerships = prototype.toolkit["jobs"].get("district-partnership-facilitator")
+    leader = job_of(prototype.toolkit, "administrative-leader")
+    partnerships = job_of(prototype.toolkit, "district-partnership-facilitator")
     steps = words(str(prototype.raw["steps"])) + words(str(prototype.raw["mechanisms"]))
     assert "designate that the steering group, along with the administrative leader" in steps
     assert "Ensure that the administrative leader and the Learning Supports Leadership Team use the formative evaluation" in steps
@@ -208,7 +216,7 @@ def test_posting_shows_each_hr_heading_in_order(rendered: dict[str, tuple[str, P
 def test_posting_has_the_adapted_title_and_the_values_or_labelled_gaps(
     district: Adapted, rendered: dict[str, tuple[str, Path]], job_id: str
 ) -> None:
-    job = district.toolkit["jobs"].get(job_id)
+    job = job_of(district.toolkit, job_id)
     html, pdf = rendered[f"job-{job_id}"]
     text = CITATION.sub(" ", words(pdf_text(pdf)))  # the citation names the source's own title
     assert f"<h1>{job.title}</h1>" in html and f"<title>Job description: {job.title}" in html
@@ -235,7 +243,7 @@ def test_posting_has_the_adapted_title_and_the_values_or_labelled_gaps(
 
 @pytest.mark.parametrize("job_id", JOBS)
 def test_posting_holds_no_supervising_text(district: Adapted, rendered: dict[str, tuple[str, Path]], job_id: str) -> None:
-    job = district.toolkit["jobs"].get(job_id)
+    job = job_of(district.toolkit, job_id)
     html, pdf = rendered[f"job-{job_id}"]
     text = words(pdf_text(pdf)).lower()
     for caution in cautions_about(district, job):
@@ -255,7 +263,7 @@ def test_posting_holds_no_supervising_text(district: Adapted, rendered: dict[str
 
 @pytest.mark.parametrize("job_id", JOBS)
 def test_supervising_page_holds_the_cautions_and_notes(district: Adapted, rendered: dict[str, tuple[str, Path]], job_id: str) -> None:
-    job = district.toolkit["jobs"].get(job_id)
+    job = job_of(district.toolkit, job_id)
     html, pdf = rendered[f"job-{job_id}-supervising"]
     text = words(pdf_text(pdf)).lower()
     assert f"supervising the position: {words(job.title).lower()}" in text
@@ -276,7 +284,7 @@ def test_supervising_page_holds_the_cautions_and_notes(district: Adapted, render
 
 def test_supervising_page_is_deterministic_and_cached(district: Adapted, tmp_path: Path) -> None:
     renderer = HandoutRenderer(district, check_adapted(district), handout_environment())
-    job = district.toolkit["jobs"].get("administrative-leader")
+    job = job_of(district.toolkit, "administrative-leader")
     handout = supervising_handout(district, job)
     first = render_handouts(renderer, [handout], tmp_path / "a", cache_dir=tmp_path / "cache-a", jobs=1)
     second = render_handouts(renderer, [handout], tmp_path / "b", cache_dir=tmp_path / "cache-b", jobs=1)
@@ -299,7 +307,7 @@ def test_plan_handouts_plans_a_supervising_page_per_job(district: Adapted) -> No
 @pytest.mark.parametrize("job_id", JOBS)
 def test_web_page_has_the_postings_structure_then_the_rest(district: Adapted, job_id: str) -> None:
     renderer = SiteRenderer(district, check_adapted(district), page_environment())
-    job = district.toolkit["jobs"].get(job_id)
+    job = job_of(district.toolkit, job_id)
     page = renderer.render(Page(f"jobs/{job_id}.md", "job.md.j2", {"item": job}, f"jobs/{job_id}"))
     headings = re.findall(r"^## (.+)$", page, flags=re.M)
     assert [h for h in headings if h in SECTIONS] == list(SECTIONS)
@@ -355,7 +363,7 @@ def test_a_missing_value_is_ls203_at_the_agency_file(without_evaluation: tuple[P
 
 def test_a_missing_value_is_a_labelled_gap_on_the_posting(without_evaluation: tuple[Path, Adapted], tmp_path: Path) -> None:
     _, adapted = without_evaluation
-    job = adapted.toolkit["jobs"].get("learning-supports-facilitator")
+    job = job_of(adapted.toolkit, "learning-supports-facilitator")
     posting = Handout(f"job-{job.id}", f"Job description: {job.title}", "job.html.j2", {"item": job})
     html, pdf = render(adapted, [posting], tmp_path)[posting.name]
     assert re.search(r'<th scope="row">Reports to</th><td>Director of Student Supports</td>', html)

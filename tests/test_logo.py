@@ -29,7 +29,7 @@ def refused(path: Path) -> LstoolkitError:
     with pytest.raises(LstoolkitError) as caught:
         read_logo(path, named_at=AT)
     error = caught.value
-    assert error.code == FindingCode.UNSAFE_FILE == "LS306"
+    assert error.code == FindingCode.UNSAFE_FILE and FindingCode.UNSAFE_FILE.value == "LS306"
     assert error.location == AT
     assert error.hint
     assert "\n" not in error.message

@@ -144,7 +144,8 @@ def _owners(pdf: pikepdf.Pdf) -> dict[int, list[Owner]]:
         if not isinstance(entries, pikepdf.Array):
             continue
         paths: list[Owner] = []
-        for element in entries:
+        for entry in entries:
+            element: pikepdf.Object | None = entry
             path: list[tuple[str, tuple[int, int]]] = []
             while isinstance(element, pikepdf.Dictionary) and element.get("/Type") != "/StructTreeRoot":
                 path.append((str(element.get("/S", "")), element.objgen))
@@ -170,8 +171,8 @@ def read_pages(path: Path) -> list[Page]:
         font, name, size = {}, "", 0.0
         marks: list[Owner] = []
         runs = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 saved.append(ctm)
             elif op == "Q":

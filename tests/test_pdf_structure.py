@@ -33,6 +33,7 @@ from lstoolkit.handouts import (
 )
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
+from lstoolkit.models import Template
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 HANDOUTS = [
@@ -190,8 +191,8 @@ def _content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], set[tuple[in
         fonts = page.obj.Resources.get("/Font", pikepdf.Dictionary())
         stack: list[int | None] = []
         font: dict[int, str] = {}
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "BDC":
                 properties = operands[1]
                 mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
@@ -240,11 +241,13 @@ def read_tags(path: Path) -> Tagged:
             elif kid.get("/Type") == "/OBJR":
                 node.annotations += 1
             else:
+                assert isinstance(kid, pikepdf.Dictionary), f"{node.tag} has a kid that is not an element"
                 node.kids.append(build(kid, node))
         return node
 
     root = pdf.Root.StructTreeRoot
     [document] = list(root.K) if isinstance(root.K, pikepdf.Array) else [root.K]
+    assert isinstance(document, pikepdf.Dictionary), "the structure tree has no document element"
     texts, marked = _content(pdf)
     return Tagged(pdf, build(document, None), texts, marked)
 
@@ -283,6 +286,7 @@ def test_each_table_row_and_list_is_one_element(handouts: dict[str, tuple[str, P
 def test_the_worksheet_has_one_table_per_section_and_one_row_per_task(
         tagged: dict[str, Tagged], district: Adapted) -> None:
     plan = district.toolkit["templates"].get("action-plan")
+    assert isinstance(plan, Template)
     tables = tagged["action-plan-worksheet"].elements("/Table")
     sections = plan_sections(district.toolkit, "district")  # a district's: no state department's
     assert len(tables) == len(sections)

@@ -7,7 +7,9 @@ import re
 import shutil
 import string
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -44,13 +46,13 @@ change = st.one_of(
 changes = st.lists(change, max_size=6)
 
 
-def layer_file(directory: Path, data: dict, name: str = "") -> Path:
+def layer_file(directory: Path, data: dict[str, Any], name: str = "") -> Path:
     path = directory / (name or f"agency-{next(COUNTER)}.yml")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def agency(changes_: list[dict], *, level: str = "district", extends: str = "prototype") -> dict:
+def agency(changes_: list[dict[str, str]], *, level: str = "district", extends: str = "prototype") -> dict[str, Any]:
     return {"extends": extends, "agency": {"name": "Springfield", "level": level}, "version": "1",
             "values": {"facilitator_positions": 3}, "changes": changes_}
 
@@ -64,7 +66,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("properties")
 
 
-def check_never_crashes(workdir: Path, changes_: list[dict]) -> None:
+def check_never_crashes(workdir: Path, changes_: list[dict[str, str]]) -> None:
     path = layer_file(workdir, agency(changes_))
     try:
         check_adapted(resolve(path, workdir))
@@ -79,14 +81,14 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 @FAST
 @given(changes)
-def test_random_changes_resolve_or_fail_with_a_location(workdir: Path, changes_: list[dict]) -> None:
+def test_random_changes_resolve_or_fail_with_a_location(workdir: Path, changes_: list[dict[str, str]]) -> None:
     check_never_crashes(workdir, changes_)
 
 
 @pytest.mark.slow
 @settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(changes)
-def test_fuzz_10000_change_lists(workdir: Path, changes_: list[dict]) -> None:
+def test_fuzz_10000_change_lists(workdir: Path, changes_: list[dict[str, str]]) -> None:
     check_never_crashes(workdir, changes_)
 
 
@@ -103,7 +105,7 @@ def test_no_changes_change_nothing_but_the_level(workdir: Path, level: str) -> N
 
 @FAST
 @given(st.sampled_from(ELEMENTS), changes)
-def test_removing_an_essential_element_is_always_ls101(workdir: Path, element: str, others: list[dict]) -> None:
+def test_removing_an_essential_element_is_always_ls101(workdir: Path, element: str, others: list[dict[str, str]]) -> None:
     valid = [c for c in others if not c.get("remove", "").startswith("mechanisms/") or c["remove"] in ITEMS]
     chosen = [*valid, {"remove": element, "why": "test"}]
     try:
@@ -122,7 +124,7 @@ def test_removing_an_essential_element_is_always_ls101(workdir: Path, element: s
 @given(changes)
 @example([])  # the layer that changes nothing resolves, whatever is generated
 @example([{"remove": "mechanisms/steering-body", "why": "x"}])
-def test_a_layer_diffed_against_its_parent_reports_exactly_its_changes(workdir: Path, changes_: list[dict]) -> None:
+def test_a_layer_diffed_against_its_parent_reports_exactly_its_changes(workdir: Path, changes_: list[dict[str, str]]) -> None:
     shutil.copytree(STATE.parent / "sections", workdir / "sections", dirs_exist_ok=True)  # the state's own text
     state = yaml.safe_load(STATE.read_text())
     state["agency"].pop("logo", None)
@@ -232,7 +234,7 @@ def term_maps(word: st.SearchStrategy[str]) -> st.SearchStrategy[dict[str, str]]
     return st.dictionaries(phrases(word), phrases(word), min_size=1, max_size=6)
 
 
-CASES = [str, str.lower, str.upper, str.title, str.capitalize]
+CASES: list[Callable[[str], str]] = [str, str.lower, str.upper, str.title, str.capitalize]
 TEXT_SEPARATORS = st.sampled_from([" ", " ", ", ", ". ", "\n", "-", "_", "", "(", ")"])
 
 
@@ -310,11 +312,11 @@ def test_renaming_is_one_pass_and_linear(
 
 #: Words of two or more letters that are no plural of one another (none ends in 's').
 COMPOSE_WORD = st.text(alphabet=string.ascii_lowercase, min_size=2, max_size=6).filter(lambda w: not w.endswith("s"))
-VALUE_CASES = [str, str.upper, str.title, str.capitalize]
+VALUE_CASES: list[Callable[[str], str]] = [str, str.upper, str.title, str.capitalize]
 
 
 @st.composite
-def two_layers(draw: st.DrawFn, text_cases: list) -> tuple[dict[str, str], dict[str, str], str]:
+def two_layers(draw: st.DrawFn, text_cases: list[Callable[[str], str]]) -> tuple[dict[str, str], dict[str, str], str]:
     """Terms A (nearest the prototype) and B, and a text, in the documented exact case: no B term
     spans a word A renamed and its neighbours, or overlaps an A term in the text. Words that a B
     phrase (a term of several words) uses are in no A term and no A replacement; B's single words

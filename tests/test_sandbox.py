@@ -112,7 +112,7 @@ def _limit_memory() -> None:
 
 def _read_all(fd: int, deadline: float) -> bytes | None:
     """Everything the child writes, or None when it does not finish by ``deadline``."""
-    chunks = []
+    chunks: list[bytes] = []
     with os.fdopen(fd, "rb", buffering=0) as pipe:
         while True:
             left = deadline - time.monotonic()
@@ -149,7 +149,9 @@ def in_child(job: Callable[[], Outcome]) -> Outcome:
         return Outcome(crash=f"no result within {HARD_TIMEOUT} s: stuck in C code, killed")
     if not data:
         return Outcome(crash=f"the render killed its process (wait status {status})")
-    return pickle.loads(data)
+    outcome = pickle.loads(data)
+    assert isinstance(outcome, Outcome), outcome
+    return outcome
 
 
 def classify(render: Callable[[], str], state: Callable[[], str], secrets_: tuple[str, ...]) -> Outcome:
@@ -161,7 +163,7 @@ def classify(render: Callable[[], str], state: Callable[[], str], secrets_: tupl
         text = render()
     except LstoolkitError as error:
         path = error.location.path if error.location else ""
-        outcome = Outcome(code=error.code, error_path=path, error_text=str(error)[:2000],
+        outcome = Outcome(code=error.code or "", error_path=path, error_text=str(error)[:2000],
                           leaked=tuple(s for s in secrets_ if s in str(error)))
     except _Alarm:
         outcome = Outcome(crash=f"no result within {TIMEOUT} s")
@@ -213,7 +215,7 @@ class Sandbox:
         """What a build with handouts gives the page renderer, whatever fields it has today."""
         made = {}
         for h in plan_handouts(self.adapted):
-            known = {"handout": h, "path": self.outside / h.filename, "size": 1024, "data": b"%PDF-1.7",
+            known: dict[str, Any] = {"handout": h, "path": self.outside / h.filename, "size": 1024, "data": b"%PDF-1.7",
                      "cached": True, "seconds": 0.0}
             made[h.name] = RenderedHandout(**{f.name: known[f.name] for f in dataclasses.fields(RenderedHandout) if f.name in known})
         return made

@@ -510,7 +510,7 @@ def test_a_template_cache_planted_in_the_project_is_never_loaded(tmp_path: Path)
 
 @pytest.mark.slow  # two builds with every handout
 def test_a_handout_planted_in_the_project_is_never_published(tmp_path: Path) -> None:
-    import weasyprint
+    import weasyprint  # type: ignore[import-untyped]
 
     project = make_project(tmp_path, with_handouts=True)
     status, output = mkdocs_build(project)

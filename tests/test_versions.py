@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -205,7 +206,7 @@ def test_adopting_a_newer_version_retires_an_older_draft_and_refuses_to_unadopt(
     assert deployed(project) == versions
 
 
-LIST = [
+LIST: list[dict[str, Any]] = [
     {"version": "2027.1", "title": "2027.1 (draft)", "aliases": [], "properties": {"hidden": True}},
     {"version": "2026.2", "title": "2026.2 (adopted 2026-06-10)", "aliases": ["latest", "draft"], "properties": {"hidden": False}},
     {"version": "2026.1", "title": "2026.1", "aliases": []},

@@ -29,6 +29,7 @@ from lstoolkit.handouts import (
 )
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
+from lstoolkit.models import Template, Toolkit
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 LEVELS = ("state", "district", "school")
@@ -79,7 +80,7 @@ def _elements(node: pikepdf.Object, tag: str) -> list[pikepdf.Dictionary]:
     return found
 
 
-def _pages_of(node: pikepdf.Dictionary, page: pikepdf.Object | None = None) -> set[tuple[int, int]]:
+def _pages_of(node: pikepdf.Object, page: pikepdf.Object | None = None) -> set[tuple[int, int]]:
     """The pages the content of a structure element is on (marked content and annotations)."""
     page = node.get("/Pg", page)
     found: set[tuple[int, int]] = set()
@@ -89,14 +90,29 @@ def _pages_of(node: pikepdf.Dictionary, page: pikepdf.Object | None = None) -> s
             assert page is not None
             found.add(page.objgen)
         elif kid.get("/Type") in ("/MCR", "/OBJR"):
-            found.add(kid.get("/Pg", page).objgen)
+            on = kid.get("/Pg", page)
+            assert on is not None
+            found.add(on.objgen)
         else:
             found |= _pages_of(kid, page)
     return found
 
 
 def _widgets(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    return [a for page in pdf.pages for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Widget"]
+    found: list[pikepdf.Dictionary] = []
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            assert isinstance(annotation, pikepdf.Dictionary)
+            if annotation.get("/Subtype") == "/Widget":
+                found.append(annotation)
+    return found
+
+
+def _plan(toolkit: Toolkit) -> Template:
+    """The action plan's template."""
+    plan = toolkit["templates"].get("action-plan")
+    assert isinstance(plan, Template)
+    return plan
 
 
 def _text(path: Path) -> str:
@@ -134,7 +150,7 @@ def test_only_the_sections_of_the_agencys_level(level: str, rendered: dict[str, 
     toolkit = adapted[level].toolkit
     expected = [s.title for s in plan_sections(toolkit, level)]
     text = _text(path)
-    shown = [s.title for s in toolkit["templates"].get("action-plan").sections if f"<h2>{s.title}</h2>" in html]
+    shown = [s.title for s in _plan(toolkit).sections if f"<h2>{s.title}</h2>" in html]
     assert shown == expected
     with pikepdf.open(path) as pdf:
         assert len(_elements(pdf.Root.StructTreeRoot, "/Table")) == len(expected)
@@ -179,7 +195,7 @@ def test_each_task_is_one_row_on_one_page(name: str, rendered: dict[str, tuple[s
 @pytest.mark.parametrize("level", LEVELS)
 def test_fields_are_named_section_task_column(level: str, rendered: dict[str, tuple[str, Path]],
                                               adapted: dict[str, Adapted]) -> None:
-    plan = adapted[level].toolkit["templates"].get("action-plan")
+    plan = _plan(adapted[level].toolkit)
     expected = [field_name(s.id, t.id, f) for s in plan_sections(adapted[level].toolkit, level)
                 for t in s.children for f in plan.fields]
     with pikepdf.open(rendered[f"{level}:action-plan-worksheet"][1]) as pdf:
@@ -238,7 +254,8 @@ def test_fields_are_multiline_and_two_inches_wide(level: str, rendered: dict[str
 def test_the_worksheet_is_tagged_pdf_ua(rendered: dict[str, tuple[str, Path]]) -> None:
     for key in ("district:action-plan-worksheet", "district:action-plan"):
         with pikepdf.open(rendered[key][1]) as pdf:
-            assert pdf.Root.MarkInfo.Marked is True
+            marked: object = pdf.Root.MarkInfo.Marked  # a bool, which pikepdf's stubs type as Object
+            assert marked is True
             assert b"pdfuaid" in pdf.Root.Metadata.read_bytes()
             assert str(pdf.Root.Lang) == "en"
             forms = _elements(pdf.Root.StructTreeRoot, "/Form")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).parent.parent.parent
 CHROMIUM_FLAGS = [
@@ -26,7 +27,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def serve() -> Iterator[object]:
+def serve() -> Iterator[Callable[[Path], str]]:
     """serve(directory) -> base URL of a local server for that directory (stopped at the end)."""
     servers: list[ThreadingHTTPServer] = []
 
@@ -43,7 +44,7 @@ def serve() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
@@ -56,9 +57,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def page(browser: object) -> Iterator[object]:
+def page(browser: Browser) -> Iterator[Page]:
     """A page in a browser context of its own (no cookies or storage shared between tests)."""
-    context = browser.new_context()  # type: ignore[attr-defined]
+    context = browser.new_context()
     yield context.new_page()
     context.close()
 

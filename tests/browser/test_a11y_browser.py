@@ -7,13 +7,14 @@ axe sees a page as it loads; these tests drive the states a keyboard or screen-r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +27,7 @@ AXE = Axe()
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory, serve: object) -> dict[str, tuple[str, list[str]]]:
+def sites(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]) -> dict[str, tuple[str, list[str]]]:
     """Each example site, built without handouts (not needed here): base URL and its pages."""
     built = {}
     for name, config_file in SITES.items():
@@ -35,13 +36,13 @@ def sites(tmp_path_factory: pytest.TempPathFactory, serve: object) -> dict[str, 
         config.plugins["lstoolkit"].config.handouts = False
         build(config)
         pages = sorted(str(p.parent.relative_to(site)).replace(".", "") for p in site.rglob("index.html"))
-        built[name] = (serve(site), [p + "/" if p else "" for p in pages if "search" not in p])  # type: ignore[operator]
+        built[name] = (serve(site), [p + "/" if p else "" for p in pages if "search" not in p])
     return built
 
 
 @pytest.fixture()
-def narrow(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 320, "height": 640})  # type: ignore[attr-defined]
+def narrow(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
     yield context.new_page()
     context.close()
 
@@ -97,9 +98,9 @@ FOCUS_CHECK = """() => {
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_control_the_keyboard_reaches_is_visible_and_shows_focus(
-    sites: dict[str, tuple[str, list[str]]], browser: object, width: int
+    sites: dict[str, tuple[str, list[str]]], browser: Browser, width: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     failures = []
     for name, (base, pages) in sites.items():
@@ -111,71 +112,73 @@ def test_every_control_the_keyboard_reaches_is_visible_and_shows_focus(
     assert failures == [], f"{len(failures)} problems, e.g. {failures[:8]}"
 
 
-def focused(page: object) -> dict[str, object]:
-    return page.evaluate(  # type: ignore[attr-defined, no-any-return]
+def focused(page: Page) -> dict[str, object]:
+    facts = page.evaluate(
         """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
         return {name: (e.getAttribute('aria-label') || e.textContent).trim(), role: e.getAttribute('role'),
                 expanded: e.getAttribute('aria-expanded'), inDrawer: !!e.closest('.md-sidebar--primary'),
                 visible: r.width > 0 && r.left >= 0 && r.left < innerWidth}; }"""
     )
+    assert isinstance(facts, dict), facts
+    return facts
 
 
-def test_the_drawer_opens_and_closes_with_the_keyboard_and_holds_the_focus(sites: dict[str, tuple[str, list[str]]], narrow: object) -> None:
+def test_the_drawer_opens_and_closes_with_the_keyboard_and_holds_the_focus(sites: dict[str, tuple[str, list[str]]], narrow: Page) -> None:
     page = narrow
-    page.goto(sites["district"][0], wait_until="networkidle")  # type: ignore[attr-defined]
-    page.keyboard.press("Tab")  # type: ignore[attr-defined]  # skip link
-    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    page.goto(sites["district"][0], wait_until="networkidle")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
     assert focused(page) == {"name": "Navigation menu", "role": "button", "expanded": "false", "inDrawer": False, "visible": True}
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
-    page.wait_for_timeout(400)  # type: ignore[attr-defined]
-    assert page.evaluate("() => document.getElementById('__drawer').checked")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    assert page.evaluate("() => document.getElementById('__drawer').checked")
     assert focused(page)["inDrawer"] and focused(page)["visible"]
     # Through the drawer: every stop inside it and visible; a section opens its panel.
     names = []
     for _ in range(40):
-        page.keyboard.press("Tab")  # type: ignore[attr-defined]
+        page.keyboard.press("Tab")
         now = focused(page)
         if not now["inDrawer"]:
             break
         assert now["visible"], now
         names.append(now["name"])
     assert "Design document" in names and "Pages of Mechanisms" in names
-    assert not page.evaluate("() => document.getElementById('__drawer').checked")  # type: ignore[attr-defined]  # Tab out closes it
+    assert not page.evaluate("() => document.getElementById('__drawer').checked")  # Tab out closes it
     # A section's panel: Enter opens it, focus goes to its first control, the back arrow returns.
-    page.keyboard.press("Shift+Tab")  # type: ignore[attr-defined]
-    page.goto(sites["district"][0], wait_until="networkidle")  # type: ignore[attr-defined]
-    page.locator("label.md-header__button[for='__drawer']").focus()  # type: ignore[attr-defined]
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
-    page.wait_for_timeout(400)  # type: ignore[attr-defined]
-    page.locator("label.md-nav__link[for='__nav_2']").focus()  # type: ignore[attr-defined]
+    page.keyboard.press("Shift+Tab")
+    page.goto(sites["district"][0], wait_until="networkidle")
+    page.locator("label.md-header__button[for='__drawer']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    page.locator("label.md-nav__link[for='__nav_2']").focus()
     assert focused(page)["expanded"] == "false"
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
-    page.wait_for_timeout(400)  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
     assert focused(page)["name"] == "Back from Design document" and focused(page)["visible"]
-    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    page.keyboard.press("Tab")
     assert focused(page)["name"] == "1. The imperative" and focused(page)["visible"]
-    page.keyboard.press("Shift+Tab")  # type: ignore[attr-defined]
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
-    page.wait_for_timeout(400)  # type: ignore[attr-defined]
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
     assert focused(page)["name"] == "Design document" and focused(page)["expanded"] == "false"
-    page.keyboard.press("Escape")  # type: ignore[attr-defined]
-    page.wait_for_timeout(400)  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
     assert focused(page)["name"] == "Navigation menu" and focused(page)["expanded"] == "false"
 
 
-def test_search_is_a_named_dialog_and_announces_its_results(sites: dict[str, tuple[str, list[str]]], page: object) -> None:
-    page.goto(sites["district"][0], wait_until="networkidle")  # type: ignore[attr-defined]
-    dialog = page.locator(".md-search")  # type: ignore[attr-defined]
+def test_search_is_a_named_dialog_and_announces_its_results(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
+    page.goto(sites["district"][0], wait_until="networkidle")
+    dialog = page.locator(".md-search")
     assert (dialog.get_attribute("role"), dialog.get_attribute("aria-modal"), dialog.get_attribute("aria-label")) == ("dialog", "true", "Search")
-    status = page.locator(".md-search-result__meta")  # type: ignore[attr-defined]
+    status = page.locator(".md-search-result__meta")
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
     closed = "() => getComputedStyle(document.querySelector('.md-search__scrollwrap')).visibility"
-    assert page.evaluate(closed) == "hidden"  # type: ignore[attr-defined]  # closed: no Tab stop
-    page.locator(".md-search__input").click()  # type: ignore[attr-defined]
-    page.wait_for_function("() => !/initializing/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)  # type: ignore[attr-defined]
-    page.locator(".md-search__input").press_sequentially("steering")  # type: ignore[attr-defined]
-    page.wait_for_function("() => /\\d+ matching/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)  # type: ignore[attr-defined]
-    assert page.evaluate(closed) == "visible"  # type: ignore[attr-defined]
+    assert page.evaluate(closed) == "hidden"  # closed: no Tab stop
+    page.locator(".md-search__input").click()
+    page.wait_for_function("() => !/initializing/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)
+    page.locator(".md-search__input").press_sequentially("steering")
+    page.wait_for_function("() => /\\d+ matching/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)
+    assert page.evaluate(closed) == "visible"
     results = AXE.run(page, options=WCAG).response["violations"]
     assert [v["id"] for v in results] == []
     assert CONTRAST_OK(page, ".md-search-result__meta")
@@ -201,43 +204,43 @@ CONTRAST = """(selector) => {
 }"""
 
 
-def CONTRAST_OK(page: object, selector: str) -> bool:  # noqa: N802
-    ratio = page.evaluate(CONTRAST, selector)  # type: ignore[attr-defined]
+def CONTRAST_OK(page: Page, selector: str) -> bool:  # noqa: N802
+    ratio = page.evaluate(CONTRAST, selector)
     assert ratio is not None, f"no {selector} on the page"
     assert ratio >= 4.5, f"{selector}: {ratio:.2f}:1"
     return True
 
 
-def test_links_keep_their_contrast_on_hover_and_focus(sites: dict[str, tuple[str, list[str]]], page: object) -> None:
-    page.goto(sites["district"][0] + "mechanisms/", wait_until="networkidle")  # type: ignore[attr-defined]
+def test_links_keep_their_contrast_on_hover_and_focus(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
+    page.goto(sites["district"][0] + "mechanisms/", wait_until="networkidle")
     for selector in ("article a[href^='steering']", "article .headerlink", "nav.md-nav--primary a.md-nav__link[href]"):
-        link = page.locator(selector).first  # type: ignore[attr-defined]
+        link = page.locator(selector).first
         link.hover()
-        page.wait_for_timeout(400)  # type: ignore[attr-defined]  # the theme's colour transition
+        page.wait_for_timeout(400)  # the theme's colour transition
         assert CONTRAST_OK(page, selector + ":hover")
         link.focus()
-        page.mouse.move(0, 0)  # type: ignore[attr-defined]
-        page.wait_for_timeout(400)  # type: ignore[attr-defined]
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(400)
         assert CONTRAST_OK(page, selector + ":focus")
 
 
-def test_the_open_drawer_passes_axe_and_its_titles_keep_their_contrast(sites: dict[str, tuple[str, list[str]]], narrow: object) -> None:
+def test_the_open_drawer_passes_axe_and_its_titles_keep_their_contrast(sites: dict[str, tuple[str, list[str]]], narrow: Page) -> None:
     page = narrow
     for name in ("district", "state"):
-        page.goto(sites[name][0] + "mechanisms/", wait_until="networkidle")  # type: ignore[attr-defined]
-        page.locator("label.md-header__button[for='__drawer']").click()  # type: ignore[attr-defined]
-        page.wait_for_timeout(400)  # type: ignore[attr-defined]
+        page.goto(sites[name][0] + "mechanisms/", wait_until="networkidle")
+        page.locator("label.md-header__button[for='__drawer']").click()
+        page.wait_for_timeout(400)
         assert [v["id"] for v in AXE.run(page, options=WCAG).response["violations"]] == []
         assert CONTRAST_OK(page, ".md-sidebar--primary .md-nav__title")
 
 
-def test_the_404_page_has_its_own_title(sites: dict[str, tuple[str, list[str]]], page: object) -> None:
-    page.goto(sites["district"][0] + "404.html")  # type: ignore[attr-defined]
-    assert page.title().startswith("Page not found - ")  # type: ignore[attr-defined]
+def test_the_404_page_has_its_own_title(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
+    page.goto(sites["district"][0] + "404.html")
+    assert page.title().startswith("Page not found - ")
 
 
-def test_a_site_built_without_mike_requests_no_versions_file(sites: dict[str, tuple[str, list[str]]], page: object) -> None:
+def test_a_site_built_without_mike_requests_no_versions_file(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
     missing: list[str] = []
-    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)  # type: ignore[attr-defined]
-    page.goto(sites["district"][0] + "mechanisms/", wait_until="networkidle")  # type: ignore[attr-defined]
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto(sites["district"][0] + "mechanisms/", wait_until="networkidle")
     assert missing == []

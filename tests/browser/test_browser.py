@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from playwright.sync_api import Browser, Dialog, Page
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
@@ -39,22 +41,22 @@ def url_of(base: str, page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def base(district_site: Path, serve: object) -> str:
-    return serve(district_site)  # type: ignore[operator]
+def base(district_site: Path, serve: Callable[[Path], str]) -> str:
+    return serve(district_site)
 
 
-def test_every_page_passes_axe_and_the_structure_checks(district_site: Path, base: str, page: object) -> None:
+def test_every_page_passes_axe_and_the_structure_checks(district_site: Path, base: str, page: Page) -> None:
     host = urlsplit(base).netloc
     requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))  # type: ignore[attr-defined]
+    page.on("request", lambda r: requests.append(r.url))
     titles: dict[str, str] = {}
     failures: list[str] = []
     for path in pages_of(district_site):
-        page.goto(url_of(base, path), wait_until="networkidle")  # type: ignore[attr-defined]
+        page.goto(url_of(base, path), wait_until="networkidle")
         results = AXE.run(page, options=WCAG)
         for violation in results.response["violations"]:
             failures.append(f"/{path}: {violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)")
-        facts = page.evaluate(STRUCTURE)  # type: ignore[attr-defined]
+        facts = page.evaluate(STRUCTURE)
         if not facts["lang"]:
             failures.append(f"/{path}: no <html lang>")
         if facts["h1"] != 1:
@@ -87,8 +89,8 @@ STRUCTURE = """() => {
 }"""
 
 
-def test_no_horizontal_scroll_at_320_px(district_site: Path, base: str, browser: object) -> None:
-    context = browser.new_context(viewport={"width": 320, "height": 640})  # type: ignore[attr-defined]
+def test_no_horizontal_scroll_at_320_px(district_site: Path, base: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     wide = []
     for path in pages_of(district_site):
@@ -100,31 +102,31 @@ def test_no_horizontal_scroll_at_320_px(district_site: Path, base: str, browser:
     assert wide == []
 
 
-def test_skip_link_moves_focus_to_the_content(base: str, page: object) -> None:
-    page.goto(base)  # type: ignore[attr-defined]
-    page.keyboard.press("Tab")  # type: ignore[attr-defined]
-    focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")  # type: ignore[attr-defined]
+def test_skip_link_moves_focus_to_the_content(base: str, page: Page) -> None:
+    page.goto(base)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
     assert focused[0].lower().startswith("skip to content")
-    page.keyboard.press("Enter")  # type: ignore[attr-defined]
-    page.wait_for_timeout(200)  # type: ignore[attr-defined]
-    assert page.evaluate("() => location.hash") == focused[1]  # type: ignore[attr-defined]
-    page.keyboard.press("Tab")  # type: ignore[attr-defined]
-    inside = page.evaluate("() => !!document.activeElement.closest('.md-content')")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => location.hash") == focused[1]
+    page.keyboard.press("Tab")
+    inside = page.evaluate("() => !!document.activeElement.closest('.md-content')")
     assert inside
 
 
-def test_search_finds_the_renamed_steering_body(base: str, page: object) -> None:
-    page.goto(base)  # type: ignore[attr-defined]
-    page.locator(".md-search__input").click()  # type: ignore[attr-defined]
+def test_search_finds_the_renamed_steering_body(base: str, page: Page) -> None:
+    page.goto(base)
+    page.locator(".md-search__input").click()
     # The index is built in a web worker; on a busy machine that takes a while.
-    page.wait_for_function(SEARCH_READY, timeout=90_000)  # type: ignore[attr-defined]
-    page.locator(".md-search__input").press_sequentially("steering committee")  # type: ignore[attr-defined]
-    result = page.locator(".md-search-result__link").first  # type: ignore[attr-defined]
+    page.wait_for_function(SEARCH_READY, timeout=90_000)
+    page.locator(".md-search__input").press_sequentially("steering committee")
+    result = page.locator(".md-search-result__link").first
     result.wait_for(timeout=90_000)
-    links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")  # type: ignore[attr-defined]
+    links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
     target = next(link for link in links if "mechanisms/steering-body" in link)
-    page.goto(target)  # type: ignore[attr-defined]
-    assert "Learning Supports Steering Committee" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    page.goto(target)
+    assert "Learning Supports Steering Committee" in page.locator("h1").inner_text()
 
 
 SEARCH_READY = """() => {
@@ -133,9 +135,9 @@ SEARCH_READY = """() => {
 }"""
 
 
-def test_navigation_reaches_every_generated_page(district_site: Path, base: str, page: object) -> None:
-    page.goto(base)  # type: ignore[attr-defined]
-    hrefs = page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all("els => els.map(e => e.href)")  # type: ignore[attr-defined]
+def test_navigation_reaches_every_generated_page(district_site: Path, base: str, page: Page) -> None:
+    page.goto(base)
+    hrefs = page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all("els => els.map(e => e.href)")
     reached = {urlsplit(h).path.strip("/") for h in hrefs}
     for path in pages_of(district_site):
         if path in ("", "404"):
@@ -143,20 +145,20 @@ def test_navigation_reaches_every_generated_page(district_site: Path, base: str,
         assert path in reached, path
 
 
-def test_pdf_links_download_files_that_open(district_site: Path, base: str, page: object) -> None:
-    page.goto(base + "handouts/")  # type: ignore[attr-defined]
-    links = page.locator("article a[href$='.pdf']").evaluate_all("els => els.map(e => [e.href, e.textContent])")  # type: ignore[attr-defined]
+def test_pdf_links_download_files_that_open(district_site: Path, base: str, page: Page) -> None:
+    page.goto(base + "handouts/")
+    links = page.locator("article a[href$='.pdf']").evaluate_all("els => els.map(e => [e.href, e.textContent])")
     published = sorted(p.name for p in (district_site / "handouts").glob("*.pdf"))
     assert sorted(href.rsplit("/", 1)[1] for href, _ in links) == published  # every handout, once
     assert len(published) == 15  # two session sheets, the briefing, 3 postings and their supervising notes, ...
     for href, text in links:
         assert "(PDF, " in text and " KB)" in text
-        response = page.request.get(href)  # type: ignore[attr-defined]
+        response = page.request.get(href)
         assert response.ok and response.body().startswith(b"%PDF-")
         assert len(PdfReader(io.BytesIO(response.body())).pages) >= 1
 
 
-def test_version_selector_lists_two_mike_versions(tmp_path: Path, serve: object, page: object) -> None:
+def test_version_selector_lists_two_mike_versions(tmp_path: Path, serve: Callable[[Path], str], page: Page) -> None:
     project = tmp_path / "project"
     shutil.copytree(ROOT / "examples", project / "examples")
     shutil.copytree(ROOT / "overrides", project / "overrides")
@@ -166,7 +168,10 @@ def test_version_selector_lists_two_mike_versions(tmp_path: Path, serve: object,
     env = {**os.environ, "GIT_AUTHOR_NAME": "Coach", "GIT_AUTHOR_EMAIL": "coach@example.org",
            "GIT_COMMITTER_NAME": "Coach", "GIT_COMMITTER_EMAIL": "coach@example.org",
            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
-    run = lambda *args: subprocess.run(args, cwd=project, env=env, check=True, capture_output=True)  # noqa: E731
+
+    def run(*args: str) -> None:
+        subprocess.run(args, cwd=project, env=env, check=True, capture_output=True)
+
     run("git", "init", "-q", "-b", "main")
     run("git", "config", "user.name", "Coach")  # mike reads the identity from git's config
     run("git", "config", "user.email", "coach@example.org")
@@ -177,15 +182,15 @@ def test_version_selector_lists_two_mike_versions(tmp_path: Path, serve: object,
     run(mike, "deploy", "--branch", "pages", "--update-aliases", "2027.1", "latest")
     exported = tmp_path / "served"
     run("git", "worktree", "add", str(exported), "pages")
-    base = serve(exported)  # type: ignore[operator]
-    page.goto(base + "2027.1/")  # type: ignore[attr-defined]
-    selector = page.locator(".md-version__list .md-version__link")  # type: ignore[attr-defined]
+    base = serve(exported)
+    page.goto(base + "2027.1/")
+    selector = page.locator(".md-version__list .md-version__link")
     selector.first.wait_for(state="attached", timeout=15000)
     versions = [t.strip() for t in selector.all_text_contents()]
     assert any("2026.1" in v for v in versions) and any("2027.1" in v for v in versions)
 
 
-def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, serve: object, page: object) -> None:
+def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, serve: Callable[[Path], str], page: Page) -> None:
     """Markup is refused in names and titles (LS302) and shown as text in prose: on the page, in
     the page title, and in search results, which render the search index as HTML."""
     (tmp_path / "docs").mkdir()
@@ -203,37 +208,42 @@ def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, ser
         "plugins: [search, {lstoolkit: {agency: agency.yml, handouts: 'false'}}]\n"
     )
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
-    base = serve(tmp_path / "site")  # type: ignore[operator]
+    base = serve(tmp_path / "site")
     dialogs: list[str] = []
     errors: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: errors.append(str(e)))  # type: ignore[attr-defined]
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     for path in ("", "mechanisms/steering-body/", "adaptations/"):
-        page.goto(base + path)  # type: ignore[attr-defined]
-        page.mouse.move(200, 300)  # type: ignore[attr-defined]
-        page.wait_for_timeout(100)  # type: ignore[attr-defined]
-    body = page.locator("article").inner_text()  # type: ignore[attr-defined]
-    page.goto(base + "mechanisms/steering-body/")  # type: ignore[attr-defined]
-    text = page.locator("article").inner_text()  # type: ignore[attr-defined]
+        page.goto(base + path)
+        page.mouse.move(200, 300)
+        page.wait_for_timeout(100)
+    body = page.locator("article").inner_text()
+    page.goto(base + "mechanisms/steering-body/")
+    text = page.locator("article").inner_text()
     assert "[click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b> <img src=x onerror=alert('y')>" in text
-    assert page.locator("article a[href^='javascript:']").count() == 0  # type: ignore[attr-defined]
-    assert "</title><script>alert(1)</script>" in page.title()  # type: ignore[attr-defined]
-    assert page.locator("script:not([src])").evaluate_all(  # type: ignore[attr-defined]
+    assert page.locator("article a[href^='javascript:']").count() == 0
+    assert "</title><script>alert(1)</script>" in page.title()
+    assert page.locator("script:not([src])").evaluate_all(
         "els => els.filter(e => e.textContent.includes('alert')).length") == 0
-    page.goto(base)  # type: ignore[attr-defined]
-    page.locator(".md-search__input").click()  # type: ignore[attr-defined]
-    page.wait_for_function(SEARCH_READY, timeout=90_000)  # type: ignore[attr-defined]
-    page.locator(".md-search__input").press_sequentially("zebrafish")  # type: ignore[attr-defined]
-    page.locator(".md-search-result__link").first.wait_for(timeout=90_000)  # type: ignore[attr-defined]
-    page.locator(".md-search-result__link").first.hover()  # type: ignore[attr-defined]
-    page.wait_for_timeout(300)  # type: ignore[attr-defined]
-    assert page.locator(".md-search-result img, .md-search-result b[onmouseover]").count() == 0  # type: ignore[attr-defined]
+    page.goto(base)
+    page.locator(".md-search__input").click()
+    page.wait_for_function(SEARCH_READY, timeout=90_000)
+    page.locator(".md-search__input").press_sequentially("zebrafish")
+    page.locator(".md-search-result__link").first.wait_for(timeout=90_000)
+    page.locator(".md-search-result__link").first.hover()
+    page.wait_for_timeout(300)
+    assert page.locator(".md-search-result img, .md-search-result b[onmouseover]").count() == 0
     assert dialogs == [] and errors == [], (dialogs, errors)
     assert body
 
 
-def test_a_template_that_breaks_accessibility_is_caught(tmp_path: Path, serve: object, page: object) -> None:
+def test_a_template_that_breaks_accessibility_is_caught(tmp_path: Path, serve: Callable[[Path], str], page: Page) -> None:
     """The axe check fails on a deliberately broken template (an image without alternative text)."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "overrides" / "lstoolkit").mkdir(parents=True)
@@ -245,6 +255,6 @@ def test_a_template_that_breaks_accessibility_is_caught(tmp_path: Path, serve: o
         "plugins: [search, {lstoolkit: {handouts: 'false'}}]\n"
     )
     build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
-    page.goto(serve(tmp_path / "site"))  # type: ignore[attr-defined,operator]
+    page.goto(serve(tmp_path / "site"))
     violations = AXE.run(page, options=WCAG).response["violations"]
     assert "image-alt" in {v["id"] for v in violations}

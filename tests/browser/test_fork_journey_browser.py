@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from helpers_forks import Journey
-from test_publish_browser import banner, selector
+from helpers_publish import banner, selector
+from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_draft_serves_the_draft_before_anything_is_adopted(
-    fork_journey: Journey, serve: Callable[[Path], str], page: object
+    fork_journey: Journey, serve: Callable[[Path], str], page: Page
 ) -> None:
     base = serve(fork_journey.branches["draft"])
     status, text = banner(page, base + "draft/")
@@ -23,7 +24,7 @@ def test_draft_serves_the_draft_before_anything_is_adopted(
 
 
 def test_latest_lists_the_adopted_version_and_draft_is_gone(
-    fork_journey: Journey, serve: Callable[[Path], str], page: object
+    fork_journey: Journey, serve: Callable[[Path], str], page: Page
 ) -> None:
     base = serve(fork_journey.branches["adopted"])
     assert selector(page, base + "latest/") == ["2027.1 (adopted 2027-06-10)"]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers_publish import banner, selector
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -63,23 +65,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     return states
 
 
-def selector(page: object, url: str) -> list[str]:
-    """The titles the version selector lists on the page at ``url``."""
-    page.goto(url)  # type: ignore[attr-defined]
-    links = page.locator(".md-version__list .md-version__link")  # type: ignore[attr-defined]
-    page.locator(".md-version").first.wait_for(state="attached", timeout=15_000)  # type: ignore[attr-defined]
-    return [" ".join(t.split()) for t in links.all_text_contents()]
-
-
-def banner(page: object, url: str) -> tuple[int, str]:
-    """The HTTP status of ``url`` and the text of the version banner it shows."""
-    response = page.goto(url)  # type: ignore[attr-defined]
-    found = page.locator(".lstoolkit-banner")  # type: ignore[attr-defined]
-    return response.status, " ".join(found.inner_text().split()) if found.count() else ""
-
-
 def test_an_adopted_draft_is_listed_and_draft_is_gone(
-    published: dict[tuple[str, str], Path], serve: Callable[[Path], str], page: object
+    published: dict[tuple[str, str], Path], serve: Callable[[Path], str], page: Page
 ) -> None:
     base = serve(published["2026.1", "adopted"])
     assert selector(page, base + "latest/") == ["2026.1 (adopted 2026-06-10)"]
@@ -89,7 +76,7 @@ def test_an_adopted_draft_is_listed_and_draft_is_gone(
 
 
 def test_draft_serves_the_newest_draft_which_the_selector_does_not_list(
-    published: dict[tuple[str, str], Path], serve: Callable[[Path], str], page: object
+    published: dict[tuple[str, str], Path], serve: Callable[[Path], str], page: Page
 ) -> None:
     base = serve(published["2026.2", "draft"])
     assert selector(page, base + "latest/") == ["2026.1 (adopted 2026-06-10)"]
@@ -98,7 +85,7 @@ def test_draft_serves_the_newest_draft_which_the_selector_does_not_list(
 
 
 def test_once_every_draft_is_adopted_the_selector_lists_both_and_draft_is_gone(
-    published: dict[tuple[str, str], Path], serve: Callable[[Path], str], page: object
+    published: dict[tuple[str, str], Path], serve: Callable[[Path], str], page: Page
 ) -> None:
     base = serve(published["2026.2", "adopted"])
     assert selector(page, base + "latest/") == ["2026.2 (adopted 2026-06-10)", "2026.1 (adopted 2026-06-10)"]

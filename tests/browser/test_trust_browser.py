@@ -10,7 +10,7 @@ as written. The search results and the logo, opened directly, are checked too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import pytest
 import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from playwright.sync_api import Browser, Dialog
 
 pytestmark = pytest.mark.browser
 
@@ -99,14 +100,18 @@ SEARCH_READY = """() => {
 class Watch:
     """A page that records every dialog (and dismisses it), console error and uncaught error."""
 
-    def __init__(self, browser: Any) -> None:
+    def __init__(self, browser: Browser) -> None:
         self.context = browser.new_context()
         self.page = self.context.new_page()
         self.dialogs: list[str] = []
         self.errors: list[str] = []
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("dialog", self._dismiss)
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _dismiss(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def visit(self, url: str) -> dict[str, Any]:
         self.page.goto(url)
@@ -117,13 +122,13 @@ class Watch:
 
 
 @pytest.fixture()
-def watch(browser: Any) -> Iterator[Watch]:
+def watch(browser: Browser) -> Iterator[Watch]:
     watch = Watch(browser)
     yield watch
     watch.context.close()
 
 
-def test_every_page_runs_only_the_themes_scripts(sites: tuple[Path, Path], serve: Any, browser: Any, watch: Watch) -> None:
+def test_every_page_runs_only_the_themes_scripts(sites: tuple[Path, Path], serve: Callable[[Path], str], browser: Browser, watch: Watch) -> None:
     clean, hostile = sites
     assert pages_of(clean) == pages_of(hostile)
     clean_base, hostile_base = serve(clean), serve(hostile)
@@ -142,7 +147,7 @@ def test_every_page_runs_only_the_themes_scripts(sites: tuple[Path, Path], serve
     assert failures == []
 
 
-def test_the_strings_show_as_written(sites: tuple[Path, Path], serve: Any, watch: Watch) -> None:
+def test_the_strings_show_as_written(sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch) -> None:
     base = serve(sites[1])
     home = watch.visit(base)
     assert STRINGS["name"][1] in home["h1"] and STRINGS["component"][1] in home["h1"]
@@ -159,7 +164,7 @@ def test_the_strings_show_as_written(sites: tuple[Path, Path], serve: Any, watch
     assert watch.dialogs == [] and watch.errors == [], (watch.dialogs, watch.errors)
 
 
-def test_search_results_show_the_strings_as_text(sites: tuple[Path, Path], serve: Any, watch: Watch) -> None:
+def test_search_results_show_the_strings_as_text(sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch) -> None:
     watch.page.goto(serve(sites[1]))
     watch.page.locator(".md-search__input").click()
     watch.page.wait_for_function(SEARCH_READY, timeout=90_000)
@@ -174,7 +179,7 @@ def test_search_results_show_the_strings_as_text(sites: tuple[Path, Path], serve
     assert watch.dialogs == [] and watch.errors == [], (watch.dialogs, watch.errors)
 
 
-def test_the_logo_opened_directly_runs_nothing(sites: tuple[Path, Path], serve: Any, watch: Watch) -> None:
+def test_the_logo_opened_directly_runs_nothing(sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch) -> None:
     logo = sites[1] / "assets" / "lstoolkit" / "logo.svg"
     if not logo.exists():
         pytest.skip("the site has no logo.svg")
