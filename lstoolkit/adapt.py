@@ -40,7 +40,17 @@ from lstoolkit.forms import plan_answers
 from lstoolkit.i18n import ENGLISH, SOURCE_LANGUAGE, Words, words
 from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree, build_toolkit
-from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Toolkit, entry_fields
+from lstoolkit.models import (
+    COLLECTION_SPECS,
+    COLLECTIONS,
+    PLACEHOLDER,
+    FieldRole,
+    Toolkit,
+    entry_fields,
+    field_names,
+    reference_fields,
+    string_list_fields,
+)
 from lstoolkit.schema import collection_file_schema, validate
 from lstoolkit.sections import (
     DESIGN_ADDRESSES,
@@ -54,18 +64,12 @@ from lstoolkit.terms import Renaming, chain_renamings, layer_forms, rename_prose
 MAX_PROBLEMS = 100
 
 #: Collections whose wording is a citation or a quotation: terms never rename it.
-VERBATIM_COLLECTIONS = ("sources", "resources", "quotes", "values")
-#: Keys whose values are ids, addresses or codes, never wording.
-NON_PROSE_KEYS = frozenset(
-    {"id", "source", "requires", "about", "lessons", "templates", "to", "levels", "fields", "url", "number",
-     "group", "also_called", "citation", "kind"}
-)
-
-#: Fields that are lists of plain strings (addresses or names): 'add' appends one.
-STRING_LISTS = frozenset({"requires", "about", "lessons", "also_called", "fields", "levels"})
-#: Reference fields pruned when what they point at was removed (``requires`` is kept: the
+VERBATIM_COLLECTIONS = frozenset(name for name, spec in COLLECTION_SPECS.items() if spec.verbatim)
+#: Keys whose values are never renamed: ids, addresses, codes and wording kept as the sources give it.
+NON_PROSE_KEYS = field_names(FieldRole.VERBATIM, FieldRole.CODE, FieldRole.ADDRESS, FieldRole.DERIVED)
+#: Reference fields pruned when what they point at was removed (an ``Address`` is kept: the
 #: fidelity check and the pages show what an element requires even when it is gone).
-PRUNED_REFERENCES = ("about", "lessons", "templates")
+PRUNED_REFERENCES = field_names(FieldRole.DERIVED)
 
 
 
@@ -308,9 +312,13 @@ def _add(work: _Work, target: Target, author: _Author) -> Any:
             siblings = target.container.setdefault(target.key, [])
         elif target.key == "relations":
             return _add_relation(work, target, author)
-        elif target.key in STRING_LISTS:
+        elif target.key in string_list_fields(cls):
             if not isinstance(change.text, str):
                 raise author.fail(f"'{change.target}' is a list of texts: 'text' must be one text")
+            if target.key in reference_fields(cls) and find(work.raw, change.text, work.ids) is None:
+                # an address that does not exist would be pruned without a word: refuse it
+                nearest = work.nearest(change.text)
+                raise author.fail(f"'{change.text}' does not exist", f"Did you mean '{nearest}'?" if nearest else "")
             target.container.setdefault(target.key, []).append(change.text)
             return change.text
         else:

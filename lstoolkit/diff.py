@@ -40,10 +40,11 @@ from lstoolkit.findings import Finding
 from lstoolkit.layers import PROTOTYPE, read_chain
 from lstoolkit.layers import project_root as default_project_root
 from lstoolkit.load import ContentTree
+from lstoolkit.models import FieldRole, field_names
 from lstoolkit.yamlfile import read_yaml
 
 #: Reference lists that follow from other changes (pruned when their target goes): not news.
-DERIVED_FIELDS = frozenset({"about", "lessons"})
+DERIVED_FIELDS = field_names(FieldRole.DERIVED)
 #: The same words replaced in at least this many places are shown once, with the places.
 COLLAPSE_AT = 3
 #: Below this share of words kept, a text counts as rewritten: shown whole, old then new.

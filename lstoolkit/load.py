@@ -15,12 +15,18 @@ from typing import Any
 from lstoolkit.addresses import RawItems, index_addresses, is_entry_list, nearest_address
 from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError, file_order, suggest
-from lstoolkit.models import COLLECTIONS, PLACEHOLDER, Collection, Toolkit
+from lstoolkit.models import (
+    COLLECTION_SPECS,
+    COLLECTIONS,
+    PLACEHOLDER,
+    Collection,
+    CollectionSpec,
+    Toolkit,
+    record_classes,
+    reference_fields,
+)
 from lstoolkit.schema import build, collection_file_schema, validate
 from lstoolkit.yamlfile import YamlDocument, read_yaml
-
-#: Fields whose values are addresses of other items or entries.
-REFERENCE_FIELDS = ("requires", "about", "lessons", "templates")
 
 
 def prototype_content_dir() -> Path:
@@ -48,7 +54,9 @@ class ContentTree:
 
 
 def load_content(content_dir: Path | None = None, *, verify: bool | None = None) -> ContentTree:
-    """Read every collection file of ``content_dir`` (default: the bundled prototype).
+    """Read every collection file of ``content_dir`` (default: the bundled prototype). A tree
+    without a collection's file has that collection empty, under its default title; a tree with
+    none of them is a mistake.
 
     Files are checked against their schema and for integrity when ``verify`` is true, which is
     the default for any content but the bundled prototype: that one is checked by the test suite
@@ -58,8 +66,13 @@ def load_content(content_dir: Path | None = None, *, verify: bool | None = None)
     verify = content_dir is not None if verify is None else verify
     problems: list[LstoolkitError] = []
     documents: dict[str, YamlDocument] = {}
-    for name in COLLECTIONS:
+    if not any((directory / f"{name}.yml").exists() for name in COLLECTION_SPECS):
+        raise _no_content(directory)
+    for name, spec in COLLECTION_SPECS.items():
         path = directory / f"{name}.yml"
+        if not path.exists():
+            documents[name] = _empty_collection(spec, path)
+            continue
         try:
             document = read_yaml(path, display=_display(path))
         except LstoolkitError as error:
@@ -74,6 +87,20 @@ def load_content(content_dir: Path | None = None, *, verify: bool | None = None)
     if problems:
         raise LstoolkitError.collect(problems)
     return ContentTree(raw={name: document.data for name, document in documents.items()}, documents=documents)
+
+
+def _empty_collection(spec: CollectionSpec, path: Path) -> YamlDocument:
+    """The document of a collection file the tree leaves out: the default title, no items."""
+    return YamlDocument(path=path, display=_display(path), data={"title": spec.title, "items": []})
+
+
+def _no_content(directory: Path) -> LstoolkitError:
+    return LstoolkitError(
+        "none of the content files is in this folder",
+        Location(_display(directory)),
+        hint="Give the folder that holds sources.yml, elements.yml and the other content files.",
+        code=FindingCode.NOT_YAML,
+    )
 
 
 def build_toolkit(raw: dict[str, dict[str, Any]]) -> Toolkit:
@@ -110,7 +137,7 @@ def check_integrity(documents: dict[str, YamlDocument]) -> list[LstoolkitError]:
         document = documents[name]
         problems += _duplicate_ids(items, ("items",), document, what=f"item of {name}")
         for i, item in enumerate(items):
-            problems += _check_item(item, ("items", i), document, index, declared)
+            problems += _check_item(item, ("items", i), document, index, declared, COLLECTIONS[name])
         for key in ("title", "intro"):
             problems += _placeholders(document.data.get(key), (key,), document, declared)
     return sorted(problems, key=file_order)
@@ -122,15 +149,21 @@ def _check_item(
     document: YamlDocument,
     index: dict[str, Any],
     declared: set[str],
+    cls: type[Any],
 ) -> Iterator[LstoolkitError]:
+    references = reference_fields(cls)
+    records = _records_with_references(cls)
     for key, value in item.items():
         field_path = path + (key,)
-        if key in REFERENCE_FIELDS:
-            for k, address in enumerate(value):
-                yield from _reference(address, field_path + (k,), document, index)
-        elif key == "relations":
-            for k, relation in enumerate(value):
-                yield from _reference(relation["to"], field_path + (k, "to"), document, index)
+        if key in references:
+            for address, address_path in _addresses(value, field_path):
+                yield from _reference(address, address_path, document, index)
+        elif key in records:
+            for k, record in enumerate(value if isinstance(value, list) else [value]):
+                record_path = field_path + (k,) if isinstance(value, list) else field_path
+                for name in records[key]:
+                    for address, address_path in _addresses(record.get(name, ()), record_path + (name,)):
+                        yield from _reference(address, address_path, document, index)
         elif key == "source" and f"sources/{value['doc']}" not in index:
             yield from _reference(f"sources/{value['doc']}", field_path + ("doc",), document, index)
         elif is_entry_list(value):
@@ -138,6 +171,20 @@ def _check_item(
             yield from _check_entries(value, field_path, document, declared)
         else:
             yield from _placeholders(value, field_path, document, declared)
+
+
+def _records_with_references(cls: type[Any]) -> dict[str, tuple[str, ...]]:
+    """Field of ``cls`` -> the address fields of the records it holds (a relation's ``to``)."""
+    return {name: reference_fields(record) for name, record in record_classes(cls).items() if reference_fields(record)}
+
+
+def _addresses(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """Each address of an address field (one address, or a list of them) with its path."""
+    if isinstance(value, str):
+        yield value, path
+    else:
+        for k, address in enumerate(value):
+            yield address, path + (k,)
 
 
 def _check_entries(

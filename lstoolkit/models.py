@@ -8,13 +8,18 @@ these classes by :mod:`lstoolkit.schema`) so that every error carries a file, li
 Field types say what a field is: ``Text`` (plain text, paragraphs separated by blank lines),
 ``Id``, ``Address`` (a reference to another item or entry), ``tuple[Entry, ...]`` (a list an
 agency may change entry by entry). The ``doc`` metadata becomes the schema's description.
+
+The type also says a field's role (:class:`FieldRole`), which every stage reads from here: which
+fields are checked for dangling references, which wording terms rename, which changes a diff
+leaves out. A collection is declared once, as a :class:`CollectionSpec` in :data:`COLLECTION_SPECS`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, Literal, get_type_hints
+from dataclasses import dataclass, field, fields, is_dataclass
+from enum import Enum
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z]+(/[a-z0-9_]+(-[a-z0-9]+)*)+$"
@@ -33,8 +38,32 @@ class Pattern:
     max_length: int = 0
 
 
-Id = Annotated[str, Pattern(ID_PATTERN, ID_MAX_LENGTH)]
-Address = Annotated[str, Pattern(ADDRESS_PATTERN)]
+class FieldRole(Enum):
+    """What a field of the content holds, and so how the stages treat it. A field's role is the
+    one its annotation carries (``Address``, ``Verbatim``...); without one, text is prose, a
+    literal or a number is a code, and a record or a list of records is ``RECORDS``."""
+
+    #: Wording: terms rename it.
+    PROSE = "prose"
+    #: Wording as the sources give it (other names, citations): never renamed.
+    VERBATIM = "verbatim"
+    #: Not wording: ids, kinds, levels, numbers, web addresses, column keys.
+    CODE = "code"
+    #: Addresses of other items or entries: checked, and kept when what they name is removed.
+    ADDRESS = "address"
+    #: Addresses that follow from other items: checked, pruned when what they name is removed,
+    #: and never a change of their own in a diff.
+    DERIVED = "derived"
+    #: A record or a list of records (entries, relations, a citation): each of their fields has
+    #: a role of its own.
+    RECORDS = "records"
+
+
+Id = Annotated[str, Pattern(ID_PATTERN, ID_MAX_LENGTH), FieldRole.CODE]
+Address = Annotated[str, Pattern(ADDRESS_PATTERN), FieldRole.ADDRESS]
+DerivedAddress = Annotated[str, Pattern(ADDRESS_PATTERN), FieldRole.DERIVED]
+Code = Annotated[str, FieldRole.CODE]
+Verbatim = Annotated[str, FieldRole.VERBATIM]
 Text = str
 
 
@@ -61,7 +90,7 @@ class Citation:
     """Where an item comes from: a source document and the section in it."""
 
     doc: Id = field(metadata=about("Id of the source document (an item of sources.yml)."))
-    section: str = field(default="", metadata=about("Heading or part of the document."))
+    section: Verbatim = field(default="", metadata=about("Heading or part of the document."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,7 +118,7 @@ class Source:
     title: str = field(metadata=about("Full title of the document."))
     publisher: str = field(metadata=about("Who publishes it."))
     date: str = field(default="", metadata=about("Date of the document, as it gives it."))
-    url: str = field(default="", metadata=about("Where the document is published."))
+    url: Code = field(default="", metadata=about("Where the document is published."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,7 +149,7 @@ class Mechanism(Item):
             "transformation) or 'infrastructure' (the ongoing operational infrastructure of the component)."
         ),
     )
-    also_called: tuple[str, ...] = field(default=(), metadata=about("Other names in the sources."))
+    also_called: tuple[Verbatim, ...] = field(default=(), metadata=about("Other names in the sources."))
     description: Text = field(default="", metadata=about("What the mechanism is."))
     functions_intro: Text = field(default="", metadata=about("Lead-in to the functions."))
     functions: tuple[Entry, ...] = field(default=(), metadata=about("What it does."))
@@ -191,7 +220,7 @@ class Template(Item):
     purpose: Text = field(default="", metadata=about("What the document is for."))
     intro: Text = field(default="", metadata=about("Lead-in text."))
     sections: tuple[Entry, ...] = field(default=(), metadata=about("Sections, with entries."))
-    fields: tuple[str, ...] = field(
+    fields: tuple[Code, ...] = field(
         default=(), metadata=about("Columns filled in for each entry, e.g. who, how, when.")
     )
     derived: Text = field(
@@ -210,7 +239,7 @@ class Caution(Item):
     group: CautionGroup = field(metadata=about("Which set of cautions it belongs to."))
     text: Text = field(default="", metadata=about("The caution."))
     points: tuple[Entry, ...] = field(default=(), metadata=about("Its separate points."))
-    about: tuple[Address, ...] = field(default=(), metadata=about("What it concerns."))
+    about: tuple[DerivedAddress, ...] = field(default=(), metadata=about("What it concerns."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,8 +261,8 @@ class Step(Item):
     objectives: tuple[Entry, ...] = field(default=(), metadata=about("The step's objectives."))
     text: Text = field(default="", metadata=about("Explanation of the step."))
     parts: tuple[Entry, ...] = field(default=(), metadata=about("Parts of the step."))
-    lessons: tuple[Address, ...] = field(default=(), metadata=about("Lessons learned for it."))
-    templates: tuple[Address, ...] = field(default=(), metadata=about("The templates used in this step."))
+    lessons: tuple[DerivedAddress, ...] = field(default=(), metadata=about("Lessons learned for it."))
+    templates: tuple[DerivedAddress, ...] = field(default=(), metadata=about("The templates used in this step."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,10 +280,10 @@ class Resource(Item):
     """A resource the sources point to."""
 
     title: str = field(metadata=about("Title of the resource."))
-    url: str = field(default="", metadata=about("Where it is."))
+    url: Code = field(default="", metadata=about("Where it is."))
     description: Text = field(default="", metadata=about("What it is."))
-    citation: Text = field(default="", metadata=about("Full bibliographic reference."))
-    group: str = field(default="", metadata=about("Heading it is listed under."))
+    citation: Verbatim = field(default="", metadata=about("Full bibliographic reference."))
+    group: Verbatim = field(default="", metadata=about("Heading it is listed under."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -269,7 +298,7 @@ class Quote(Item):
 class Value:
     """A local value the content asks for, written ``${name}`` in a text."""
 
-    id: Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$", ID_MAX_LENGTH)] = field(
+    id: Annotated[str, Pattern(r"^[a-z][a-z0-9_]*$", ID_MAX_LENGTH), FieldRole.CODE] = field(
         metadata=about("Name used in ${...} placeholders.")
     )
     description: str = field(metadata=about("What the value is."))
@@ -285,22 +314,95 @@ class Value:
     )
 
 
-#: Collection name -> item class, in the order the site and the reference present them.
-COLLECTIONS: dict[str, type[Any]] = {
-    "sources": Source,
-    "values": Value,
-    "elements": Element,
-    "mechanisms": Mechanism,
-    "roles": Role,
-    "jobs": Job,
-    "templates": Template,
-    "phases": Phase,
-    "steps": Step,
-    "tasks": TaskList,
-    "cautions": Caution,
-    "resources": Resource,
-    "quotes": Quote,
+@dataclass(frozen=True)
+class CollectionSpec:
+    """One collection of the content: its file ``<name>.yml``, the class of its items, and where
+    the site publishes them."""
+
+    name: str
+    item: type[Any]
+    #: The title of the collection when a content tree has no file for it.
+    title: str
+    #: Where an item is published, ``{id}`` filled in: its own page, or an anchor on a shared page.
+    page: str
+    #: Quotations and citations: terms never rename any of its wording.
+    verbatim: bool = False
+    #: The collection's own page, made by the template ``<name>.md.j2``: the index of its
+    #: navigation section, or the page its items share.
+    list_page: str = ""
+    #: The navigation label of ``list_page``; empty when it is the index of its section.
+    label: str = ""
+    #: The template of an item's own page; empty when the items have none.
+    item_template: str = ""
+    #: The navigation label of an item's own page.
+    item_label: str = "{item.title}"
+
+
+#: The collections in the order the content is read and the reference presents them.
+COLLECTION_SPECS: dict[str, CollectionSpec] = {
+    spec.name: spec
+    for spec in (
+        CollectionSpec("sources", Source, "Sources", "resources.md#source-{id}", verbatim=True),
+        CollectionSpec("values", Value, "Local values", "reference/addresses.md", verbatim=True),
+        CollectionSpec(
+            "elements", Element, "Essential elements", "elements/{id}.md",
+            list_page="elements/index.md", item_template="element.md.j2",
+        ),
+        CollectionSpec(
+            "mechanisms", Mechanism, "Mechanisms", "mechanisms/{id}.md",
+            list_page="mechanisms/index.md", item_template="mechanism.md.j2",
+        ),
+        CollectionSpec(
+            "roles", Role, "Coaches and mentors", "jobs/coaches-and-mentors.md#{id}",
+            list_page="jobs/coaches-and-mentors.md", label="Coaches and mentors",
+        ),
+        CollectionSpec(
+            "jobs", Job, "Job descriptions", "jobs/{id}.md", list_page="jobs/index.md", item_template="job.md.j2"
+        ),
+        CollectionSpec(
+            "templates", Template, "Templates", "documents/{id}.md",
+            list_page="documents/index.md", item_template="template.md.j2",
+        ),
+        CollectionSpec("phases", Phase, "Phases of systemic change", "process/index.md#{id}", list_page="process/index.md"),
+        CollectionSpec(
+            "steps", Step, "Major process steps", "process/{id}.md",
+            item_template="step.md.j2", item_label="{item.number}. {item.title}",
+        ),
+        CollectionSpec(
+            "tasks", TaskList, "Task lists", "tasks/{id}.md", list_page="tasks/index.md", item_template="tasklist.md.j2"
+        ),
+        CollectionSpec("cautions", Caution, "Cautions", "cautions.md#{id}", list_page="cautions.md", label="Cautions"),
+        CollectionSpec(
+            "resources", Resource, "Resources", "resources.md#{id}",
+            verbatim=True, list_page="resources.md", label="Resources and citation",
+        ),
+        CollectionSpec("quotes", Quote, "Quotes", "resources.md#quote-{id}", verbatim=True),
+    )
 }
+
+#: Collection name -> item class, in the order of :data:`COLLECTION_SPECS`.
+COLLECTIONS: dict[str, type[Any]] = {name: spec.item for name, spec in COLLECTION_SPECS.items()}
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    """A section of the site's navigation and the collections it shows, in reading order."""
+
+    title: str
+    collections: tuple[str, ...]
+
+
+#: The site in reading order, which is not the order of the content: jobs come before the roles
+#: that share their section, and the process before the templates it uses.
+SITE_SECTIONS = (
+    SiteSection("Essential elements", ("elements",)),
+    SiteSection("Mechanisms", ("mechanisms",)),
+    SiteSection("Jobs and roles", ("jobs", "roles")),
+    SiteSection("Phases and steps", ("phases", "steps")),
+    SiteSection("Templates", ("templates",)),
+    SiteSection("Tasks and exhibits", ("tasks",)),
+    SiteSection("Cautions and resources", ("cautions", "resources")),
+)
 
 
 @dataclass(frozen=True)
@@ -342,3 +444,109 @@ def entry_fields(cls: type[Any]) -> tuple[str, ...]:
         hints = get_type_hints(cls)
         _ENTRY_FIELDS[cls] = tuple(f.name for f in fields(cls) if hints[f.name] == tuple[Entry, ...])
     return _ENTRY_FIELDS[cls]
+
+
+# -- field roles, read from the annotations ------------------------------------------------------
+
+
+_FIELD_ROLES: dict[type[Any], dict[str, FieldRole]] = {}
+
+
+def field_roles(cls: type[Any]) -> dict[str, FieldRole]:
+    """Field name -> role, for the fields of the dataclass ``cls`` (see :class:`FieldRole`);
+    worked out once per class."""
+    if cls not in _FIELD_ROLES:
+        hints = get_type_hints(cls, include_extras=True)
+        _FIELD_ROLES[cls] = {f.name: role_of(hints[f.name], where=f"{cls.__name__}.{f.name}") for f in fields(cls)}
+    return _FIELD_ROLES[cls]
+
+
+def role_of(hint: Any, *, where: str = "a field") -> FieldRole:
+    """The role an annotation gives: the one it carries (on the field's type or on the type of
+    its list's values), else the role that follows from the type."""
+    declared: list[FieldRole] = []
+    while True:
+        if get_origin(hint) is Annotated:
+            hint, *extras = get_args(hint)
+            declared += [extra for extra in extras if isinstance(extra, FieldRole)]
+        elif get_origin(hint) is tuple:
+            hint = get_args(hint)[0]
+        else:
+            break
+    if len(declared) > 1:
+        raise TypeError(f"{where} has more than one role: {', '.join(role.name for role in declared)}")
+    if declared:
+        return declared[0]
+    if is_dataclass(hint):
+        return FieldRole.RECORDS
+    if hint is str:
+        return FieldRole.PROSE
+    if get_origin(hint) is Literal or hint in (int, bool):
+        return FieldRole.CODE
+    raise TypeError(f"{where}: no role follows from {hint!r}; annotate it with a FieldRole")
+
+
+def fields_with(cls: type[Any], *roles: FieldRole) -> tuple[str, ...]:
+    """Names of the fields of ``cls`` that have one of ``roles``, in declaration order."""
+    return tuple(name for name, role in field_roles(cls).items() if role in roles)
+
+
+def reference_fields(cls: type[Any]) -> tuple[str, ...]:
+    """Fields of ``cls`` whose values are addresses, checked for dangling references."""
+    return fields_with(cls, FieldRole.ADDRESS, FieldRole.DERIVED)
+
+
+def derived_fields(cls: type[Any]) -> tuple[str, ...]:
+    """Address fields of ``cls`` that follow from other items (see :attr:`FieldRole.DERIVED`)."""
+    return fields_with(cls, FieldRole.DERIVED)
+
+
+def record_classes(cls: type[Any]) -> dict[str, type[Any]]:
+    """Field name -> record class, for the fields of ``cls`` that hold a record or a list of them."""
+    hints = _plain_hints(cls)
+    return {name: _value_type(hints[name]) for name in fields_with(cls, FieldRole.RECORDS)}
+
+
+def string_list_fields(cls: type[Any]) -> tuple[str, ...]:
+    """Fields of ``cls`` that are lists of plain strings (names, codes, addresses), not records."""
+    hints = _plain_hints(cls)
+    return tuple(
+        name for name, hint in hints.items() if get_origin(hint) is tuple and not is_dataclass(_value_type(hint))
+    )
+
+
+_PLAIN_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _plain_hints(cls: type[Any]) -> dict[str, Any]:
+    """The types of the fields of ``cls`` without their markers (resolving them is slow: done once)."""
+    if cls not in _PLAIN_HINTS:
+        hints = get_type_hints(cls)
+        _PLAIN_HINTS[cls] = {f.name: hints[f.name] for f in fields(cls)}
+    return _PLAIN_HINTS[cls]
+
+
+def _value_type(hint: Any) -> Any:
+    """The type of a field's value, or of the values of its list."""
+    return get_args(hint)[0] if get_origin(hint) is tuple else hint
+
+
+def content_classes() -> tuple[type[Any], ...]:
+    """Every class of the content: the items of each collection and the records inside them."""
+    found: dict[type[Any], None] = {}
+
+    def visit(cls: type[Any]) -> None:
+        if cls not in found:
+            found[cls] = None
+            for record in record_classes(cls).values():
+                visit(record)
+
+    for spec in COLLECTION_SPECS.values():
+        visit(spec.item)
+    return tuple(found)
+
+
+def field_names(*roles: FieldRole) -> frozenset[str]:
+    """Names of the fields of any content class that have one of ``roles``: raw content is
+    matched by key, at any depth."""
+    return frozenset(name for cls in content_classes() for name in fields_with(cls, *roles))

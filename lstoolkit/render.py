@@ -38,6 +38,7 @@ from lstoolkit.escape import (
 )
 from lstoolkit.findings import Finding, codes_reference
 from lstoolkit.layers import layer_views, term_text
+from lstoolkit.models import COLLECTION_SPECS, SITE_SECTIONS, CollectionSpec
 from lstoolkit.sandbox import render_template, shown_path, template_environment
 from lstoolkit.sections import DESIGN_PARTS, AuthoredSection
 from lstoolkit.versions import long_date, version_banner
@@ -69,21 +70,7 @@ def page_environment(override_dirs: Iterable[Path] = ()) -> Environment:
 # -- where each address is published ------------------------------------------------------------
 
 #: Collection -> page of an item (``{id}`` filled in), or the shared page with an anchor.
-ITEM_PAGES = {
-    "elements": "elements/{id}.md",
-    "mechanisms": "mechanisms/{id}.md",
-    "jobs": "jobs/{id}.md",
-    "roles": "jobs/coaches-and-mentors.md#{id}",
-    "templates": "documents/{id}.md",
-    "phases": "process/index.md#{id}",
-    "steps": "process/{id}.md",
-    "tasks": "tasks/{id}.md",
-    "cautions": "cautions.md#{id}",
-    "resources": "resources.md#{id}",
-    "sources": "resources.md#source-{id}",
-    "quotes": "resources.md#quote-{id}",
-    "values": "reference/addresses.md",
-}
+ITEM_PAGES = {name: spec.page for name, spec in COLLECTION_SPECS.items()}
 
 
 def page_of(address: str) -> str:
@@ -114,6 +101,14 @@ class Page:
     address: str = ""
 
 
+def collection_pages(spec: CollectionSpec, items: Iterable[Any]) -> list[Page]:
+    """A collection's own page, then a page for each item when its items have pages."""
+    pages = [Page(spec.list_page, f"{spec.name}.md.j2", {})] if spec.list_page else []
+    if spec.item_template:
+        pages += [Page(spec.page.format(id=x.id), spec.item_template, {"item": x}, f"{spec.name}/{x.id}") for x in items]
+    return pages
+
+
 class SiteRenderer:
     """Renders every page of an adapted toolkit; one instance per build."""
 
@@ -142,22 +137,10 @@ class SiteRenderer:
         if self.adapted.top is not None:
             pages += [Page(part.page, "design-part.md.j2", {"part": part}, part.address) for part in DESIGN_PARTS]
             pages += [Page("design/adoption.md", "adoption.md.j2", {}), Page("design/at-a-glance.md", "at-a-glance.md.j2", {})]
-        pages += [Page("elements/index.md", "elements.md.j2", {})]
-        pages += [Page(f"elements/{e.id}.md", "element.md.j2", {"item": e}, f"elements/{e.id}") for e in t.items("elements")]
-        pages += [Page("mechanisms/index.md", "mechanisms.md.j2", {})]
-        pages += [Page(f"mechanisms/{m.id}.md", "mechanism.md.j2", {"item": m}, f"mechanisms/{m.id}") for m in t.items("mechanisms")]
-        pages += [Page("jobs/index.md", "jobs.md.j2", {})]
-        pages += [Page(f"jobs/{j.id}.md", "job.md.j2", {"item": j}, f"jobs/{j.id}") for j in t.items("jobs")]
-        pages += [Page("jobs/coaches-and-mentors.md", "roles.md.j2", {})]
-        pages += [Page("process/index.md", "phases.md.j2", {})]
-        pages += [Page(f"process/{s.id}.md", "step.md.j2", {"item": s}, f"steps/{s.id}") for s in t.items("steps")]
-        pages += [Page("documents/index.md", "templates.md.j2", {})]
-        pages += [Page(f"documents/{x.id}.md", "template.md.j2", {"item": x}, f"templates/{x.id}") for x in t.items("templates")]
-        pages += [Page("tasks/index.md", "tasks.md.j2", {})]
-        pages += [Page(f"tasks/{x.id}.md", "tasklist.md.j2", {"item": x}, f"tasks/{x.id}") for x in t.items("tasks")]
+        for section in SITE_SECTIONS:
+            for name in section.collections:
+                pages += collection_pages(COLLECTION_SPECS[name], t.items(name))
         pages += [
-            Page("cautions.md", "cautions.md.j2", {}),
-            Page("resources.md", "resources.md.j2", {}),
             Page("adaptations.md", "adaptations.md.j2", {}),
             Page("handouts.md", "handouts.md.j2", {}),
             Page("accessibility.md", "accessibility.md.j2", {}),
@@ -439,26 +422,13 @@ NAV_SECTION_LIMIT = 60
 def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> list[Any]:
     """The navigation of the generated site, in reading order (user pages last)."""
     t = renderer.toolkit
-
-    def section(title: str, index: str, items: Iterable[tuple[str, str]]) -> dict[str, list[Any]]:
-        entries = list(items)
-        if len(entries) > NAV_SECTION_LIMIT:
-            return {title: [index]}
-        # Themes print navigation titles as HTML: titles that come from content are escaped here.
-        return {title: [index, *({html.escape(label): uri} for label, uri in entries)]}
-
     design = [{html.escape(f"{part.number}. {part.title}"): part.page} for part in DESIGN_PARTS]
     design += [{"Adoption and sign-off": "design/adoption.md"}, {"At a glance": "design/at-a-glance.md"}]
     return [
         {"Home": "index.md"},
         *([{"Design document": design}] if renderer.adapted.top is not None else []),
-        section("Essential elements", "elements/index.md", ((e.title, f"elements/{e.id}.md") for e in t.items("elements"))),
-        section("Mechanisms", "mechanisms/index.md", ((m.title, f"mechanisms/{m.id}.md") for m in t.items("mechanisms"))),
-        section("Jobs and roles", "jobs/index.md", [*((j.title, f"jobs/{j.id}.md") for j in t.items("jobs")), ("Coaches and mentors", "jobs/coaches-and-mentors.md")]),
-        section("Phases and steps", "process/index.md", ((f"{s.number}. {s.title}", f"process/{s.id}.md") for s in t.items("steps"))),
-        section("Templates", "documents/index.md", ((x.title, f"documents/{x.id}.md") for x in t.items("templates"))),
-        section("Tasks and exhibits", "tasks/index.md", ((x.title, f"tasks/{x.id}.md") for x in t.items("tasks"))),
-        {"Cautions and resources": [{"Cautions": "cautions.md"}, {"Resources and citation": "resources.md"}]},
+        *(navigation_section(section.title, [(COLLECTION_SPECS[name], t.items(name)) for name in section.collections])
+          for section in SITE_SECTIONS),
         {"About this document": [
             {"Adaptations": "adaptations.md"},
             {"Handouts": "handouts.md"},
@@ -469,6 +439,25 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
         {"For editors": [{"Addresses": "reference/addresses.md"}, {"Finding codes": "reference/findings.md"}]},
         *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]
+
+
+def navigation_section(title: str, collections: Iterable[tuple[CollectionSpec, Iterable[Any]]]) -> dict[str, list[Any]]:
+    """A section of the navigation: its index (the first own page without a label of its
+    collections), then the labelled pages and the items' pages, in the collections' order. A
+    section longer than :data:`NAV_SECTION_LIMIT` lists its index alone."""
+    index = ""
+    entries: list[tuple[str, str]] = []
+    for spec, items in collections:
+        if spec.list_page and not spec.label and not index:
+            index = spec.list_page
+        elif spec.list_page:
+            entries.append((spec.label, spec.list_page))
+        if spec.item_template:
+            entries += [(spec.item_label.format(item=x), spec.page.format(id=x.id)) for x in items]
+    if index and len(entries) > NAV_SECTION_LIMIT:
+        return {title: [index]}
+    # Themes print navigation titles as HTML: titles that come from content are escaped here.
+    return {title: [*([index] if index else []), *({html.escape(label): uri} for label, uri in entries)]}
 
 
 def pages_left_out_of_navigation(navigation: list[Any], pages: Iterable[str]) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from lstoolkit.load import load_content
-from lstoolkit.models import PLACEHOLDER, Toolkit
+from lstoolkit.models import PLACEHOLDER, FieldRole, Toolkit, field_roles
 
 SOURCES = Path(__file__).parent / "data" / "sources"
 
@@ -76,11 +76,17 @@ def texts(value: Any) -> Iterator[str]:
             yield from texts(v)
     elif dataclasses.is_dataclass(value):
         for f in dataclasses.fields(value):
-            if f.name not in NOT_WORDING:
+            if is_wording(value, f.name):
                 yield from texts(getattr(value, f.name))
 
 
-NOT_WORDING = {"id", "source", "levels", "requires", "about", "lessons", "to", "url", "kind"}
+#: Roles of the fields that hold no wording: ids, literals, numbers, web addresses, addresses.
+NOT_WORDING = frozenset({FieldRole.CODE, FieldRole.ADDRESS, FieldRole.DERIVED})
+
+
+def is_wording(value: Any, name: str) -> bool:
+    """Whether the field ``name`` of the model ``value`` holds wording (or records that may)."""
+    return field_roles(type(value))[name] not in NOT_WORDING
 
 
 def corpus(*values: Any) -> str:
@@ -405,8 +411,8 @@ def test_resources_carry_urls_from_the_sources() -> None:
 # to a printed page or to an appendix or exhibit of a source, no web address in running text (it
 # belongs in a resource's url), no punctuation left over from the conversion of the PDFs.
 
-#: Fields that hold no prose: ids, addresses, literals, and the citation fields the brief exempts.
-NOT_PROSE = {"id", "to", "requires", "about", "lessons", "levels", "kind", "url", "citation", "number"}
+#: Wording exempt from these rules: the citation fields the brief exempts.
+CITATION_FIELDS = {"citation", "source"}
 
 
 def prose() -> Iterator[tuple[str, str]]:
@@ -427,7 +433,7 @@ def _prose_of(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from _prose_of(v, f"{where}/{v.id}" if hasattr(v, "id") else where)
     elif dataclasses.is_dataclass(value):
         for f in dataclasses.fields(value):
-            if f.name not in NOT_PROSE and f.name != "source":
+            if is_wording(value, f.name) and f.name not in CITATION_FIELDS:
                 yield from _prose_of(getattr(value, f.name), f"{where}/{f.name}" if f.name != "text" else where)
 
 
