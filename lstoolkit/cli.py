@@ -299,7 +299,9 @@ def folder(path: Path) -> str:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from lstoolkit.diff import diff_sides, format_diff, project_root, relative_name
+    from lstoolkit.diff import diff_sides, project_root
+    from lstoolkit.diff_formats import format_diff
+    from lstoolkit.revisions import relative_name
 
     tree = load_content(args.content)
     old_path, new_path = Path(args.old), Path(args.new) if args.new else None

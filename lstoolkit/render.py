@@ -24,7 +24,7 @@ from lstoolkit.addresses import find, iter_nodes
 from lstoolkit.check import log_changes
 from lstoolkit.codes import CODES, FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
-from lstoolkit.diff import diff_sections
+from lstoolkit.diff_formats import diff_sections
 from lstoolkit.escape import (
     anchor,
     code,

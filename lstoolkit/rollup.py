@@ -28,7 +28,7 @@ from typing import Any
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import LoggedChange, check_adapted, log_changes
 from lstoolkit.codes import FindingCode
-from lstoolkit.diff import commit_of, revision_side, toplevel
+from lstoolkit.diff import revision_side
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
 from lstoolkit.layers import Layer, read_chain
@@ -41,6 +41,7 @@ from lstoolkit.render import (
     finding_in_words,
     title_in,
 )
+from lstoolkit.revisions import commit_of, toplevel
 from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema, validate
 from lstoolkit.yamlfile import read_yaml
 

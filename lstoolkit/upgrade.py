@@ -27,11 +27,11 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.addresses import Node, find, index_addresses, nearest_address
 from lstoolkit.check import check_adapted
-from lstoolkit.diff import head_commit, toplevel
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.layers import Change, Layer
 from lstoolkit.load import ContentTree
 from lstoolkit.output import write_atomically
+from lstoolkit.revisions import head_commit, toplevel
 from lstoolkit.yamlfile import read_yaml
 
 

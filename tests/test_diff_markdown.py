@@ -24,10 +24,10 @@ from lstoolkit.diff import (
     Replacement,
     SemanticDiff,
     TextChange,
-    format_diff,
     normalise,
     word_diff,
 )
+from lstoolkit.diff_formats import format_diff
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
 from lstoolkit.render import Page, SiteRenderer, page_environment
