@@ -33,7 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import districts, scale  # noqa: E402
+from bench import builders, districts, scale  # noqa: E402
 from lstoolkit.adapt import adapt  # noqa: E402
 from lstoolkit.check import check_adapted  # noqa: E402
 from lstoolkit.handouts import (  # noqa: E402
@@ -560,6 +560,22 @@ ROLLUP_NOTE = """\
   look-ups, 8 s (CPU 16 s)."""
 
 
+# -- 8. the three builders ----------------------------------------------------------------------
+
+
+def bench_builders(work: Path, runs: int, *, pages: int) -> list[Row]:
+    """MkDocs, ProperDocs and Zensical on the example district and on a site of ``pages`` pages
+    (bench/builders.py)."""
+    (work / "builders").mkdir()
+    district = site_config(work / "builders", handouts="false")
+    big = content_project(work / "builders", pages)
+
+    def run(script: Path, args: Sequence[str], cwd: Path) -> tuple[float, float, float]:
+        return Command(script, tuple(args), cwd, build_passes).run()
+
+    return builders.bench_builders(district, big, run, runs=runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (a smoke run)")
@@ -582,6 +598,7 @@ def main() -> None:
             "growth": lambda: bench_growth(work, 3, (100, 1_000) if args.quick else (1_000, 10_000)),
             "leaks": lambda: bench_leaks(work, runs),
             "rollup": lambda: bench_rollup(work, (10, 100) if args.quick else (10, 100, 1_000), 3),
+            "builders": lambda: bench_builders(work, 3, pages=200 if args.quick else 2000),
         }
         for name in args.only or STEPS:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
@@ -589,13 +606,13 @@ def main() -> None:
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     if args.only:
         rows = merge_rows(previous, rows)
-    table = report(rows, quick=args.quick, only=args.only, notes=merge_notes(previous, [GROWTH_NOTE, ROLLUP_NOTE]))
+    table = report(rows, quick=args.quick, only=args.only, notes=merge_notes(previous, [GROWTH_NOTE, ROLLUP_NOTE, builders.NOTE]))
     print(table)
     args.out.write_text(table, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
 
-STEPS = ("check", "overhead", "preview", "handouts", "scale", "growth", "leaks", "rollup")
+STEPS = ("check", "overhead", "preview", "handouts", "scale", "growth", "leaks", "rollup", "builders")
 NOTES = "## Notes"
 
 

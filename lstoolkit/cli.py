@@ -11,8 +11,10 @@ exit status 1; ``--debug`` re-raises it with its traceback instead.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -154,7 +156,29 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument("--branch", default="gh-pages", help="branch mike commits to (default: gh-pages)")
     publish.add_argument("--push", action="store_true", help="push the branch after deploying")
     publish.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
+    publish.add_argument(
+        "--zensical", action="store_true",
+        help="build the version with Zensical from build-docs output (default: mike runs ProperDocs when installed, else MkDocs)",
+    )
     publish.set_defaults(command=run_publish)
+
+    build_docs = commands.add_parser(
+        "build-docs", parents=[common],
+        help="write the site's pages, handouts, assets and a configuration without plugins into a directory, "
+        "for Zensical (see docs/builders.md)",
+    )
+    _build_docs_options(build_docs)
+    build_docs.add_argument("--strict", action="store_true", help="write nothing and exit 1 when there are warnings")
+    build_docs.add_argument("--watch", action="store_true", help="write again whenever an input changes, as for a live preview")
+    build_docs.set_defaults(command=run_build_docs)
+
+    serve = commands.add_parser(
+        "serve", parents=[common],
+        help="live preview with Zensical: build-docs --watch, and Zensical's server on the output",
+    )
+    _build_docs_options(serve)
+    serve.add_argument("-a", "--dev-addr", default=None, metavar="IP:PORT", help="address of the server (default: Zensical's, localhost:8000)")
+    serve.set_defaults(command=run_serve)
 
     new = commands.add_parser("new", parents=[common], help="start a repository for a state, district or school")
     new.add_argument("directory", type=Path)
@@ -347,8 +371,118 @@ def run_publish(args: argparse.Namespace) -> int:
     config = Path(args.config_file)
     if not config.is_file():
         raise LstoolkitError(f"{config} does not exist", hint="Pass --config-file with the site's mkdocs.yml.")
-    publish(layers[-1], config_file=str(config), branch=args.branch, push=args.push, cwd=Path.cwd())
+    deploy = None
+    if args.zensical:
+        from lstoolkit.builders import deploy_with_zensical, zensical_executable
+
+        zensical_executable()  # before anything is deployed: is it installed?
+        deploy = functools.partial(deploy_with_zensical, cwd=Path.cwd(), log=_Messages(quiet=True))
+    publish(layers[-1], config_file=str(config), branch=args.branch, push=args.push, cwd=Path.cwd(), deploy=deploy)
     return 0
+
+
+def _build_docs_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+        help="the site's configuration, with the lstoolkit plugin (default: mkdocs.yml)",
+    )
+    command.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR", help="output directory (default: generated)")
+    command.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
+
+
+class _Messages:
+    """The plugin's messages on the command line: warnings (counted) on stderr, the rest on stdout."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.warnings = 0
+
+    def warning(self, msg: str, /) -> None:
+        self.warnings += 1
+        print(f"warning: {msg}", file=sys.stderr, flush=True)
+
+    def info(self, msg: str, /) -> None:
+        if not self.quiet:
+            print(msg, flush=True)
+
+
+def run_build_docs(args: argparse.Namespace) -> int:
+    from lstoolkit.export import watch
+
+    if not args.watch:
+        _build_docs_once(args, strict=args.strict)
+        print(f"Build the site: zensical build -f {os.path.join(args.out, 'mkdocs.yml')} (or mkdocs, or properdocs)")
+        return 0
+    preview = _Preview(args)
+    preview.rebuild()
+    print("Watching the inputs; Ctrl-C stops", flush=True)
+    watch(lambda: preview.inputs, preview.rebuild)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from lstoolkit.builders import zensical_executable
+    from lstoolkit.export import watch
+
+    zensical = zensical_executable()
+    preview = _Preview(args)
+    preview.inputs = _build_docs_once(args, strict=False, preview=True)
+    address = ["--dev-addr", args.dev_addr] if args.dev_addr else []
+    server = subprocess.Popen([zensical, "serve", "--config-file", str(args.out / "mkdocs.yml"), *address])
+    stopped = signal.signal(signal.SIGTERM, _interrupt)  # stop the server too when this is stopped
+    try:
+        watch(lambda: preview.inputs, preview.rebuild, stop=lambda: server.poll() is not None)
+    finally:
+        signal.signal(signal.SIGTERM, stopped)
+        if server.poll() is None:
+            server.terminate()
+        server.wait()
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _build_docs_once(args: argparse.Namespace, *, strict: bool, preview: bool = False) -> list[Path]:
+    """One build-docs run and its summary line; returns the inputs to watch."""
+    import time
+
+    from lstoolkit.export import build_docs
+
+    started = time.perf_counter()
+    messages = _Messages(quiet=args.quiet)
+    tree, written = build_docs(args.config_file, args.out, log=messages, preview=preview, strict=strict)
+    warned = f"; {_count(messages.warnings, 'warning')}" if messages.warnings else ""
+    print(
+        f"build-docs: {folder(args.out)} holds {_count(tree.pages, 'page')} and {_count(tree.handouts, 'handout')}: "
+        f"{_count(written.changed, 'file')} written, {written.removed} removed, {written.unchanged} unchanged, "
+        f"in {time.perf_counter() - started:.1f} s{warned}",
+        flush=True,
+    )
+    return list(tree.watch)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class _Preview:
+    """build-docs for a live preview: an error is printed and the watch goes on, over the
+    inputs of the last run that succeeded."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.inputs: list[Path] = [args.config_file]
+
+    def rebuild(self) -> None:
+        try:
+            self.inputs = _build_docs_once(self.args, strict=False, preview=True)
+        except LstoolkitError as error:
+            for problem in error.problems:
+                print(f"error: {problem.format()}", file=sys.stderr, flush=True)
 
 
 def summarize_adaptation(adapted: Adapted, findings: tuple[Finding, ...]) -> str:

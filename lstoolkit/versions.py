@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -205,12 +206,20 @@ def pending_draft(deployed: list[Deployed]) -> str | None:
     return deployed[0].version if deployed and deployed[0].hidden else None
 
 
-def publish(layer: Layer, *, config_file: str, branch: str, push: bool, cwd: Path) -> None:
-    """Deploy this version with mike, then settle the ``latest`` and ``draft`` aliases."""
+def publish(
+    layer: Layer, *, config_file: str, branch: str, push: bool, cwd: Path,
+    deploy: Callable[[list[str]], None] | None = None,
+) -> None:
+    """Deploy this version with mike, then settle the ``latest`` and ``draft`` aliases.
+    ``deploy`` runs the deploy command instead of mike's command line (Zensical's builds, see
+    lstoolkit.builders)."""
     listing = ["list", "--json", *_common(config_file=config_file, branch=branch, push=False)]
     before = parse_deployed(mike_output(listing, cwd=cwd))
     for arguments in publish_commands(layer, before, config_file=config_file, branch=branch, push=push):
-        run_mike(arguments, cwd=cwd)
+        if deploy is not None:
+            deploy(arguments)
+        else:
+            run_mike(arguments, cwd=cwd)
     after = parse_deployed(mike_output(listing, cwd=cwd))
     version, draft = layer.file.version, pending_draft(after)
     if not is_adopted(layer) and draft != version:

@@ -1,0 +1,269 @@
+"""Assemble a site: the adapted toolkit, the files it publishes, and what its configuration needs.
+
+The stage between the plain modules (load, adapt, check, render, handouts) and a site builder.
+The MkDocs plugin (:mod:`lstoolkit.plugin`, for MkDocs and ProperDocs) and ``lstoolkit
+build-docs`` (:mod:`lstoolkit.export`, for Zensical) both call it, so every builder publishes the
+same pages. Nothing here imports a builder: messages go to a ``log`` with ``warning`` and
+``info`` methods, errors are :class:`~lstoolkit.errors.LstoolkitError`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from collections.abc import Container
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from lstoolkit.adapt import adapt
+from lstoolkit.check import check_adapted
+from lstoolkit.codes import FindingCode
+from lstoolkit.dashboard import (
+    RollupView,
+    rollup_navigation,
+    rollup_pages,
+    rollup_view,
+    summary_handout,
+)
+from lstoolkit.diff import what_changed
+from lstoolkit.errors import LstoolkitError
+from lstoolkit.findings import Severity
+from lstoolkit.handouts import RenderedHandout, render_all_handouts
+from lstoolkit.layers import Layer, Logo, nearest_logo, read_chain, section_files
+from lstoolkit.leaks import Leak, describe
+from lstoolkit.load import load_content
+from lstoolkit.overrides import check_overrides
+from lstoolkit.render import (
+    NAV_SECTION_LIMIT,
+    SiteRenderer,
+    page_environment,
+    pages_left_out_of_navigation,
+    site_navigation,
+    source_links,
+    templates_dir,
+)
+from lstoolkit.rollup import district_sources, rollup, summary_line
+from lstoolkit.versions import Banner, long_date, version_banner
+
+#: Where the generated assets go, under the docs directory.
+ASSETS = "assets/lstoolkit"
+#: The theme partial that draws the version banner (templates/theme/).
+BANNER_PARTIAL = "partials/lstoolkit-banner.html"
+#: The Markdown extensions the generated pages are written for (attribute lists give anchors,
+#: admonitions and details the notes and the collapsible "From the toolkit" blocks).
+MARKDOWN_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "pymdownx.details", "toc")
+
+
+class Log(Protocol):
+    """Where messages go: MkDocs' plugin logger, or the command line."""
+
+    def warning(self, msg: str, /) -> Any: ...
+
+    def info(self, msg: str, /) -> Any: ...
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """The plugin's options, paths resolved (see the option docs in lstoolkit.plugin)."""
+
+    agency: Path | None = None
+    content: Path | None = None
+    root: Path | None = None
+    paper: str = "letter"
+    compare_with: str | None = None
+    rollup: str | None = None  # as written: relative to the configuration's directory
+
+
+@dataclass(frozen=True)
+class Site:
+    """An adapted toolkit ready to publish: its renderer and what the builder needs to know."""
+
+    renderer: SiteRenderer
+    layers: tuple[Layer, ...]
+    banner: Banner
+    section_files: frozenset[Path]
+    overrides: tuple[Path, ...]
+    allowed_links: frozenset[str]
+    rollup_view: RollupView | None
+    logo: Logo | None
+    watch: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the site's configuration gets from lstoolkit, whatever builder reads it."""
+
+    banner: dict[str, str]  # extra.lstoolkit, read by the banner partial
+    footer: str  # the copyright line, unless the site has its own
+    nav: list[Any] | None  # None when the site has a nav of its own
+    not_in_nav: tuple[str, ...]  # generated pages reached from their section's index only
+    extra_css: tuple[str, ...]
+    extra_javascript: tuple[str, ...]
+    logo: str | None  # theme.logo and theme.favicon
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A file the site publishes that no one wrote: a page, a handout, an asset."""
+
+    uri: str
+    content: bytes | str
+
+
+def prepare_site(options: SiteOptions, *, base_dir: Path, custom_dir: Path | None, log: Log) -> Site:
+    """Load, adapt and check; log the findings; set up the renderer (with the What changed page
+    and the roll-up when asked). ``base_dir``: the configuration's directory."""
+    tree = load_content(options.content)
+    layers = read_chain(options.agency, root=options.root, display_base=base_dir) if options.agency else ()
+    adapted = adapt(tree, layers)
+    findings = check_adapted(adapted)
+    for finding in findings:
+        emit = log.warning if finding.severity is Severity.WARNING else log.info
+        emit(f"{finding.location}: {finding.code} {finding.message}")
+    overrides = (custom_dir / "lstoolkit",) if custom_dir else ()
+    check_overrides(overrides, project=base_dir)
+    renderer = SiteRenderer(adapted, findings, page_environment(overrides))
+    if options.compare_with and options.agency:
+        try:
+            renderer.changes = what_changed(
+                tree, options.agency, adapted, findings, options.compare_with, root=options.root, display_base=base_dir
+            )
+        except LstoolkitError as error:
+            raise LstoolkitError(f"compare_with: {error}") from None
+    sections = frozenset(section_files(layers))
+    watch = [*(layer.path for layer in layers), *sorted(sections)]
+    view = None
+    if options.rollup:
+        districts = base_dir / options.rollup
+        view = roll_up(renderer, options, districts, base_dir=base_dir, log=log)
+        watch.append(districts)
+    return Site(
+        renderer=renderer, layers=layers, banner=version_banner(adapted, findings), section_files=sections,
+        overrides=overrides, allowed_links=source_links(adapted.toolkit), rollup_view=view,
+        logo=nearest_logo(layers), watch=tuple(watch),
+    )
+
+
+def roll_up(renderer: SiteRenderer, options: SiteOptions, where: Path, *, base_dir: Path, log: Log) -> RollupView:
+    """Resolve the state's districts and add their pages (the ``rollup`` option)."""
+    if options.agency is None:
+        raise LstoolkitError("rollup: set 'agency' to the state's customization file; the districts extend it")
+    if not where.exists():
+        raise LstoolkitError(
+            f"rollup: '{options.rollup}' does not exist",
+            hint="Give the folder holding one checkout per district, or a manifest listing them, relative to mkdocs.yml.",
+        )
+    started = time.perf_counter()
+    try:
+        sources = district_sources(where, state_file=options.agency)
+        reports = rollup(
+            options.agency, sources, root=options.root, content_dir=options.content, display_base=base_dir,
+        )
+    except LstoolkitError as error:
+        raise LstoolkitError(f"rollup:\n{error}") from None
+    for report in reports:
+        if report.broken:  # shown on the dashboard; the state's own build does not fail
+            log.info(f"rollup: a district cannot be read: {report.error}")
+    log.info(f"rollup: {summary_line(reports)} ({time.perf_counter() - started:.1f} s)")
+    view = rollup_view(reports, renderer.adapted)
+    renderer.extra_pages = rollup_pages(view)
+    renderer.extra_navigation = [rollup_navigation(view, NAV_SECTION_LIMIT)]
+    return view
+
+
+def site_settings(site: Site, *, docs_dir: Path, has_nav: bool) -> Settings:
+    """The navigation (unless the site has its own), assets, logo, banner and footer."""
+    nav = None if has_nav else site_navigation(site.renderer, own_pages(docs_dir, site.section_files))
+    left_out = pages_left_out_of_navigation(nav, (p.uri for p in site.renderer.pages())) if nav else []
+    scripts = ([f"{ASSETS}/districts.js"] if site.rollup_view is not None else []) + [f"{ASSETS}/a11y.js"]
+    return Settings(
+        banner=site.banner.as_dict(), footer=footer(site.banner), nav=nav,
+        not_in_nav=tuple("/" + uri for uri in left_out), extra_css=(f"{ASSETS}/lstoolkit.css",),
+        extra_javascript=tuple(scripts), logo=f"{ASSETS}/logo{site.logo.suffix}" if site.logo else None,
+    )
+
+
+def generated_files(
+    site: Site, *, own: Container[str], handouts: bool, paper: str, log: Log, site_name: str
+) -> list[Generated]:
+    """Every file lstoolkit adds to the site: the handouts (first: pages link each PDF with its
+    size), the pages whose path is not in ``own`` (the agency's own page wins), the assets.
+    ``site_name`` names the site directory in messages."""
+    renderer = site.renderer
+    files: list[Generated] = []
+    if handouts:
+        view = site.rollup_view
+        done = render_all_handouts(
+            renderer.adapted, renderer.findings, overrides=site.overrides, paper=paper,
+            progress=lambda r: log_handout(r, log),
+            extra=[summary_handout(view)] if view and view.rows else [],
+        )
+        renderer.handouts = {r.handout.name: r for r in done}
+        for r in done:
+            for leak in r.leaks:
+                log.warning(leak_message(leak, f"{site_name}/handouts/{r.handout.filename} (its HTML)"))
+        files += [Generated(f"handouts/{r.handout.filename}", r.data) for r in done]
+    files += [Generated(page.uri, renderer.render(page)) for page in renderer.pages() if page.uri not in own]
+    files.append(Generated(f"{ASSETS}/mechanisms.svg", renderer.diagram()))
+    files.append(Generated(f"{ASSETS}/mechanisms-narrow.svg", renderer.diagram("narrow")))
+    for name in ("lstoolkit.css", "a11y.js", *(["districts.js"] if site.rollup_view is not None else [])):
+        files.append(Generated(f"{ASSETS}/{name}", (templates_dir() / "site" / name).read_text(encoding="utf-8")))
+    if site.logo:
+        files.append(Generated(f"{ASSETS}/logo{site.logo.suffix}", site.logo.data))
+    return files
+
+
+def handouts_wanted(option: bool | str, *, preview: bool) -> bool:
+    """The ``handouts`` option: ``auto`` renders them in a build, not in a live preview (unless
+    the environment variable LSTOOLKIT_HANDOUTS=1 is set)."""
+    if option == "auto":
+        return not preview or os.environ.get("LSTOOLKIT_HANDOUTS") == "1"
+    return option is True
+
+
+def theme_layer() -> Path:
+    """lstoolkit's theme directory: the version banner, in ``main.html``'s announce block."""
+    return templates_dir() / "theme"
+
+
+def banner_left_out(custom_dir: Path | None, base_dir: Path) -> str | None:
+    """A warning when the site's own ``main.html`` replaces lstoolkit's and leaves the banner out."""
+    own_main = custom_dir / "main.html" if custom_dir else None
+    if own_main and own_main.is_file() and BANNER_PARTIAL not in own_main.read_text(encoding="utf-8", errors="replace"):
+        return (
+            f"{os.path.relpath(own_main, base_dir)} replaces lstoolkit's main.html, so pages show no version banner: add "
+            f'{{% block announce %}}{{% include "{BANNER_PARTIAL}" %}}{{% endblock %}} to it'
+        )
+    return None
+
+
+def leak_message(leak: Leak, where: str) -> str:
+    return describe(leak, where, code=FindingCode.READER_LEAK)
+
+
+def footer(banner: Banner) -> str:
+    """The footer every page carries (printed as HTML: the names are escaped): who publishes,
+    when, and the credit the Center asks for."""
+    who = f"{html.escape(banner.agency)}. " if banner.agency else ""
+    when = f"Published {html.escape(long_date(banner.published))}. " if banner.published else ""
+    return (
+        f"{who}{when}Adapted from the prototype toolkit of the Center for Mental Health in Schools at UCLA, "
+        "reproduced with its permission."
+    )
+
+
+def log_handout(done: RenderedHandout, log: Log) -> None:
+    how = "unchanged" if done.cached else f"rendered in {done.seconds:.1f} s"
+    log.info(f"handout {done.handout.filename} ({done.size / 1024:.0f} KB): {how}")
+
+
+def own_pages(docs_dir: Path, sections: Container[Path]) -> list[str]:
+    """The agency's own Markdown pages (not its sections), appended to the generated navigation."""
+    if not docs_dir.is_dir():
+        return []
+    return sorted(
+        p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")
+        if p.name != "index.md" and p.resolve() not in sections
+    )
