@@ -58,7 +58,7 @@ messages: setup
 
 lint: setup
 	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/ruff check lstoolkit tests
+	$(BIN)/ruff check lstoolkit tests bench
 	$(BIN)/mypy lstoolkit
 	$(BIN)/mypy --strict --explicit-package-bases tests
 

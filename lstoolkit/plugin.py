@@ -90,6 +90,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
     staging: Path | None = None
     target: Path | None = None
     custom_dir: Path | None = None
+    epoch_set = ""  # the SOURCE_DATE_EPOCH this plugin put in the environment for the build running
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -105,9 +106,13 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
         self.renderer = site.renderer
+        # MkDocs reads the sitemap's dates from the environment only: set it for this build and
+        # take it back when the build ends, so that the next build in this process (serve, tests)
+        # gets its own. A value the user set is left alone.
         epoch = source_date_epoch(site.layers)
+        self._forget_epoch()
         if epoch is not None and "SOURCE_DATE_EPOCH" not in os.environ:
-            os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs' sitemap dates: reproducible
+            os.environ["SOURCE_DATE_EPOCH"] = self.epoch_set = str(epoch)
         settings = site_settings(site, docs_dir=Path(config.docs_dir), has_nav=config.nav is not None)
         config.extra["lstoolkit"] = settings.banner
         config.copyright = config.copyright or settings.footer
@@ -158,6 +163,7 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._forget_epoch()
         if self.staging is None or self.target is None:
             return
         if config.strict and _warnings_counted():
@@ -168,9 +174,16 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._forget_epoch()
         if self.staging is not None:
             discard(self.staging)
             self.staging = None
+
+    def _forget_epoch(self) -> None:
+        """Take back the SOURCE_DATE_EPOCH this plugin set, unless someone changed it since."""
+        if self.epoch_set and os.environ.get("SOURCE_DATE_EPOCH") == self.epoch_set:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        self.epoch_set = ""
 
     def _site_name(self, config: MkDocsConfig) -> str:
         """The site directory as the user named it (not the staging directory built into)."""

@@ -4,6 +4,7 @@ and errors that name the option."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,35 @@ def test_an_agency_file_below_mkdocs_yml_shows_as_written(tmp_path: Path) -> Non
         cwd=tmp_path.parent, capture_output=True, text=True, check=False,
     )
     assert "district/agency.yml:4:" in result.stderr and "mechanisms/nope" in result.stderr, result.stderr
+
+
+ADOPTED = """\
+extends: prototype
+agency: {{name: Lincoln, level: district}}
+version: "1"
+status: adopted
+adopted: {{date: {day}, by: Board of Education, resolution: R-1}}
+sign_off: [{{name: Ana Ruiz, role: Chair, date: {day}}}]
+"""
+
+
+def test_each_build_in_a_process_dates_its_sitemap_by_its_own_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.commands.build import build
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    for name, day in (("one", "2026-03-02"), ("two", "2027-07-09")):
+        site = tmp_path / name
+        (site / "docs").mkdir(parents=True)
+        (site / "agency.yml").write_text(ADOPTED.format(day=day), encoding="utf-8")
+        (site / "mkdocs.yml").write_text(
+            "site_name: Test\nsite_url: https://example.org/\ntheme: {name: material}\n"
+            "plugins:\n  - lstoolkit: {agency: agency.yml, handouts: false}\n",
+            encoding="utf-8",
+        )
+        build(load_config(str(site / "mkdocs.yml")))
+        sitemap = (site / "site" / "sitemap.xml").read_text(encoding="utf-8")
+        assert f"<lastmod>{day}</lastmod>" in sitemap, sitemap[:400]
+        # the build took back the date it set: the next build in this process sets its own
+        assert "SOURCE_DATE_EPOCH" not in os.environ
