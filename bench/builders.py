@@ -22,19 +22,33 @@ LABELS = {
 }
 
 
-def build(builder: str, config: Path, run: Runner, *, fresh: bool = True) -> tuple[float, float, Path]:
+def build(
+    builder: str, config: Path, run: Runner, *, fresh: bool = True
+) -> tuple[float, float, Path]:
     """One build of ``config``'s site: seconds, peak MB, the site's folder. Zensical's time is
     build-docs and the build together; ``fresh`` starts it without its cache."""
     work = config.parent
     if builder != "zensical":
         site = work / f"site-{builder}"
-        seconds, _, peak = run(BIN / builder, ("build", "--quiet", "--config-file", str(config), "--site-dir", str(site)), work)
+        seconds, _, peak = run(
+            BIN / builder,
+            ("build", "--quiet", "--config-file", str(config), "--site-dir", str(site)),
+            work,
+        )
         return seconds, peak, site
     out = work / "generated"
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
-    first, _, peak_first = run(BIN / "lstoolkit", ("build-docs", "--quiet", "--config-file", str(config), "--out", str(out)), work)
-    second, _, peak_second = run(BIN / "zensical", ("build", "--config-file", str(out / "mkdocs.yml"), *(["--clean"] if fresh else [])), work)
+    first, _, peak_first = run(
+        BIN / "lstoolkit",
+        ("build-docs", "--quiet", "--config-file", str(config), "--out", str(out)),
+        work,
+    )
+    second, _, peak_second = run(
+        BIN / "zensical",
+        ("build", "--config-file", str(out / "mkdocs.yml"), *(["--clean"] if fresh else [])),
+        work,
+    )
     return first + second, max(peak_first, peak_second), out / "site"
 
 
@@ -59,7 +73,9 @@ def bench_builders(district: Path, big: Path, run: Runner, *, runs: int) -> list
             if name == "mkdocs":
                 expected = pages(site)
             elif pages(site) != expected:
-                sys.exit(f"bench: {name} built other pages than MkDocs: {sorted(pages(site) ^ expected)[:5]}")
+                sys.exit(
+                    f"bench: {name} built other pages than MkDocs: {sorted(pages(site) ^ expected)[:5]}"
+                )
     again = build("zensical", big, run, fresh=False)[0]
     base_small = statistics.median(s for s, _ in small["mkdocs"])
     base_large = statistics.median(s for s, _ in large["mkdocs"])
@@ -67,13 +83,15 @@ def bench_builders(district: Path, big: Path, run: Runner, *, runs: int) -> list
     for name, label in LABELS.items():
         times, big_times = [s for s, _ in small[name]], [s for s, _ in large[name]]
         cached = f"; again with its cache {again:.1f} s" if name == "zensical" else ""
-        rows.append((
-            label,
-            f"example district {_spread(times)}, peak {max(p for _, p in small[name]):.0f} MB ({_version(name)})",
-            f"{len(expected):,} pages: {_spread(big_times)}, peak {max(p for _, p in large[name]):.0f} MB{cached}",
-            f"{statistics.median(times) / base_small:.2f} / {statistics.median(big_times) / base_large:.2f}",
-            "same pages as MkDocs",
-        ))
+        rows.append(
+            (
+                label,
+                f"example district {_spread(times)}, peak {max(p for _, p in small[name]):.0f} MB ({_version(name)})",
+                f"{len(expected):,} pages: {_spread(big_times)}, peak {max(p for _, p in large[name]):.0f} MB{cached}",
+                f"{statistics.median(times) / base_small:.2f} / {statistics.median(big_times) / base_large:.2f}",
+                "same pages as MkDocs",
+            )
+        )
     return rows
 
 

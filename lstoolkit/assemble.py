@@ -112,11 +112,17 @@ class Generated:
     content: bytes | str
 
 
-def prepare_site(options: SiteOptions, *, base_dir: Path, custom_dir: Path | None, log: Log) -> Site:
+def prepare_site(
+    options: SiteOptions, *, base_dir: Path, custom_dir: Path | None, log: Log
+) -> Site:
     """Load, adapt and check; log the findings; set up the renderer (with the What changed page
     and the roll-up when asked). ``base_dir``: the configuration's directory."""
     tree = load_content(options.content)
-    layers = read_chain(options.agency, root=options.root, display_base=base_dir) if options.agency else ()
+    layers = (
+        read_chain(options.agency, root=options.root, display_base=base_dir)
+        if options.agency
+        else ()
+    )
     adapted = adapt(tree, layers)
     findings = check_adapted(adapted)
     for finding in findings:
@@ -128,7 +134,13 @@ def prepare_site(options: SiteOptions, *, base_dir: Path, custom_dir: Path | Non
     if options.compare_with and options.agency:
         try:
             renderer.changes = what_changed(
-                tree, options.agency, adapted, findings, options.compare_with, root=options.root, display_base=base_dir
+                tree,
+                options.agency,
+                adapted,
+                findings,
+                options.compare_with,
+                root=options.root,
+                display_base=base_dir,
             )
         except LstoolkitError as error:
             raise LstoolkitError(f"compare_with: {error}") from None
@@ -140,16 +152,26 @@ def prepare_site(options: SiteOptions, *, base_dir: Path, custom_dir: Path | Non
         view = roll_up(renderer, options, districts, base_dir=base_dir, log=log)
         watch.append(districts)
     return Site(
-        renderer=renderer, layers=layers, banner=version_banner(adapted, findings), section_files=sections,
-        overrides=overrides, allowed_links=source_links(adapted.toolkit), rollup_view=view,
-        logo=nearest_logo(layers), watch=tuple(watch),
+        renderer=renderer,
+        layers=layers,
+        banner=version_banner(adapted, findings),
+        section_files=sections,
+        overrides=overrides,
+        allowed_links=source_links(adapted.toolkit),
+        rollup_view=view,
+        logo=nearest_logo(layers),
+        watch=tuple(watch),
     )
 
 
-def roll_up(renderer: SiteRenderer, options: SiteOptions, where: Path, *, base_dir: Path, log: Log) -> RollupView:
+def roll_up(
+    renderer: SiteRenderer, options: SiteOptions, where: Path, *, base_dir: Path, log: Log
+) -> RollupView:
     """Resolve the state's districts and add their pages (the ``rollup`` option)."""
     if options.agency is None:
-        raise LstoolkitError("rollup: set 'agency' to the state's customization file; the districts extend it")
+        raise LstoolkitError(
+            "rollup: set 'agency' to the state's customization file; the districts extend it"
+        )
     if not where.exists():
         raise LstoolkitError(
             f"rollup: '{options.rollup}' does not exist",
@@ -159,7 +181,11 @@ def roll_up(renderer: SiteRenderer, options: SiteOptions, where: Path, *, base_d
     try:
         sources = district_sources(where, state_file=options.agency)
         reports = rollup(
-            options.agency, sources, root=options.root, content_dir=options.content, display_base=base_dir,
+            options.agency,
+            sources,
+            root=options.root,
+            content_dir=options.content,
+            display_base=base_dir,
         )
     except LstoolkitError as error:
         raise LstoolkitError(f"rollup:\n{error}") from None
@@ -175,13 +201,23 @@ def roll_up(renderer: SiteRenderer, options: SiteOptions, where: Path, *, base_d
 
 def site_settings(site: Site, *, docs_dir: Path, has_nav: bool) -> Settings:
     """The navigation (unless the site has its own), assets, logo, banner and footer."""
-    nav = None if has_nav else site_navigation(site.renderer, own_pages(docs_dir, site.section_files))
-    left_out = pages_left_out_of_navigation(nav, (p.uri for p in site.renderer.pages())) if nav else []
-    scripts = ([f"{ASSETS}/districts.js"] if site.rollup_view is not None else []) + [f"{ASSETS}/a11y.js"]
+    nav = (
+        None if has_nav else site_navigation(site.renderer, own_pages(docs_dir, site.section_files))
+    )
+    left_out = (
+        pages_left_out_of_navigation(nav, (p.uri for p in site.renderer.pages())) if nav else []
+    )
+    scripts = ([f"{ASSETS}/districts.js"] if site.rollup_view is not None else []) + [
+        f"{ASSETS}/a11y.js"
+    ]
     return Settings(
-        banner=site.banner.as_dict(), footer=footer(site.banner), nav=nav,
-        not_in_nav=tuple("/" + uri for uri in left_out), extra_css=(f"{ASSETS}/lstoolkit.css",),
-        extra_javascript=tuple(scripts), logo=f"{ASSETS}/logo{site.logo.suffix}" if site.logo else None,
+        banner=site.banner.as_dict(),
+        footer=footer(site.banner),
+        nav=nav,
+        not_in_nav=tuple("/" + uri for uri in left_out),
+        extra_css=(f"{ASSETS}/lstoolkit.css",),
+        extra_javascript=tuple(scripts),
+        logo=f"{ASSETS}/logo{site.logo.suffix}" if site.logo else None,
     )
 
 
@@ -196,20 +232,37 @@ def generated_files(
     if handouts:
         view = site.rollup_view
         done = render_all_handouts(
-            renderer.adapted, renderer.findings, overrides=site.overrides, paper=paper,
+            renderer.adapted,
+            renderer.findings,
+            overrides=site.overrides,
+            paper=paper,
             progress=lambda r: log_handout(r, log),
             extra=[summary_handout(view)] if view and view.rows else [],
         )
         renderer.handouts = {r.handout.name: r for r in done}
         for r in done:
             for leak in r.leaks:
-                log.warning(leak_message(leak, f"{site_name}/handouts/{r.handout.filename} (its HTML)"))
+                log.warning(
+                    leak_message(leak, f"{site_name}/handouts/{r.handout.filename} (its HTML)")
+                )
         files += [Generated(f"handouts/{r.handout.filename}", r.data) for r in done]
-    files += [Generated(page.uri, renderer.render(page)) for page in renderer.pages() if page.uri not in own]
+    files += [
+        Generated(page.uri, renderer.render(page))
+        for page in renderer.pages()
+        if page.uri not in own
+    ]
     files.append(Generated(f"{ASSETS}/mechanisms.svg", renderer.diagram()))
     files.append(Generated(f"{ASSETS}/mechanisms-narrow.svg", renderer.diagram("narrow")))
-    for name in ("lstoolkit.css", "a11y.js", *(["districts.js"] if site.rollup_view is not None else [])):
-        files.append(Generated(f"{ASSETS}/{name}", (templates_dir() / "site" / name).read_text(encoding="utf-8")))
+    for name in (
+        "lstoolkit.css",
+        "a11y.js",
+        *(["districts.js"] if site.rollup_view is not None else []),
+    ):
+        files.append(
+            Generated(
+                f"{ASSETS}/{name}", (templates_dir() / "site" / name).read_text(encoding="utf-8")
+            )
+        )
     if site.logo:
         files.append(Generated(f"{ASSETS}/logo{site.logo.suffix}", site.logo.data))
     return files
@@ -231,7 +284,11 @@ def theme_layer() -> Path:
 def banner_left_out(custom_dir: Path | None, base_dir: Path) -> str | None:
     """A warning when the site's own ``main.html`` replaces lstoolkit's and leaves the banner out."""
     own_main = custom_dir / "main.html" if custom_dir else None
-    if own_main and own_main.is_file() and BANNER_PARTIAL not in own_main.read_text(encoding="utf-8", errors="replace"):
+    if (
+        own_main
+        and own_main.is_file()
+        and BANNER_PARTIAL not in own_main.read_text(encoding="utf-8", errors="replace")
+    ):
         return (
             f"{os.path.relpath(own_main, base_dir)} replaces lstoolkit's main.html, so pages show no version banner: add "
             f'{{% block announce %}}{{% include "{BANNER_PARTIAL}" %}}{{% endblock %}} to it'
@@ -264,6 +321,7 @@ def own_pages(docs_dir: Path, sections: Container[Path]) -> list[str]:
     if not docs_dir.is_dir():
         return []
     return sorted(
-        p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")
+        p.relative_to(docs_dir).as_posix()
+        for p in docs_dir.rglob("*.md")
         if p.name != "index.md" and p.resolve() not in sections
     )

@@ -29,7 +29,10 @@ def zensical_executable() -> str:
     beside = Path(sys.executable).with_name("zensical")
     found = str(beside) if beside.exists() else shutil.which("zensical")
     if found is None:
-        raise LstoolkitError("Zensical is not installed", hint="pip install zensical (see docs/builders.md for the version).")
+        raise LstoolkitError(
+            "Zensical is not installed",
+            hint="pip install zensical (see docs/builders.md for the version).",
+        )
     return found
 
 
@@ -40,9 +43,14 @@ def build_with_zensical(config_file: Path, site_dir: Path, *, log: Log) -> None:
     with tempfile.TemporaryDirectory(prefix="lstoolkit-zensical-") as work:
         out = Path(work) / "generated"
         build_docs(config_file, out, log=log)
-        result = subprocess.run([zensical, "build", "--config-file", str(out / CONFIG)], check=False)
+        result = subprocess.run(
+            [zensical, "build", "--config-file", str(out / CONFIG)], check=False
+        )
         if result.returncode != 0:
-            raise LstoolkitError(f"zensical build failed (exit {result.returncode})", hint="See Zensical's message above.")
+            raise LstoolkitError(
+                f"zensical build failed (exit {result.returncode})",
+                hint="See Zensical's message above.",
+            )
         staging = staging_dir(site_dir)
         try:
             shutil.copytree(out / "site", staging, dirs_exist_ok=True)
@@ -73,16 +81,25 @@ def deploy_with_zensical(arguments: list[str], *, cwd: Path, log: Log) -> None:
     message = f"Deployed {git_utils.get_latest_commit('HEAD', short=True)} to {args.version} with Zensical and mike"
     print("mike " + " ".join(arguments) + "  (built with Zensical)", flush=True)
     previous = os.environ.get("MIKE_DOCS_VERSION")
-    os.environ["MIKE_DOCS_VERSION"] = args.version  # as mike sets it for MkDocs: the version selector stays
+    os.environ["MIKE_DOCS_VERSION"] = (
+        args.version
+    )  # as mike sets it for MkDocs: the version selector stays
     try:
         with commands.deploy(
-            {"site_dir": str(site_dir), "use_directory_urls": config.use_directory_urls}, args.version,
-            args.title, args.aliases, args.update_aliases, branch=args.branch, message=message,
+            {"site_dir": str(site_dir), "use_directory_urls": config.use_directory_urls},
+            args.version,
+            args.title,
+            args.aliases,
+            args.update_aliases,
+            branch=args.branch,
+            message=message,
             set_props=[(path, json.loads(value)) for path, value in args.prop_set],
         ):
             build_with_zensical(config_file, site_dir, log=log)
     except git_utils.GitError as error:
-        raise LstoolkitError(f"mike deploy failed: {error}", hint="See git's message above.") from None
+        raise LstoolkitError(
+            f"mike deploy failed: {error}", hint="See git's message above."
+        ) from None
     finally:
         if previous is None:
             os.environ.pop("MIKE_DOCS_VERSION", None)

@@ -59,10 +59,31 @@ BUILDER_OUTPUT = ("site", ".cache")
 #: Settings of mkdocs.yml carried into the generated configuration; the others (plugins, hooks,
 #: watch, exclude_docs, ...) mean nothing to a build of the generated tree.
 CARRIED = (
-    "site_name", "site_url", "site_description", "site_author", "docs_dir", "site_dir", "copyright", "repo_url", "repo_name",
-    "edit_uri", "edit_uri_template", "use_directory_urls", "dev_addr", "remote_branch", "remote_name",
-    "theme", "nav", "not_in_nav", "extra_css", "extra_javascript", "extra_templates",
-    "markdown_extensions", "extra", "validation", "strict",
+    "site_name",
+    "site_url",
+    "site_description",
+    "site_author",
+    "docs_dir",
+    "site_dir",
+    "copyright",
+    "repo_url",
+    "repo_name",
+    "edit_uri",
+    "edit_uri_template",
+    "use_directory_urls",
+    "dev_addr",
+    "remote_branch",
+    "remote_name",
+    "theme",
+    "nav",
+    "not_in_nav",
+    "extra_css",
+    "extra_javascript",
+    "extra_templates",
+    "markdown_extensions",
+    "extra",
+    "validation",
+    "strict",
 )
 
 
@@ -134,30 +155,52 @@ def docs_tree(config_file: Path, *, out: Path, log: Log, preview: bool = False) 
     site = prepare_site(options, base_dir=base_dir, custom_dir=custom_dir, log=log)
     own = own_files(config, site, custom_dir=custom_dir, project=base_dir)
     generated = generated_files(
-        site, own=own, handouts=handouts_wanted(plugin.config.handouts, preview=preview), paper=plugin.config.paper,
-        log=log, site_name=f"{os.path.relpath(out, base_dir)}/site",
+        site,
+        own=own,
+        handouts=handouts_wanted(plugin.config.handouts, preview=preview),
+        paper=plugin.config.paper,
+        log=log,
+        site_name=f"{os.path.relpath(out, base_dir)}/site",
     )
-    theme = theme_files(custom_dir, material=config.theme.name == "material", project=base_dir, log=log)
+    theme = theme_files(
+        custom_dir, material=config.theme.name == "material", project=base_dir, log=log
+    )
     raw = read_raw_config(config_file, config)
     for name in _plugins_left_out(raw):
-        log.warning(f"{config_file}: the plugin '{name}' does not run in a build of {out}; only lstoolkit's pages are there")
+        log.warning(
+            f"{config_file}: the plugin '{name}' does not run in a build of {out}; only lstoolkit's pages are there"
+        )
     settings = site_settings(site, docs_dir=docs_dir, has_nav=raw.get("nav") is not None)
     text = generated_config(raw, settings, theme=bool(theme), mike=under_mike())
     files = {
         CONFIG: f"# Written by lstoolkit build-docs from the site's {config_file.name}: edit that, not this.\n{text}".encode(),
         **{f"{DOCS}/{uri}": data for uri, data in own.items()},
-        **{f"{DOCS}/{g.uri}": g.content.encode("utf-8") if isinstance(g.content, str) else g.content for g in generated},
+        **{
+            f"{DOCS}/{g.uri}": g.content.encode("utf-8")
+            if isinstance(g.content, str)
+            else g.content
+            for g in generated
+        },
         **{f"{THEME}/{path}": data for path, data in theme.items()},
     }
-    inputs = [config_file, docs_dir, *site.watch, *([custom_dir] if custom_dir else []), *([options.content] if options.content else [])]
+    inputs = [
+        config_file,
+        docs_dir,
+        *site.watch,
+        *([custom_dir] if custom_dir else []),
+        *([options.content] if options.content else []),
+    ]
     return Tree(
-        files=dict(sorted(files.items())), watch=tuple(dict.fromkeys(inputs)),
+        files=dict(sorted(files.items())),
+        watch=tuple(dict.fromkeys(inputs)),
         pages=sum(1 for uri in [*own, *(g.uri for g in generated)] if uri.endswith(".md")),
         handouts=sum(1 for g in generated if g.uri.startswith("handouts/")),
     )
 
 
-def own_files(config: Any, site: Site, *, custom_dir: Path | None, project: Path) -> dict[str, bytes]:
+def own_files(
+    config: Any, site: Site, *, custom_dir: Path | None, project: Path
+) -> dict[str, bytes]:
     """The files of docs_dir that 'mkdocs build' publishes, by path: not the sections (part of
     their pages), nor excluded files or drafts."""
     from mkdocs.structure.files import get_files
@@ -165,9 +208,15 @@ def own_files(config: Any, site: Site, *, custom_dir: Path | None, project: Path
     from lstoolkit.plugin import source_files_left_out
 
     files = get_files(config)
-    for file in source_files_left_out(files, site, custom_dir=custom_dir, docs_dir=Path(config.docs_dir), project=project):
+    for file in source_files_left_out(
+        files, site, custom_dir=custom_dir, docs_dir=Path(config.docs_dir), project=project
+    ):
         files.remove(file)
-    return {f.src_uri: Path(f.abs_src_path).read_bytes() for f in files if f.abs_src_path and not _excluded(f)}
+    return {
+        f.src_uri: Path(f.abs_src_path).read_bytes()
+        for f in files
+        if f.abs_src_path and not _excluded(f)
+    }
 
 
 def load_site_config(config_file: Path, *, log: Log) -> tuple[Any, Any]:
@@ -179,7 +228,10 @@ def load_site_config(config_file: Path, *, log: Log) -> tuple[Any, Any]:
     from lstoolkit.plugin import LstoolkitPlugin
 
     if not config_file.is_file():
-        raise LstoolkitError(f"{config_file} does not exist", hint="Give the site's configuration with --config-file, e.g. --config-file mkdocs.yml.")
+        raise LstoolkitError(
+            f"{config_file} does not exist",
+            hint="Give the site's configuration with --config-file, e.g. --config-file mkdocs.yml.",
+        )
     hint = "Fix mkdocs.yml; 'mkdocs build' shows the same problem."
     messages = _Collected()
     logger = logging.getLogger("mkdocs.config")
@@ -188,10 +240,15 @@ def load_site_config(config_file: Path, *, log: Log) -> tuple[Any, Any]:
     try:
         config = load_config(str(config_file))
     except (ConfigurationError, Abort) as error:
-        errors = [r.getMessage() for r in messages.records if r.levelno >= logging.ERROR] or [str(error)]
-        raise LstoolkitError.collect([
-            LstoolkitError(" ".join(message.split()), Location(str(config_file)), hint=hint) for message in errors
-        ]) from None
+        errors = [r.getMessage() for r in messages.records if r.levelno >= logging.ERROR] or [
+            str(error)
+        ]
+        raise LstoolkitError.collect(
+            [
+                LstoolkitError(" ".join(message.split()), Location(str(config_file)), hint=hint)
+                for message in errors
+            ]
+        ) from None
     finally:
         logger.removeHandler(messages)
         logger.propagate = propagate
@@ -200,9 +257,16 @@ def load_site_config(config_file: Path, *, log: Log) -> tuple[Any, Any]:
             log.warning(f"{config_file}: {record.getMessage()}")
     plugin = next((p for p in config.plugins.values() if isinstance(p, LstoolkitPlugin)), None)
     if plugin is None or not plugin.config.enabled:
-        why = "does not list the lstoolkit plugin" if plugin is None else "turns the lstoolkit plugin off (enabled: false)"
-        raise LstoolkitError(f"{why}, so there are no pages to write", Location(str(config_file)),
-                             hint="Add '- lstoolkit: {agency: agency.yml}' under plugins:.")
+        why = (
+            "does not list the lstoolkit plugin"
+            if plugin is None
+            else "turns the lstoolkit plugin off (enabled: false)"
+        )
+        raise LstoolkitError(
+            f"{why}, so there are no pages to write",
+            Location(str(config_file)),
+            hint="Add '- lstoolkit: {agency: agency.yml}' under plugins:.",
+        )
     return config, plugin
 
 
@@ -232,11 +296,15 @@ class _Collected(logging.Handler):
         self.records.append(record)
 
 
-def theme_files(custom_dir: Path | None, *, material: bool, project: Path, log: Log) -> dict[str, bytes]:
+def theme_files(
+    custom_dir: Path | None, *, material: bool, project: Path, log: Log
+) -> dict[str, bytes]:
     """The one theme directory a builder reads: lstoolkit's layer (the banner; only with the
     material theme), then the site's custom_dir over it, without its lstoolkit/ (page and
     handout templates, read by lstoolkit only)."""
-    layers = ([theme_layer()] if material else []) + ([custom_dir] if custom_dir and custom_dir.is_dir() else [])
+    layers = ([theme_layer()] if material else []) + (
+        [custom_dir] if custom_dir and custom_dir.is_dir() else []
+    )
     if custom_dir:
         check_overrides([custom_dir], project=project)
         problem = banner_left_out(custom_dir, project) if material else None
@@ -256,7 +324,12 @@ def generated_config(raw: Mapping[str, Any], settings: Settings, *, theme: bool,
     """The site's mkdocs.yml as a builder of the tree reads it: the settings that mean something
     there, with what the plugin would add (navigation, assets, banner, footer, logo) and no
     plugins."""
-    written = {**raw, "docs_dir": DOCS, "site_dir": BUILDER_OUTPUT[0], "copyright": raw.get("copyright") or settings.footer}
+    written = {
+        **raw,
+        "docs_dir": DOCS,
+        "site_dir": BUILDER_OUTPUT[0],
+        "copyright": raw.get("copyright") or settings.footer,
+    }
     if settings.nav is not None:
         written["nav"] = settings.nav
     config = {key: copy.deepcopy(written[key]) for key in CARRIED if key in written}
@@ -264,22 +337,32 @@ def generated_config(raw: Mapping[str, Any], settings: Settings, *, theme: bool,
     if lines:
         config["not_in_nav"] = "\n".join(lines) + "\n"
     config["extra_css"] = [*(config.get("extra_css") or []), *settings.extra_css]
-    config["extra_javascript"] = [*(config.get("extra_javascript") or []), *settings.extra_javascript]
+    config["extra_javascript"] = [
+        *(config.get("extra_javascript") or []),
+        *settings.extra_javascript,
+    ]
     config["markdown_extensions"] = _with_extensions(config.get("markdown_extensions") or [])
     config["theme"] = _theme(config.get("theme"), settings, custom_dir=theme)
     config["extra"] = _extra(config.get("extra") or {}, settings, mike=mike)
     try:
         return yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
     except yaml.YAMLError as error:
-        raise LstoolkitError(f"a setting of mkdocs.yml cannot be written out: {error}", hint="Write the setting as plain YAML.") from None
+        raise LstoolkitError(
+            f"a setting of mkdocs.yml cannot be written out: {error}",
+            hint="Write the setting as plain YAML.",
+        ) from None
 
 
 def _theme(written: Any, settings: Settings, *, custom_dir: bool) -> dict[str, Any]:
-    theme: dict[str, Any] = {"name": written} if isinstance(written, str) else dict(written or {"name": "material"})
+    theme: dict[str, Any] = (
+        {"name": written} if isinstance(written, str) else dict(written or {"name": "material"})
+    )
     theme.pop("custom_dir", None)
     if custom_dir:
         theme["custom_dir"] = THEME
-    theme.setdefault("variant", "classic")  # Zensical's look of Material for MkDocs (MkDocs ignores it)
+    theme.setdefault(
+        "variant", "classic"
+    )  # Zensical's look of Material for MkDocs (MkDocs ignores it)
     if settings.logo:
         theme["logo"] = theme["favicon"] = settings.logo
     return theme
@@ -301,7 +384,11 @@ def _extra(extra: Mapping[str, Any], settings: Settings, *, mike: bool) -> dict[
 
 def _with_extensions(extensions: Any) -> list[Any]:
     """The site's Markdown extensions, and those the pages need that it does not list."""
-    listed = [{k: v} for k, v in extensions.items()] if isinstance(extensions, Mapping) else list(extensions)
+    listed = (
+        [{k: v} for k, v in extensions.items()]
+        if isinstance(extensions, Mapping)
+        else list(extensions)
+    )
     names = {e if isinstance(e, str) else next(iter(e)) for e in listed}
     return listed + [name for name in MARKDOWN_EXTENSIONS if name not in names]
 
@@ -309,7 +396,11 @@ def _with_extensions(extensions: Any) -> list[Any]:
 def _plugins_left_out(raw: Mapping[str, Any]) -> list[str]:
     """The site's plugins other than lstoolkit and search (every builder has a search)."""
     plugins = raw.get("plugins") or []
-    names = list(plugins) if isinstance(plugins, Mapping) else [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    names = (
+        list(plugins)
+        if isinstance(plugins, Mapping)
+        else [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    )
     return [name for name in names if name not in ("lstoolkit", "search")]
 
 
@@ -319,7 +410,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_name(dumper: yaml.SafeDumper, value: Any) -> yaml.Node:
-    return dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{value.__module__}.{value.__qualname__}", "")
+    return dumper.represent_scalar(
+        f"tag:yaml.org,2002:python/name:{value.__module__}.{value.__qualname__}", ""
+    )
 
 
 for _kind in (types.FunctionType, types.BuiltinFunctionType, type):
@@ -332,9 +425,14 @@ for _kind in (types.FunctionType, types.BuiltinFunctionType, type):
 def check_out_dir(out: Path, config_file: Path) -> None:
     """Refuse an output directory holding files build-docs did not write."""
     if out.exists() and not out.is_dir():
-        raise LstoolkitError(f"{out} is a file, not a directory", hint="Give a new or empty directory with --out.")
+        raise LstoolkitError(
+            f"{out} is a file, not a directory", hint="Give a new or empty directory with --out."
+        )
     if out.resolve() == config_file.resolve().parent:
-        raise LstoolkitError(f"--out {out} is the site's own directory", hint="Give a directory of its own, e.g. --out generated.")
+        raise LstoolkitError(
+            f"--out {out} is the site's own directory",
+            hint="Give a directory of its own, e.g. --out generated.",
+        )
     written = set(read_manifest(out))
     for path in _files_under(out):
         if path not in written:
@@ -355,7 +453,8 @@ def read_manifest(out: Path) -> dict[str, str]:
         return {str(name): str(digest) for name, digest in files.items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         raise LstoolkitError(
-            "the manifest of lstoolkit build-docs cannot be read", Location(str(path)),
+            "the manifest of lstoolkit build-docs cannot be read",
+            Location(str(path)),
             hint=f"Delete {out} and run build-docs again.",
         ) from None
 
@@ -377,7 +476,11 @@ def write_tree(files: Mapping[str, bytes], out: Path) -> Written:
     changed = 0
     for path, data in files.items():
         target = out / path
-        if previous.get(path) != digests[path] or not target.is_file() or target.read_bytes() != data:
+        if (
+            previous.get(path) != digests[path]
+            or not target.is_file()
+            or target.read_bytes() != data
+        ):
             write_atomically(target, data)
             changed += 1
     _write_manifest(out, digests)
@@ -385,7 +488,9 @@ def write_tree(files: Mapping[str, bytes], out: Path) -> Written:
 
 
 def _write_manifest(out: Path, digests: Mapping[str, str]) -> None:
-    text = json.dumps({"generator": "lstoolkit build-docs", "files": dict(sorted(digests.items()))}, indent=1)
+    text = json.dumps(
+        {"generator": "lstoolkit build-docs", "files": dict(sorted(digests.items()))}, indent=1
+    )
     data = (text + "\n").encode()
     manifest = out / MANIFEST
     if not manifest.is_file() or manifest.read_bytes() != data:
@@ -419,7 +524,6 @@ def _remove_empty_parents(directory: Path, out: Path) -> None:
         directory = directory.parent
 
 
-
 # -- watching the inputs ----------------------------------------------------------------------------
 
 
@@ -446,8 +550,11 @@ def _input_files(path: Path) -> Iterator[Path]:
 
 
 def watch(
-    paths: Callable[[], Iterable[Path]], rebuild: Callable[[], None], *,
-    interval: float = 1.0, stop: Callable[[], bool] = lambda: False,
+    paths: Callable[[], Iterable[Path]],
+    rebuild: Callable[[], None],
+    *,
+    interval: float = 1.0,
+    stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """Call ``rebuild`` whenever a file under ``paths()`` changes (polling every ``interval``
     seconds), until ``stop()`` is true or Ctrl-C."""
@@ -461,4 +568,3 @@ def watch(
                 rebuild()
     except KeyboardInterrupt:
         pass
-

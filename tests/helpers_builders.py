@@ -30,7 +30,9 @@ def district_config(directory: Path) -> Path:
 
 def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
     return result
 
 
@@ -39,10 +41,35 @@ def build_with(builder: str, work: Path) -> Path:
     config = district_config(work)
     site = work / "site"
     if builder == "zensical":
-        run([str(BIN / "lstoolkit"), "build-docs", "--strict", "--config-file", str(config), "--out", "generated"], work)
-        run([str(BIN / "zensical"), "build", "--strict", "--config-file", "generated/mkdocs.yml"], work)
+        run(
+            [
+                str(BIN / "lstoolkit"),
+                "build-docs",
+                "--strict",
+                "--config-file",
+                str(config),
+                "--out",
+                "generated",
+            ],
+            work,
+        )
+        run(
+            [str(BIN / "zensical"), "build", "--strict", "--config-file", "generated/mkdocs.yml"],
+            work,
+        )
         return work / "generated" / "site"
-    run([str(BIN / builder), "build", "--strict", "--config-file", str(config), "--site-dir", str(site)], work)
+    run(
+        [
+            str(BIN / builder),
+            "build",
+            "--strict",
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site),
+        ],
+        work,
+    )
     return site
 
 
@@ -53,7 +80,21 @@ def html_pages(site: Path) -> dict[str, Path]:
 class _ArticleText(HTMLParser):
     """The text of a page's <article> (its main content), without the markup."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self) -> None:
         super().__init__()

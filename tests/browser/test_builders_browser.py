@@ -15,14 +15,19 @@ from playwright.sync_api import Page, Request
 
 pytestmark = pytest.mark.browser
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 AXE = Axe()
 PAGES = ("", "mechanisms/")
 
 
 @pytest.fixture(scope="module", params=BUILDERS)
 def built(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    serve: Callable[[Path], str],
 ) -> tuple[str, str]:
     """One builder's site, served: its name and base URL."""
     builder: str = request.param
@@ -30,10 +35,13 @@ def built(
     return builder, serve(site)
 
 
-def test_home_and_mechanisms_pass_axe_with_no_third_party_request(built: tuple[str, str], page: Page) -> None:
+def test_home_and_mechanisms_pass_axe_with_no_third_party_request(
+    built: tuple[str, str], page: Page
+) -> None:
     builder, base = built
     host = urlsplit(base).netloc
     requests: list[str] = []
+
     def record(request: Request) -> None:
         requests.append(request.url)
 
@@ -43,10 +51,18 @@ def test_home_and_mechanisms_pass_axe_with_no_third_party_request(built: tuple[s
         response = page.goto(base + path, wait_until="networkidle")
         assert response is not None and response.ok, f"{builder}: /{path}"
         for violation in AXE.run(page, options=WCAG).response["violations"]:
-            failures.append(f"{builder} /{path}: {violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)")
+            failures.append(
+                f"{builder} /{path}: {violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
+            )
         banner = page.locator(".md-banner")
-        assert "Draft for review by the Board of Education" in banner.inner_text(), f"{builder}: /{path} has no banner"
+        assert "Draft for review by the Board of Education" in banner.inner_text(), (
+            f"{builder}: /{path} has no banner"
+        )
     assert failures == []
-    elsewhere = {u for u in requests if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != host}
+    elsewhere = {
+        u for u in requests if not u.startswith(("data:", "blob:")) and urlsplit(u).netloc != host
+    }
     assert elsewhere == set(), builder
-    assert any(u.endswith("assets/lstoolkit/mechanisms.svg") for u in requests), f"{builder}: the diagram was not loaded"
+    assert any(u.endswith("assets/lstoolkit/mechanisms.svg") for u in requests), (
+        f"{builder}: the diagram was not loaded"
+    )
