@@ -45,7 +45,8 @@ from lstoolkit.handouts import (  # noqa: E402
 )
 from lstoolkit.layers import read_chain  # noqa: E402
 from lstoolkit.load import load_content, prototype_content_dir  # noqa: E402
-from lstoolkit.render import SiteRenderer, page_environment, site_navigation, templates_dir  # noqa: E402
+from lstoolkit.render import SiteRenderer, page_environment, site_navigation  # noqa: E402
+from lstoolkit.sandbox import templates_dir  # noqa: E402
 
 PYTHON = sys.executable
 LSTOOLKIT = Path(PYTHON).with_name("lstoolkit")

@@ -32,7 +32,7 @@ from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Severity
 from lstoolkit.handouts import RenderedHandout, render_all_handouts
 from lstoolkit.layers import Layer, Logo, nearest_logo, read_chain, section_files
-from lstoolkit.leaks import Leak, describe
+from lstoolkit.leaks import Leak, describe, source_links
 from lstoolkit.load import load_content
 from lstoolkit.overrides import check_overrides
 from lstoolkit.render import (
@@ -41,10 +41,9 @@ from lstoolkit.render import (
     page_environment,
     pages_left_out_of_navigation,
     site_navigation,
-    source_links,
-    templates_dir,
 )
 from lstoolkit.rollup import district_sources, rollup, summary_line
+from lstoolkit.sandbox import templates_dir
 from lstoolkit.versions import Banner, long_date, version_banner
 
 #: Where the generated assets go, under the docs directory.

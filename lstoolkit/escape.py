@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from markupsafe import Markup
 
@@ -109,3 +110,13 @@ def paragraphs(text: str) -> Markup:
     return Markup("\n\n").join(escape_markdown(p) for p in parts)
 
 
+def summarize_value(value: Any, limit: int = 160) -> str:
+    """A one-line summary of a raw value, for tables."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        value = value.get("title") or value.get("text") or value.get("id") or ""
+    elif isinstance(value, list):
+        value = "; ".join(summarize_value(v, limit) for v in value)
+    text = gaps_as_text(" ".join(str(value).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

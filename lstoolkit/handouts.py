@@ -36,15 +36,14 @@ from lstoolkit.check import log_changes
 from lstoolkit.codes import FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
 from lstoolkit.errors import Location, LstoolkitError
-from lstoolkit.escape import GAP_OPEN, gaps_as_html, punct
+from lstoolkit.escape import GAP_OPEN, gaps_as_html, punct, summarize_value
 from lstoolkit.findings import Finding
 from lstoolkit.forms import FORMS_VERSION, plan_answers
 from lstoolkit.i18n import SOURCE_LANGUAGE, translations, words
 from lstoolkit.layers import layer_views, nearest_logo
-from lstoolkit.leaks import Leak, leaks_in_html
+from lstoolkit.leaks import Leak, leaks_in_html, source_links
 from lstoolkit.output import write_atomically
-from lstoolkit.render import source_links, summarize_value, templates_dir
-from lstoolkit.sandbox import render_template, shown_path, template_environment
+from lstoolkit.sandbox import render_template, shown_path, template_environment, templates_dir
 from lstoolkit.sections import DESIGN_PARTS
 from lstoolkit.versions import version_banner
 

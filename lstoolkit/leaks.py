@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -500,3 +500,11 @@ def describe(leak: Leak, where: str, code: str = "") -> str:
     rule = _BY_NAME[leak.rule]
     prefix = f"{code} " if code else ""
     return f"{where}:{leak.line}: {prefix}{leak.rule}: {leak.excerpt!r} {rule.description}: {rule.fix}"
+
+
+def source_links(toolkit: Any) -> frozenset[str]:
+    """The web addresses of the toolkit's sources and resources: where the Center published them,
+    some only over http. Links to them are citations, not leaks."""
+    return frozenset(
+        item.url for name in ("sources", "resources") for item in toolkit.items(name) if getattr(item, "url", "")
+    )

@@ -34,21 +34,15 @@ from lstoolkit.escape import (
     oneline,
     paragraphs,
     punct,
+    summarize_value,
     weblink,
 )
 from lstoolkit.findings import Finding, codes_reference
 from lstoolkit.layers import layer_views, term_text
 from lstoolkit.models import COLLECTION_SPECS, SITE_SECTIONS, CollectionSpec
-from lstoolkit.sandbox import render_template, shown_path, template_environment
+from lstoolkit.sandbox import render_template, shown_path, template_environment, templates_dir
 from lstoolkit.sections import DESIGN_PARTS, AuthoredSection
 from lstoolkit.versions import long_date, version_banner
-
-
-def templates_dir() -> Path:
-    """The bundled templates: inside the wheel, or the source tree when run from it."""
-    package = Path(__file__).resolve().parent
-    installed = package / "data" / "templates"
-    return installed if installed.is_dir() else package.parent / "templates"
 
 
 def _finalize(value: Any) -> Any:
@@ -387,30 +381,10 @@ def finding_in_words(finding: Finding, title_of: Callable[[str], str], agencies:
     return finding.message
 
 
-def source_links(toolkit: Any) -> frozenset[str]:
-    """The web addresses of the toolkit's sources and resources: where the Center published them,
-    some only over http. Links to them are citations, not leaks."""
-    return frozenset(
-        item.url for name in ("sources", "resources") for item in toolkit.items(name) if getattr(item, "url", "")
-    )
-
-
 def page_context(renderer: SiteRenderer, uri: str) -> dict[str, Any]:
     """What a page template receives: plain data and helper functions, nothing that reaches
     the file system (see :mod:`lstoolkit.sandbox`)."""
     return renderer.context(uri)
-
-
-def summarize_value(value: Any, limit: int = 160) -> str:
-    """A one-line summary of a raw value, for tables."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        value = value.get("title") or value.get("text") or value.get("id") or ""
-    elif isinstance(value, list):
-        value = "; ".join(summarize_value(v, limit) for v in value)
-    text = gaps_as_text(" ".join(str(value).split()))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 #: Sections with more pages than this list only their index page in the navigation (which links

@@ -171,3 +171,10 @@ def shown_path(path: Path | str) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def templates_dir() -> Path:
+    """The bundled templates: inside the wheel, or the source tree when run from it."""
+    package = Path(__file__).resolve().parent
+    installed = package / "data" / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"

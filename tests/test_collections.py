@@ -34,7 +34,8 @@ from lstoolkit.models import (
     reference_fields,
     string_list_fields,
 )
-from lstoolkit.render import ITEM_PAGES, templates_dir
+from lstoolkit.render import ITEM_PAGES
+from lstoolkit.sandbox import templates_dir
 
 MINIMAL = Path(__file__).parent / "data" / "minimal-content"
 

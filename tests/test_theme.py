@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from lstoolkit.render import templates_dir
+from lstoolkit.sandbox import templates_dir
 
 ROOT = Path(__file__).parent.parent
 OWN_MAIN = '{% extends "base.html" %}\n{% block extrahead %}<meta name="own-main" content="yes">{% endblock %}\n'
