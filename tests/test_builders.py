@@ -373,22 +373,8 @@ def test_publish_with_zensical_deploys_each_version_with_mike(tmp_path: Path) ->
         config.replace("agency: agency.yml", "agency: agency.yml\n    handouts: false")
     )
     git("init", "-q", "-b", "main", cwd=project)
-    git(
-        "-c",
-        "user.email=a@example.org",
-        "-c",
-        "user.name=A",
-        "commit",
-        "-q",
-        "--allow-empty",
-        "-m",
-        "start",
-        cwd=project,
-    )
-    env = {k: v for k, v in os.environ.items() if k != "MIKE_DOCS_VERSION"}
 
-    def publish() -> subprocess.CompletedProcess[str]:
-        git("add", "-A", cwd=project)
+    def commit(message: str) -> None:
         git(
             "-c",
             "user.email=a@example.org",
@@ -398,9 +384,16 @@ def test_publish_with_zensical_deploys_each_version_with_mike(tmp_path: Path) ->
             "-q",
             "--allow-empty",
             "-m",
-            "v",
+            message,
             cwd=project,
         )
+
+    commit("start")
+    env = {k: v for k, v in os.environ.items() if k != "MIKE_DOCS_VERSION"}
+
+    def publish() -> subprocess.CompletedProcess[str]:
+        git("add", "-A", cwd=project)
+        commit("v")
         return subprocess.run(
             [str(BIN / "lstoolkit"), "publish", "--zensical", "agency.yml"],
             cwd=project,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers_pdf import to_unicode
 
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import check_adapted
@@ -106,22 +107,6 @@ class Page:
         return "".join(r.text for r in self.body)
 
 
-def _to_unicode(font: pikepdf.Object) -> dict[int, str]:
-    cmap: dict[int, str] = {}
-    stream = font.get("/ToUnicode")
-    if stream is None:
-        return cmap
-    data = stream.read_bytes().decode("latin-1")
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
-        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            cmap[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be", "replace")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
-        for first, last, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
-                cmap[code] = chr(int(text, 16) + offset)
-    return cmap
-
-
 def _multiply(a: list[float], b: list[float]) -> list[float]:
     """The product of two PDF matrices [a b c d e f]: a, then b."""
     return [
@@ -203,7 +188,7 @@ def read_pages(path: Path) -> list[Page]:
                 size = float(operands[1])
                 if selected is not None:
                     if selected.objgen not in maps:
-                        maps[selected.objgen] = _to_unicode(selected)
+                        maps[selected.objgen] = to_unicode(selected)
                     font, name = maps[selected.objgen], str(selected.get("/BaseFont", ""))
             elif op in ("Tj", "TJ"):
                 shown = operands[-1]

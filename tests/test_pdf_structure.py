@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers_pdf import to_unicode
 from pypdf import PdfReader
 
 from lstoolkit.adapt import Adapted, adapt
@@ -165,22 +166,6 @@ class Tagged:
         return "".join(self.texts.get(mark, "") for mark in node.marks(skip))
 
 
-def _to_unicode(font: pikepdf.Object) -> dict[int, str]:
-    cmap: dict[int, str] = {}
-    stream = font.get("/ToUnicode")
-    if stream is None:
-        return cmap
-    data = stream.read_bytes().decode("latin-1")
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
-        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            cmap[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be", "replace")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
-        for first, last, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            for offset, code in enumerate(range(int(first, 16), int(last, 16) + 1)):
-                cmap[code] = chr(int(text, 16) + offset)
-    return cmap
-
-
 def _content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], set[tuple[int, int]]]:
     """The text of each marked-content sequence with an MCID (WeasyPrint's fonts: two-byte
     codes with a /ToUnicode map), and every such sequence."""
@@ -207,7 +192,7 @@ def _content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], set[tuple[in
             elif op == "Tf":
                 selected = fonts.get(str(operands[0]))
                 if selected is not None and selected.objgen not in maps:
-                    maps[selected.objgen] = _to_unicode(selected)
+                    maps[selected.objgen] = to_unicode(selected)
                 font = maps[selected.objgen] if selected is not None else {}
             elif op in ("Tj", "TJ") and stack and stack[-1] is not None:
                 shown = operands[-1]
