@@ -59,6 +59,7 @@ messages: setup
 lint: setup
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/ruff check lstoolkit tests bench
+	$(BIN)/ruff format --check lstoolkit tests bench
 	$(BIN)/mypy lstoolkit
 	$(BIN)/mypy --strict --explicit-package-bases tests
 

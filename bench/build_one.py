@@ -37,13 +37,17 @@ def main() -> None:
     build(load_config(config_file, site_dir=str(site_dir)))
     seconds = time.perf_counter() - start
     files = [p for p in site_dir.rglob("*") if p.is_file()]
-    print(json.dumps({
-        "seconds": seconds,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "pages": sum(1 for p in files if p.name == "index.html"),
-        "output_mb": sum(p.stat().st_size for p in files) / 1e6,
-        "rendered": _Rendered.count,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "pages": sum(1 for p in files if p.name == "index.html"),
+                "output_mb": sum(p.stat().st_size for p in files) / 1e6,
+                "rendered": _Rendered.count,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

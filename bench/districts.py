@@ -31,30 +31,98 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_STATE = ROOT / "examples" / "state"
 
 TOWNS = (
-    "Ashford", "Bellmont", "Briar Creek", "Cedar Ridge", "Clearwater", "Cold Spring", "Deer Park", "Eastbrook",
-    "Elm Grove", "Fairview", "Fox Hollow", "Glenwood", "Granite Falls", "Hartwell", "Hazel Dell", "Highland",
-    "Ironton", "Juniper", "Kingsley", "Lakeside", "Laurel", "Linden", "Millbrook", "Mill Creek", "Northfield",
-    "Oak Hill", "Orchard Park", "Pine Bluff", "Pleasant Valley", "Prairie View", "Quarry", "Redwood", "Ridgeway",
-    "Rock Springs", "Sandy Point", "Shady Grove", "Silver Lake", "Stonebridge", "Sugar Hill", "Summit", "Sycamore",
-    "Thornton", "Union City", "Valley Forge", "Walnut Creek", "Westbury", "Willow Bend", "Windham", "Woodland",
+    "Ashford",
+    "Bellmont",
+    "Briar Creek",
+    "Cedar Ridge",
+    "Clearwater",
+    "Cold Spring",
+    "Deer Park",
+    "Eastbrook",
+    "Elm Grove",
+    "Fairview",
+    "Fox Hollow",
+    "Glenwood",
+    "Granite Falls",
+    "Hartwell",
+    "Hazel Dell",
+    "Highland",
+    "Ironton",
+    "Juniper",
+    "Kingsley",
+    "Lakeside",
+    "Laurel",
+    "Linden",
+    "Millbrook",
+    "Mill Creek",
+    "Northfield",
+    "Oak Hill",
+    "Orchard Park",
+    "Pine Bluff",
+    "Pleasant Valley",
+    "Prairie View",
+    "Quarry",
+    "Redwood",
+    "Ridgeway",
+    "Rock Springs",
+    "Sandy Point",
+    "Shady Grove",
+    "Silver Lake",
+    "Stonebridge",
+    "Sugar Hill",
+    "Summit",
+    "Sycamore",
+    "Thornton",
+    "Union City",
+    "Valley Forge",
+    "Walnut Creek",
+    "Westbury",
+    "Willow Bend",
+    "Windham",
+    "Woodland",
     "Yorktown",
 )
 PREFIXES = ("", "North ", "South ", "East ", "West ", "New ", "Upper ", "Lower ")
 KINDS = (
-    ("Public Schools", "PS"), ("School District", "SD"), ("Unified School District", "USD"),
+    ("Public Schools", "PS"),
+    ("School District", "SD"),
+    ("Unified School District", "USD"),
     ("Community Schools", "CS"),
 )
 PEOPLE = (
-    "Angela Whitfield", "Daniel Okafor", "Rosa Delgado", "Priya Raman", "George Lindqvist", "Kevin Marsh",
-    "Linda Paulsen", "Janelle Brooks", "Omar Haddad", "Maria Esposito", "Paul Henning", "Helen Park",
-    "Luis Ortega", "Mary Chen", "Samuel Adeyemi", "Grace Kowalski", "Tomás Rivera", "Aisha Rahman",
+    "Angela Whitfield",
+    "Daniel Okafor",
+    "Rosa Delgado",
+    "Priya Raman",
+    "George Lindqvist",
+    "Kevin Marsh",
+    "Linda Paulsen",
+    "Janelle Brooks",
+    "Omar Haddad",
+    "Maria Esposito",
+    "Paul Henning",
+    "Helen Park",
+    "Luis Ortega",
+    "Mary Chen",
+    "Samuel Adeyemi",
+    "Grace Kowalski",
+    "Tomás Rivera",
+    "Aisha Rahman",
 )
 ROLES = (
-    "Assistant Superintendent for Student Services", "Director of Student Services", "Chair, District Parent Advisory Council",
-    "Principal, {town} High School", "President, {town} Education Association", "Director of Special Education",
+    "Assistant Superintendent for Student Services",
+    "Director of Student Services",
+    "Chair, District Parent Advisory Council",
+    "Principal, {town} High School",
+    "President, {town} Education Association",
+    "Director of Special Education",
 )
 BODIES = ("Board of Education", "Board of Trustees", "School Board")
-WORK_GROUPS = ("Learning Supports Design Team", "Student Supports Work Group", "Learning Supports Work Group")
+WORK_GROUPS = (
+    "Learning Supports Design Team",
+    "Student Supports Work Group",
+    "Learning Supports Work Group",
+)
 WHEN = ("pre-implementation", "implementation")
 TERMS = (
     ("Learning Supports Facilitator", "Student Supports Coordinator"),
@@ -132,7 +200,9 @@ def district(
         "agency": {"name": f"{town} {kind}", "short_name": short, "level": "district"},
     }
     if rng.random() < 0.8:
-        data["agency"]["contact"] = f"{rng.choice(('supports', 'studentservices', 'learningsupports'))}@{domain}"
+        data["agency"]["contact"] = (
+            f"{rng.choice(('supports', 'studentservices', 'learningsupports'))}@{domain}"
+        )
     year = rng.choice((2026, 2027))
     data["version"] = f"{year}.{rng.randint(1, 3)}"
     data["status"] = "adopted" if adopted else "draft"
@@ -149,8 +219,11 @@ def district(
             data["sign_off"].append(member)
     if adopted:
         month = rng.randint(10, 12)
-        data["adopted"] = {"date": f"{year}-{month}-{rng.randint(1, 28):02d}", "by": body,
-                           "resolution": f"Resolution {year}-{rng.randint(1, 60)}"}
+        data["adopted"] = {
+            "date": f"{year}-{month}-{rng.randint(1, 28):02d}",
+            "by": body,
+            "resolution": f"Resolution {year}-{rng.randint(1, 60)}",
+        }
 
     own = [a for a in SECTIONS if rng.random() < (0.5 if adopted else 0.15)]
     sections = {a: SECTIONS[a].format(town=town, body=body) for a in own}
@@ -170,47 +243,81 @@ def district(
     changes: list[dict[str, Any]] = []
     decided = data.get("work_group") or "Superintendent's cabinet"
     if removes_element:
-        changes.append({
-            "remove": "elements/capacity-building",
-            "why": "Professional development is planned by the curriculum office; the component will not run its own.",
-            "when": "pre-implementation", "planned": "proactive", "decided_by": "Superintendent's cabinet",
-        })
+        changes.append(
+            {
+                "remove": "elements/capacity-building",
+                "why": "Professional development is planned by the curriculum office; the component will not run its own.",
+                "when": "pre-implementation",
+                "planned": "proactive",
+                "decided_by": "Superintendent's cabinet",
+            }
+        )
     if removes_protected:
-        changes.append({
-            "remove": "mechanisms/leadership-council",
-            "why": f"{town} has one high school and its feeder schools; the steering committee takes on the council's role.",
-            "accept": ["LS102"], "when": "pre-implementation", "planned": "proactive", "decided_by": "Superintendent's cabinet",
-        })
+        changes.append(
+            {
+                "remove": "mechanisms/leadership-council",
+                "why": f"{town} has one high school and its feeder schools; the steering committee takes on the council's role.",
+                "accept": ["LS102"],
+                "when": "pre-implementation",
+                "planned": "proactive",
+                "decided_by": "Superintendent's cabinet",
+            }
+        )
     pool = [
-        {"add": "mechanisms/steering-body/functions", "id": "reviews-attendance-data",
-         "text": "reviews attendance and referral data from every school each quarter",
-         "why": "Chronic absence is the district's first concern.", "planned": "proactive", "decided_by": decided},
-        {"replace": "mechanisms/planning-team/process",
-         "text": "Meets monthly through the school year, with one full-day retreat each June to plan the next year.",
-         "why": "Monthly meetings fit the district's calendar of early-release days.",
-         "when": rng.choice(WHEN), "planned": "proactive", "decided_by": decided},
-        {"add": "mechanisms/implementation-team/functions", "id": "reports-to-the-board",
-         "text": f"reports twice a year to the {body} on the component's progress",
-         "why": f"The {body} asked for a report each semester.", "planned": "reactive", "decided_by": body},
-        {"add": "mechanisms/steering-body/functions", "id": "convenes-feeder-schools",
-         "text": "convenes the principals of the high school and its feeder schools each quarter",
-         "why": "Principals asked for one meeting where the feeder pattern plans together.", "planned": "proactive"},
+        {
+            "add": "mechanisms/steering-body/functions",
+            "id": "reviews-attendance-data",
+            "text": "reviews attendance and referral data from every school each quarter",
+            "why": "Chronic absence is the district's first concern.",
+            "planned": "proactive",
+            "decided_by": decided,
+        },
+        {
+            "replace": "mechanisms/planning-team/process",
+            "text": "Meets monthly through the school year, with one full-day retreat each June to plan the next year.",
+            "why": "Monthly meetings fit the district's calendar of early-release days.",
+            "when": rng.choice(WHEN),
+            "planned": "proactive",
+            "decided_by": decided,
+        },
+        {
+            "add": "mechanisms/implementation-team/functions",
+            "id": "reports-to-the-board",
+            "text": f"reports twice a year to the {body} on the component's progress",
+            "why": f"The {body} asked for a report each semester.",
+            "planned": "reactive",
+            "decided_by": body,
+        },
+        {
+            "add": "mechanisms/steering-body/functions",
+            "id": "convenes-feeder-schools",
+            "text": "convenes the principals of the high school and its feeder schools each quarter",
+            "why": "Principals asked for one meeting where the feeder pattern plans together.",
+            "planned": "proactive",
+        },
     ]
     if not removes_element:
-        pool.append({
-            "add": "elements/capacity-building/facets", "id": "paraprofessional-coaching",
-            "title": "Coaching for paraprofessionals",
-            "text": "Paraprofessionals who support students in classrooms join the component's on-the-job coaching each month.",
-            "why": "Paraprofessionals handle much of the first response to students who struggle.",
-            "when": "pre-implementation", "planned": "proactive", "decided_by": decided,
-        })
+        pool.append(
+            {
+                "add": "elements/capacity-building/facets",
+                "id": "paraprofessional-coaching",
+                "title": "Coaching for paraprofessionals",
+                "text": "Paraprofessionals who support students in classrooms join the component's on-the-job coaching each month.",
+                "why": "Paraprofessionals handle much of the first response to students who struggle.",
+                "when": "pre-implementation",
+                "planned": "proactive",
+                "decided_by": decided,
+            }
+        )
     changes += rng.sample(pool, rng.randint(1, 3))
     if broken:  # a typo in an address, as maple-grove's: LS301
-        changes.append({
-            "replace": "mechanisms/planing-team/process",
-            "text": "Meets every three weeks, alternating between the two high school feeder patterns.",
-            "why": "The district has two feeder patterns with different calendars.",
-        })
+        changes.append(
+            {
+                "replace": "mechanisms/planing-team/process",
+                "text": "Meets every three weeks, alternating between the two high school feeder patterns.",
+                "why": "The district has two feeder patterns with different calendars.",
+            }
+        )
     data["changes"] = changes
 
     if broken:

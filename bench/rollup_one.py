@@ -37,19 +37,26 @@ def main() -> None:
     with open("/proc/self/status") as status:
         own_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     workers = min(len(files), jobs or os.cpu_count() or 1)
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     worker_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if workers > 1 else 0
-    print(json.dumps({
-        "seconds": seconds,
-        "cpu": cpu,
-        "districts": len(reports),
-        "broken": sum(r.broken for r in reports),
-        "workers": workers if workers > 1 else 0,
-        "own_mb": own_kib / 1024,
-        "worker_mb": worker_kib / 1024,
-        "peak_mb": (own_kib + worker_kib * (workers if workers > 1 else 0)) / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "districts": len(reports),
+                "broken": sum(r.broken for r in reports),
+                "workers": workers if workers > 1 else 0,
+                "own_mb": own_kib / 1024,
+                "worker_mb": worker_kib / 1024,
+                "peak_mb": (own_kib + worker_kib * (workers if workers > 1 else 0)) / 1024,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -72,15 +72,22 @@ def spread(times: list[float]) -> str:
 def build_process(config: Path, site: Path, **env: str) -> dict[str, Any]:
     """One MkDocs build in its own process: wall time, peak memory, pages, output size."""
     result = subprocess.run(
-        [PYTHON, str(BUILD_ONE), str(config), str(site)], capture_output=True, text=True,
-        env={**os.environ, **env}, check=False,
+        [PYTHON, str(BUILD_ONE), str(config), str(site)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
     )
     if result.returncode != 0:
-        sys.exit(f"bench: the build of {config} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        sys.exit(
+            f"bench: the build of {config} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def alternate(a: Callable[[], float], b: Callable[[], float], runs: int) -> tuple[list[float], list[float]]:
+def alternate(
+    a: Callable[[], float], b: Callable[[], float], runs: int
+) -> tuple[list[float], list[float]]:
     """Run a and b alternately, so that drifts of a shared machine hit both."""
     first, second = [], []
     for _ in range(runs):
@@ -96,14 +103,21 @@ def export_static(work: Path) -> Path:
     """The example district's generated pages written out as static Markdown, with a plain config."""
     tree = load_content()
     adapted = adapt(tree, read_chain(ROOT / "examples" / "district" / "agency.yml"))
-    renderer = SiteRenderer(adapted, check_adapted(adapted), page_environment([ROOT / "overrides" / "lstoolkit"]))
+    renderer = SiteRenderer(
+        adapted, check_adapted(adapted), page_environment([ROOT / "overrides" / "lstoolkit"])
+    )
     docs = work / "static" / "docs"
     for page in renderer.pages():
         (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
         (docs / page.uri).write_text(renderer.render(page), encoding="utf-8")
     (docs / "assets" / "lstoolkit").mkdir(parents=True, exist_ok=True)
-    (docs / "assets" / "lstoolkit" / "mechanisms.svg").write_text(renderer.diagram(), encoding="utf-8")
-    shutil.copy(ROOT / "templates" / "site" / "lstoolkit.css", docs / "assets" / "lstoolkit" / "lstoolkit.css")
+    (docs / "assets" / "lstoolkit" / "mechanisms.svg").write_text(
+        renderer.diagram(), encoding="utf-8"
+    )
+    shutil.copy(
+        ROOT / "templates" / "site" / "lstoolkit.css",
+        docs / "assets" / "lstoolkit" / "lstoolkit.css",
+    )
     shutil.copy(ROOT / "examples" / "district" / "docs" / "contact.md", docs / "contact.md")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["docs_dir"] = "docs"
@@ -120,7 +134,10 @@ def site_config(work: Path, **options: Any) -> Path:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["docs_dir"] = str(ROOT / "examples" / "district" / "docs")
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    config["plugins"][1]["lstoolkit"] = {"agency": str(ROOT / "examples" / "district" / "agency.yml"), **options}
+    config["plugins"][1]["lstoolkit"] = {
+        "agency": str(ROOT / "examples" / "district" / "agency.yml"),
+        **options,
+    }
     path = work / f"mkdocs-{len(list(work.glob('mkdocs-*.yml')))}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
@@ -136,7 +153,13 @@ def bench_overhead(work: Path, runs: int) -> list[Row]:
     )
     ratio = statistics.median(ours) / statistics.median(plain)
     return [
-        ("Plugin overhead: site build, whole process", spread(ours), spread(plain), f"{ratio:.2f}", "≤ 1.10"),
+        (
+            "Plugin overhead: site build, whole process",
+            spread(ours),
+            spread(plain),
+            f"{ratio:.2f}",
+            "≤ 1.10",
+        ),
     ]
 
 
@@ -149,7 +172,11 @@ def bench_live_preview(work: Path, runs: int) -> list[Row]:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["docs_dir"] = str(agency / "district" / "docs")
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
-    config["plugins"][1]["lstoolkit"] = {"agency": str(agency / "district" / "agency.yml"), "handouts": "false", "root": str(agency)}
+    config["plugins"][1]["lstoolkit"] = {
+        "agency": str(agency / "district" / "agency.yml"),
+        "handouts": "false",
+        "root": str(agency),
+    }
     ours_file = work / "preview" / "mkdocs.yml"
     ours_file.write_text(yaml.safe_dump(config, sort_keys=False))
     static_file = work / "static" / "mkdocs.yml"
@@ -157,7 +184,11 @@ def bench_live_preview(work: Path, runs: int) -> list[Row]:
     original = district.read_text()
 
     def ours() -> float:
-        district.write_text(original.replace("facilitator_positions: 12", f"facilitator_positions: {time.time_ns() % 90 + 10}"))
+        district.write_text(
+            original.replace(
+                "facilitator_positions: 12", f"facilitator_positions: {time.time_ns() % 90 + 10}"
+            )
+        )
         start = time.perf_counter()
         cfg = load_config(str(ours_file), site_dir=str(work / "preview-site"))
         cfg.plugins.on_startup(command="serve", dirty=False)  # as mkdocs serve: no PDFs, no staging
@@ -171,7 +202,15 @@ def bench_live_preview(work: Path, runs: int) -> list[Row]:
 
     ours_times, plain_times = alternate(ours, plain, runs)
     ratio = statistics.median(ours_times) / statistics.median(plain_times)
-    return [("Live preview: rebuild after saving agency.yml", spread(ours_times), spread(plain_times), f"{ratio:.2f}", "≤ 1.5, no PDF")]
+    return [
+        (
+            "Live preview: rebuild after saving agency.yml",
+            spread(ours_times),
+            spread(plain_times),
+            f"{ratio:.2f}",
+            "≤ 1.5, no PDF",
+        )
+    ]
 
 
 # -- 2. handouts --------------------------------------------------------------------------------
@@ -198,19 +237,38 @@ def bench_handouts(work: Path, runs: int) -> list[Row]:
             max(runs, min(21, int(3.0 / once))),
         )
         ratio = statistics.median(ours) / statistics.median(plain)
-        rows.append((f"Handout {handout.filename}", spread(ours), spread(plain), f"{ratio:.2f}", "≤ 1.2"))
-    serial = _timed_once(lambda: render_handouts(renderer, handouts, work / "h1", cache_dir=work / "c1", jobs=1))
+        rows.append(
+            (f"Handout {handout.filename}", spread(ours), spread(plain), f"{ratio:.2f}", "≤ 1.2")
+        )
+    serial = _timed_once(
+        lambda: render_handouts(renderer, handouts, work / "h1", cache_dir=work / "c1", jobs=1)
+    )
     cores = os.cpu_count() or 1
-    parallel = _timed_once(lambda: render_handouts(renderer, handouts, work / "h2", cache_dir=work / "c2", jobs=cores))
-    rows.append((f"All {len(handouts)} handouts, parallel ({cores} cores) vs serial", f"{parallel:.2f} s", f"{serial:.2f} s",
-                 f"{serial / parallel:.2f}× faster", f"close to {cores}×"))
+    parallel = _timed_once(
+        lambda: render_handouts(renderer, handouts, work / "h2", cache_dir=work / "c2", jobs=cores)
+    )
+    rows.append(
+        (
+            f"All {len(handouts)} handouts, parallel ({cores} cores) vs serial",
+            f"{parallel:.2f} s",
+            f"{serial:.2f} s",
+            f"{serial / parallel:.2f}× faster",
+            f"close to {cores}×",
+        )
+    )
     config = site_config(work, handouts="true")
     first = build_process(config, work / "rebuild-site")
     again = build_process(config, work / "rebuild-site")
     alone = build_process(site_config(work, handouts="false"), work / "rebuild-plain")
-    rows.append(("Rebuild with unchanged inputs (PDFs rendered: first / again)",
-                 f"{again['seconds']:.2f} s ({again['rendered']} PDFs rendered; first build {first['rendered']})",
-                 f"{alone['seconds']:.2f} s (site alone)", f"{again['seconds'] / alone['seconds']:.2f}", "0 PDFs, ≈ 1"))
+    rows.append(
+        (
+            "Rebuild with unchanged inputs (PDFs rendered: first / again)",
+            f"{again['seconds']:.2f} s ({again['rendered']} PDFs rendered; first build {first['rendered']})",
+            f"{alone['seconds']:.2f} s (site alone)",
+            f"{again['seconds'] / alone['seconds']:.2f}",
+            "0 PDFs, ≈ 1",
+        )
+    )
     return rows
 
 
@@ -223,7 +281,9 @@ def bare_weasyprint(html: str) -> bytes:
     import weasyprint
 
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
-    document = weasyprint.HTML(string=html, base_url=str(templates_dir() / "handouts"), url_fetcher=fetcher)
+    document = weasyprint.HTML(
+        string=html, base_url=str(templates_dir() / "handouts"), url_fetcher=fetcher
+    )
     return document.write_pdf(
         pdf_variant="pdf/ua-1",
         pdf_forms=True,
@@ -245,7 +305,9 @@ def chain_project(work: Path, layers: int) -> Path:
     root = work / f"chain-{layers}"
     root.mkdir()
     (root / "docs").mkdir()
-    (root / "layer-0.yml").write_text("agency: {name: District, level: district}\nversion: '1'\nvalues: {facilitator_positions: 3}\n")
+    (root / "layer-0.yml").write_text(
+        "agency: {name: District, level: district}\nversion: '1'\nvalues: {facilitator_positions: 3}\n"
+    )
     for i in range(1, layers + 1):
         (root / f"layer-{i}.yml").write_text(
             f"extends: layer-{i - 1}.yml\nagency: {{name: School {i}, level: school}}\nversion: '1'\nchanges:\n"
@@ -261,13 +323,19 @@ def content_project(work: Path, pages: int) -> Path:
     content = root / "content"
     shutil.copytree(prototype_content_dir(), content)
     mechanisms = yaml.safe_load((content / "mechanisms.yml").read_text())
-    template = {k: v for k, v in mechanisms["items"][2].items() if k in ("id", "title", "description", "source")}
+    template = {
+        k: v
+        for k, v in mechanisms["items"][2].items()
+        if k in ("id", "title", "description", "source")
+    }
     template["functions"] = mechanisms["items"][2]["functions"][:3]  # a page of some substance, and
     for i in range(max(0, pages - 60)):  # the file stays under the 2 MiB limit of a content file
         extra = copy.deepcopy(template)  # no shared objects: YAML would write them as aliases
         extra.update(id=f"extra-{i}", title=f"Extra mechanism {i}")
         mechanisms["items"].append(extra)
-    (content / "mechanisms.yml").write_text(yaml.safe_dump(mechanisms, sort_keys=False, allow_unicode=True))
+    (content / "mechanisms.yml").write_text(
+        yaml.safe_dump(mechanisms, sort_keys=False, allow_unicode=True)
+    )
     (root / "docs").mkdir()
     return _scale_config(root, {"content": "content", "handouts": "false"})
 
@@ -292,14 +360,21 @@ def bench_scale(work: Path, sizes: list[tuple[str, int]]) -> list[Row]:
         per_page.setdefault(kind + "-first", ms)
         per_page[kind] = ms
         label = f"{size} school layers" if kind == "chain" else f"content for {size} pages"
-        rows.append((
-            f"Scale: {label}", f"{result['seconds']:.1f} s, {result['pages']} pages, {ms:.1f} ms/page",
-            f"peak {result['peak_mb']:.0f} MB, output {result['output_mb']:.1f} MB", "", "< 1 GB",
-        ))
+        rows.append(
+            (
+                f"Scale: {label}",
+                f"{result['seconds']:.1f} s, {result['pages']} pages, {ms:.1f} ms/page",
+                f"peak {result['peak_mb']:.0f} MB, output {result['output_mb']:.1f} MB",
+                "",
+                "< 1 GB",
+            )
+        )
     for kind in ("chain", "content"):
         if kind in per_page:
             ratio = per_page[kind] / per_page[kind + "-first"]
-            rows.append((f"Scale ({kind}): ms/page, largest / smallest", "", "", f"{ratio:.2f}", "≤ 1.2"))
+            rows.append(
+                (f"Scale ({kind}): ms/page, largest / smallest", "", "", f"{ratio:.2f}", "≤ 1.2")
+            )
     return rows
 
 
@@ -314,8 +389,13 @@ def bench_leaks(work: Path, runs: int) -> list[Row]:
     from lstoolkit.leaks import leaks_in_html
 
     site = work / "leaks-site"
-    subprocess.run([str(MKDOCS), "build", "-q", "-d", str(site)], cwd=ROOT, capture_output=True, check=True,
-                   env={**os.environ, "LSTOOLKIT_HANDOUTS": "0"})
+    subprocess.run(
+        [str(MKDOCS), "build", "-q", "-d", str(site)],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        env={**os.environ, "LSTOOLKIT_HANDOUTS": "0"},
+    )
     pages = [p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))]
 
     def check() -> None:
@@ -329,15 +409,32 @@ def bench_leaks(work: Path, runs: int) -> list[Row]:
     ours, base = timed(check, runs), timed(parse, runs)
     ratio = statistics.median(ours) / statistics.median(base)
     size = sum(len(p) for p in pages) / 1e6
-    return [(f"leak check, {len(pages)} pages of the example site ({size:.1f} MB)", spread(ours),
-             spread(base) + " (html.parser alone)", f"{ratio:.2f}x", "< 0.5 s")]
+    return [
+        (
+            f"leak check, {len(pages)} pages of the example site ({size:.1f} MB)",
+            spread(ours),
+            spread(base) + " (html.parser alone)",
+            f"{ratio:.2f}x",
+            "< 0.5 s",
+        )
+    ]
 
 
 def bench_check(runs: int) -> list[Row]:
     command = [str(LSTOOLKIT), "check", "examples/school/agency.yml"]
     times = timed(lambda: subprocess.run(command, cwd=ROOT, capture_output=True, check=True), runs)
-    baseline = timed(lambda: subprocess.run([PYTHON, "-c", "pass"], capture_output=True, check=True), runs)
-    return [("lstoolkit check, three-layer chain, whole process", spread(times), spread(baseline) + " (python -c pass)", "", "< 0.5 s")]
+    baseline = timed(
+        lambda: subprocess.run([PYTHON, "-c", "pass"], capture_output=True, check=True), runs
+    )
+    return [
+        (
+            "lstoolkit check, three-layer chain, whole process",
+            spread(times),
+            spread(baseline) + " (python -c pass)",
+            "",
+            "< 0.5 s",
+        )
+    ]
 
 
 # -- 6. growth with changes and terms ------------------------------------------------------------
@@ -400,13 +497,19 @@ class Command:
         report = self.cwd / ".usage.json"
         start = time.perf_counter()
         result = subprocess.run(
-            [PYTHON, "-c", IN_PROCESS, str(report), str(self.script), *self.args], cwd=self.cwd,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+            [PYTHON, "-c", IN_PROCESS, str(report), str(self.script), *self.args],
+            cwd=self.cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
         )
         seconds = time.perf_counter() - start
         if not self.accept(result.returncode, result.stdout):
-            sys.exit(f"bench: {self.script.name} {' '.join(self.args)} in {self.cwd} failed "
-                     f"(exit {result.returncode}):\n{result.stdout[-3000:]}")
+            sys.exit(
+                f"bench: {self.script.name} {' '.join(self.args)} in {self.cwd} failed "
+                f"(exit {result.returncode}):\n{result.stdout[-3000:]}"
+            )
         usage = json.loads(report.read_text())
         return seconds, usage["cpu"], usage["peak_kib"] / 1024
 
@@ -420,7 +523,9 @@ def build_passes(status: int, output: str) -> bool:
     return status == 0
 
 
-def sample_rounds(commands: dict[str, Command], runs: int, *, slow: float = 20.0) -> dict[str, Sample]:
+def sample_rounds(
+    commands: dict[str, Command], runs: int, *, slow: float = 20.0
+) -> dict[str, Sample]:
     """``runs`` runs of each command, in rounds, so that a drift of the shared machine hits them
     all alike; a command whose first run takes longer than ``slow`` seconds runs once."""
     measured: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
@@ -428,7 +533,9 @@ def sample_rounds(commands: dict[str, Command], runs: int, *, slow: float = 20.0
         for name, command in commands.items():
             if not measured[name] or measured[name][0][0] <= slow:
                 measured[name].append(command.run())
-    return {name: Sample(*map(list, zip(*runs_of, strict=True))) for name, runs_of in measured.items()}
+    return {
+        name: Sample(*map(list, zip(*runs_of, strict=True))) for name, runs_of in measured.items()
+    }
 
 
 def growth_project(root: Path, agency: dict[str, Any]) -> Path:
@@ -449,11 +556,13 @@ def growth_ratio(big: Sample, small: Sample, base: Sample) -> str:
             return f"{name} n/a ({extra_small:+.{digits}f}, {extra_big:+.{digits}f} {unit})"
         return f"{name} {extra_big / extra_small:.1f}×"
 
-    return "growth: " + ", ".join((
-        above("time", lambda s: s.time, 0.05 * base.time, "s"),
-        above("memory", lambda s: s.memory, 2.0, "MB"),
-        above("CPU time", lambda s: s.cpu_time, 0.05 * base.cpu_time, "s"),
-    ))
+    return "growth: " + ", ".join(
+        (
+            above("time", lambda s: s.time, 0.05 * base.time, "s"),
+            above("memory", lambda s: s.memory, 2.0, "MB"),
+            above("CPU time", lambda s: s.cpu_time, 0.05 * base.cpu_time, "s"),
+        )
+    )
 
 
 def bench_growth(work: Path, runs: int, sizes: tuple[int, int]) -> list[Row]:
@@ -464,28 +573,50 @@ def bench_growth(work: Path, runs: int, sizes: tuple[int, int]) -> list[Row]:
     projects = {"0": growth_project(work / "growth-0", scale.district())}
     for kind, generate in (("changes", scale.with_changes), ("terms", scale.with_terms)):
         for size in sizes:
-            projects[f"{size:,} {kind}"] = growth_project(work / f"growth-{kind}-{size}", generate(prototype, size))
+            projects[f"{size:,} {kind}"] = growth_project(
+                work / f"growth-{kind}-{size}", generate(prototype, size)
+            )
     chain = scale.compounding_chain(work / "growth-chain")
-    checks = {name: Command(LSTOOLKIT, ("check", "agency.yml"), root, check_passes) for name, root in projects.items()}
+    checks = {
+        name: Command(LSTOOLKIT, ("check", "agency.yml"), root, check_passes)
+        for name, root in projects.items()
+    }
     checks["chain"] = Command(LSTOOLKIT, ("check", chain.name), chain.parent, check_passes)
-    builds = {name: Command(MKDOCS, ("build", "--quiet", "--site-dir", "site"), root, build_passes)
-              for name, root in projects.items()}
+    builds = {
+        name: Command(MKDOCS, ("build", "--quiet", "--site-dir", "site"), root, build_passes)
+        for name, root in projects.items()
+    }
 
     rows: list[Row] = []
-    for command, samples in (("check", sample_rounds(checks, runs)), ("build", sample_rounds(builds, runs))):
+    for command, samples in (
+        ("check", sample_rounds(checks, runs)),
+        ("build", sample_rounds(builds, runs)),
+    ):
         base = samples["0"]
         for kind in ("changes", "terms"):
             first, second = samples[f"{small:,} {kind}"], samples[f"{big:,} {kind}"]
             baseline = f"0 {kind}: {base}"
             rows.append((f"{command}, {small:,} {kind}", str(first), baseline, "", ""))
-            rows.append((f"{command}, {big:,} {kind}", str(second), baseline, growth_ratio(second, first, base),
-                         f"linear: ≤ ~{big // small}× (above the 0 run)"))
+            rows.append(
+                (
+                    f"{command}, {big:,} {kind}",
+                    str(second),
+                    baseline,
+                    growth_ratio(second, first, base),
+                    f"linear: ≤ ~{big // small}× (above the 0 run)",
+                )
+            )
         if command == "check":
             compounding = samples["chain"]
-            rows.append((
-                "check, 3-layer chain with compounding terms (Coach: Coach Coach at each layer)", str(compounding),
-                f"0 changes: {base}", f"{compounding.time / base.time:.2f}", "< 0.5 s, ≈ 1 (no growth per layer)",
-            ))
+            rows.append(
+                (
+                    "check, 3-layer chain with compounding terms (Coach: Coach Coach at each layer)",
+                    str(compounding),
+                    f"0 changes: {base}",
+                    f"{compounding.time / base.time:.2f}",
+                    "< 0.5 s, ≈ 1 (no growth per layer)",
+                )
+            )
     return rows
 
 
@@ -511,9 +642,16 @@ GROWTH_NOTE = """\
 
 def rollup_process(state: Path, folder: Path) -> dict[str, Any]:
     """One roll-up in its own process (bench/rollup_one.py): seconds, peak memory, reports."""
-    result = subprocess.run([PYTHON, str(ROLLUP_ONE), str(state), str(folder)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [PYTHON, str(ROLLUP_ONE), str(state), str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
-        sys.exit(f"bench: the roll-up of {folder} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        sys.exit(
+            f"bench: the roll-up of {folder} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -530,18 +668,31 @@ def bench_rollup(work: Path, sizes: Sequence[int], runs: int, *, slow: float = 2
         times = [r["seconds"] for r in results]
         peak = max(results, key=lambda r: r["peak_mb"])
         per_district[size] = statistics.median(times) / size
-        workers = f" + {peak['workers']} workers × {peak['worker_mb']:.0f}" if peak["workers"] else ""
+        workers = (
+            f" + {peak['workers']} workers × {peak['worker_mb']:.0f}" if peak["workers"] else ""
+        )
         cpu = statistics.median(r["cpu"] for r in results)
-        rows.append((
-            f"Roll-up: {size:,} districts",
-            f"{spread(times)}, {1000 * per_district[size]:.1f} ms/district, CPU {cpu:.2f} s",
-            f"peak ≤ {peak['peak_mb']:.0f} MB (main {peak['own_mb']:.0f}{workers}); {results[0]['broken']} broken",
-            "", "1,000 < 30 s, < 1 GB" if size == max(sizes) else "",
-        ))
+        rows.append(
+            (
+                f"Roll-up: {size:,} districts",
+                f"{spread(times)}, {1000 * per_district[size]:.1f} ms/district, CPU {cpu:.2f} s",
+                f"peak ≤ {peak['peak_mb']:.0f} MB (main {peak['own_mb']:.0f}{workers}); {results[0]['broken']} broken",
+                "",
+                "1,000 < 30 s, < 1 GB" if size == max(sizes) else "",
+            )
+        )
     small, big = sorted(per_district)[-2:] if len(per_district) > 1 else (0, 0)
     if small:
         ratio = per_district[big] / per_district[small]
-        rows.append((f"Roll-up: s/district, {big:,} / {small:,} districts", "", "", f"{ratio:.2f}", "≤ 1.2 (linear)"))
+        rows.append(
+            (
+                f"Roll-up: s/district, {big:,} / {small:,} districts",
+                "",
+                "",
+                f"{ratio:.2f}",
+                "≤ 1.2 (linear)",
+            )
+        )
     return rows
 
 
@@ -579,9 +730,16 @@ def bench_builders(work: Path, runs: int, *, pages: int) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs and smaller sizes (a smoke run)")
-    parser.add_argument("--only", action="append", choices=STEPS, metavar="STEP",
-                        help=f"run only this step (repeatable): {', '.join(STEPS)}; its rows replace the same rows of --out")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs and smaller sizes (a smoke run)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=STEPS,
+        metavar="STEP",
+        help=f"run only this step (repeatable): {', '.join(STEPS)}; its rows replace the same rows of --out",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     runs = 3 if args.quick else 5
@@ -596,7 +754,9 @@ def main() -> None:
             "preview": lambda: bench_live_preview(work, runs),
             "handouts": lambda: bench_handouts(work, 3),
             "scale": lambda: bench_scale(work, sizes),
-            "growth": lambda: bench_growth(work, 3, (100, 1_000) if args.quick else (1_000, 10_000)),
+            "growth": lambda: bench_growth(
+                work, 3, (100, 1_000) if args.quick else (1_000, 10_000)
+            ),
             "leaks": lambda: bench_leaks(work, runs),
             "rollup": lambda: bench_rollup(work, (10, 100) if args.quick else (10, 100, 1_000), 3),
             "builders": lambda: bench_builders(work, 3, pages=200 if args.quick else 2000),
@@ -607,13 +767,28 @@ def main() -> None:
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     if args.only:
         rows = merge_rows(previous, rows)
-    table = report(rows, quick=args.quick, only=args.only, notes=merge_notes(previous, [GROWTH_NOTE, ROLLUP_NOTE, builders.NOTE]))
+    table = report(
+        rows,
+        quick=args.quick,
+        only=args.only,
+        notes=merge_notes(previous, [GROWTH_NOTE, ROLLUP_NOTE, builders.NOTE]),
+    )
     print(table)
     args.out.write_text(table, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
 
 
-STEPS = ("check", "overhead", "preview", "handouts", "scale", "growth", "leaks", "rollup", "builders")
+STEPS = (
+    "check",
+    "overhead",
+    "preview",
+    "handouts",
+    "scale",
+    "growth",
+    "leaks",
+    "rollup",
+    "builders",
+)
 NOTES = "## Notes"
 
 
@@ -638,9 +813,13 @@ def merge_notes(previous: str, generated: list[str]) -> list[str]:
     return notes + list(heads.values())
 
 
-def report(rows: list[Row], *, quick: bool, only: list[str] | None = None, notes: Sequence[str] = ()) -> str:
+def report(
+    rows: list[Row], *, quick: bool, only: list[str] | None = None, notes: Sequence[str] = ()
+) -> str:
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    versions = ", ".join(f"{p} {version(p)}" for p in ("lstoolkit", "mkdocs", "mkdocs-material", "weasyprint"))
+    versions = ", ".join(
+        f"{p} {version(p)}" for p in ("lstoolkit", "mkdocs", "mkdocs-material", "weasyprint")
+    )
     command = f"`make bench`{' (with --quick)' if quick else ''}"
     if only:
         command += f"; the rows of {', '.join(only)} re-measured with `bench/run.py {' '.join('--only ' + o for o in only)}`"

@@ -18,7 +18,9 @@ import yaml
 
 #: The lists a district adds to: a mechanism's functions, a job's duties, an element's facets,
 #: a task list's tasks.
-ENTRY_LISTS = re.compile(r"(mechanisms/[^/]+/functions|jobs/[^/]+/duties|elements/[^/]+/facets|tasks/[^/]+/tasks)")
+ENTRY_LISTS = re.compile(
+    r"(mechanisms/[^/]+/functions|jobs/[^/]+/duties|elements/[^/]+/facets|tasks/[^/]+/tasks)"
+)
 #: Out of every 20 changes: which kind (the pattern repeats through the file).
 MIX = "AAAAAAAAAAAARRCPPKKK"  # A add an entry, R replace one's text, C add a caution, P add a point to it, K add a child entry
 REAL_TERMS = {
@@ -39,10 +41,18 @@ class Prototype:
 
 
 def read_prototype(lstoolkit: Path) -> Prototype:
-    output = subprocess.run([str(lstoolkit), "addresses"], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [str(lstoolkit), "addresses"], capture_output=True, text=True, check=True
+    ).stdout
     texts = dict(line.split("\t", 1) for line in output.splitlines())
-    other_level = {a.rsplit("/", 1)[0] for a, text in texts.items() if a.endswith("/levels") and text and LEVEL not in text}
-    lists = [a for a in texts if ENTRY_LISTS.fullmatch(a) and a.rsplit("/", 1)[0] not in other_level]
+    other_level = {
+        a.rsplit("/", 1)[0]
+        for a, text in texts.items()
+        if a.endswith("/levels") and text and LEVEL not in text
+    }
+    lists = [
+        a for a in texts if ENTRY_LISTS.fullmatch(a) and a.rsplit("/", 1)[0] not in other_level
+    ]
     entries = [a for a in texts if a.count("/") == 3 and a.rsplit("/", 1)[0] in lists]
     items = [a for a in texts if a.startswith("mechanisms/") and a.count("/") == 1]
     return Prototype(lists, entries, items, _capitalized(texts.values()))
@@ -60,7 +70,12 @@ def _capitalized(texts: Iterable[str]) -> list[str]:
 
 
 def district(**fields: Any) -> dict[str, Any]:
-    return {"extends": "prototype", "agency": {"name": "Growth District", "level": LEVEL}, "version": "1", **fields}
+    return {
+        "extends": "prototype",
+        "agency": {"name": "Growth District", "level": LEVEL},
+        "version": "1",
+        **fields,
+    }
 
 
 def with_changes(prototype: Prototype, count: int) -> dict[str, Any]:
@@ -78,26 +93,57 @@ def with_changes(prototype: Prototype, count: int) -> dict[str, Any]:
         kind = MIX[k % len(MIX)]
         if kind == "C" or (kind == "P" and not cautions):
             cautions.append(f"local-caution-{k}")
-            changes.append({"add": "cautions", "text": {
-                "id": cautions[-1], "title": f"Local caution {k}", "group": "lessons-learned",
-                "text": f"In our schools the change described here ({k}) took a year longer than planned.",
-                "about": [prototype.items[k % len(prototype.items)]],
-            }, "why": "A lesson of our first year."})
+            changes.append(
+                {
+                    "add": "cautions",
+                    "text": {
+                        "id": cautions[-1],
+                        "title": f"Local caution {k}",
+                        "group": "lessons-learned",
+                        "text": f"In our schools the change described here ({k}) took a year longer than planned.",
+                        "about": [prototype.items[k % len(prototype.items)]],
+                    },
+                    "why": "A lesson of our first year.",
+                }
+            )
         elif kind == "P":
-            changes.append({"add": f"cautions/{cautions[k % len(cautions)]}/points", "id": f"point-{k}",
-                            "text": f"plan for turnover among school staff ({k})", "why": "Seen in two schools."})
+            changes.append(
+                {
+                    "add": f"cautions/{cautions[k % len(cautions)]}/points",
+                    "id": f"point-{k}",
+                    "text": f"plan for turnover among school staff ({k})",
+                    "why": "Seen in two schools.",
+                }
+            )
         elif kind == "R" and (target := replaceable(k)):
-            changes.append({"replace": target, "text": f"meets the district's calendar and reports each quarter ({k})",
-                            "why": "Fits the district's planning calendar."})
+            changes.append(
+                {
+                    "replace": target,
+                    "text": f"meets the district's calendar and reports each quarter ({k})",
+                    "why": "Fits the district's planning calendar.",
+                }
+            )
         elif kind == "K" and added:
             parent = added[k % len(added)]
-            changes.append({"add": parent, "id": f"step-{k}", "text": f"a first step, in the schools that start early ({k})",
-                            "why": "Schools phase in over three years."})
+            changes.append(
+                {
+                    "add": parent,
+                    "id": f"step-{k}",
+                    "text": f"a first step, in the schools that start early ({k})",
+                    "why": "Schools phase in over three years.",
+                }
+            )
         else:
             field = prototype.lists[k % len(prototype.lists)]
             added.append(f"{field}/local-{k}")
-            changes.append({"add": field, "id": f"local-{k}", "text": f"coordinates with the county's family resource centers ({k})",
-                            "why": "The county funds family resource centers in every feeder pattern."})
+            changes.append(
+                {
+                    "add": field,
+                    "id": f"local-{k}",
+                    "text": f"coordinates with the county's family resource centers ({k})",
+                    "why": "The county funds family resource centers in every feeder pattern.",
+                }
+            )
     return district(changes=changes) if changes else district()
 
 
@@ -120,8 +166,12 @@ def compounding_chain(root: Path) -> Path:
     'Coach' eight times over, and the work must stay linear in the text (no doubling per layer)."""
     parent = "prototype"
     for level in ("state", "district", "school"):
-        layer = {"extends": parent, "agency": {"name": f"Compounding {level}", "level": level}, "version": "1",
-                 "terms": {"Coach": "Coach Coach"}}
+        layer = {
+            "extends": parent,
+            "agency": {"name": f"Compounding {level}", "level": level},
+            "version": "1",
+            "terms": {"Coach": "Coach Coach"},
+        }
         write(root / f"{level}.yml", layer)
         parent = f"{level}.yml"
     return root / "school.yml"
@@ -129,5 +179,7 @@ def compounding_chain(root: Path) -> Path:
 
 def write(path: Path, data: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**9), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**9), encoding="utf-8"
+    )
     return path

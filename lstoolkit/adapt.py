@@ -66,11 +66,12 @@ MAX_PROBLEMS = 100
 #: Collections whose wording is a citation or a quotation: terms never rename it.
 VERBATIM_COLLECTIONS = frozenset(name for name, spec in COLLECTION_SPECS.items() if spec.verbatim)
 #: Keys whose values are never renamed: ids, addresses, codes and wording kept as the sources give it.
-NON_PROSE_KEYS = field_names(FieldRole.VERBATIM, FieldRole.CODE, FieldRole.ADDRESS, FieldRole.DERIVED)
+NON_PROSE_KEYS = field_names(
+    FieldRole.VERBATIM, FieldRole.CODE, FieldRole.ADDRESS, FieldRole.DERIVED
+)
 #: Reference fields pruned when what they point at was removed (an ``Address`` is kept: the
 #: fidelity check and the pages show what an element requires even when it is gone).
 PRUNED_REFERENCES = field_names(FieldRole.DERIVED)
-
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,10 @@ class Adapted:
     @property
     def language(self) -> str:
         """The handouts' language: the nearest layer's 'language', else English."""
-        return next((layer.file.language for layer in reversed(self.layers) if layer.file.language), SOURCE_LANGUAGE)
+        return next(
+            (layer.file.language for layer in reversed(self.layers) if layer.file.language),
+            SOURCE_LANGUAGE,
+        )
 
 
 def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
@@ -127,26 +131,42 @@ def adapt(prototype: ContentTree, layers: Iterable[Layer]) -> Adapted:
                 problems.extend(error.problems)
                 continue
             node = prototype.index.get(change.target)
-            applied.append(AppliedChange(
-                layer=layer.display, agency=layer.file.agency.name, change=change,
-                location=layer.locate("changes", i), before=before, after=after,
-                prototype=node.value if node else None, essential=essential,
-            ))
+            applied.append(
+                AppliedChange(
+                    layer=layer.display,
+                    agency=layer.file.agency.name,
+                    change=change,
+                    location=layer.locate("changes", i),
+                    before=before,
+                    after=after,
+                    prototype=node.value if node else None,
+                    essential=essential,
+                )
+            )
         problems += _check_names(layer, work)
         protected.update({a: f"protected by {layer.display}" for a in layer.file.protect})
     if problems:
         raise LstoolkitError.collect(problems[:MAX_PROBLEMS])
     renamings = chain_renamings(
-        layer_forms(layer.file.terms, {t: layer.locate("terms", t, key=True) for t in layer.file.terms})
+        layer_forms(
+            layer.file.terms, {t: layer.locate("terms", t, key=True) for t in layer.file.terms}
+        )
         for layer in chain
     )
     values = _merged_values(chain) if chain else _prototype_values(work.raw)
     level = chain[-1].file.agency.level if chain else None
-    language = next((layer.file.language for layer in reversed(chain) if layer.file.language), SOURCE_LANGUAGE)
+    language = next(
+        (layer.file.language for layer in reversed(chain) if layer.file.language), SOURCE_LANGUAGE
+    )
     raw, missing = _finish(work, renamings, level=level, values=values, words=words(language))
     adapted = Adapted(
-        prototype=prototype, layers=chain, raw=raw, toolkit=build_toolkit(raw),
-        changes=tuple(applied), missing_values=tuple(missing), sections=_sections(chain, prototype, raw),
+        prototype=prototype,
+        layers=chain,
+        raw=raw,
+        toolkit=build_toolkit(raw),
+        changes=tuple(applied),
+        missing_values=tuple(missing),
+        sections=_sections(chain, prototype, raw),
     )
     plan_answers(adapted)  # a plan: key that names no task of the agency's plan is an error (LS301)
     return adapted
@@ -182,7 +202,9 @@ def _copied(value: Any, memo: dict[int, Any] | None = None) -> Any:
     return copy.deepcopy(value, memo)
 
 
-def _sections(chain: tuple[Layer, ...], prototype: ContentTree, raw: Raw) -> dict[str, AuthoredSection]:
+def _sections(
+    chain: tuple[Layer, ...], prototype: ContentTree, raw: Raw
+) -> dict[str, AuthoredSection]:
     """The sections of the chain, nearest layer first; every one attaches to a design part or to
     an address of the prototype or a layer. A section whose item a later layer removed goes with it."""
     if not any(layer.sections for layer in chain):
@@ -191,7 +213,8 @@ def _sections(chain: tuple[Layer, ...], prototype: ContentTree, raw: Raw) -> dic
     known = {**prototype.index, **present}
     for layer in chain:
         check_section_addresses(
-            layer.sections, known,
+            layer.sections,
+            known,
             {address: layer.locate("sections", address, key=True) for address in layer.sections},
         )
     merged = inherited_sections((layer.file.agency.name, layer.sections) for layer in chain)
@@ -248,7 +271,9 @@ class _Work:
 # -- changes ------------------------------------------------------------------------------------
 
 
-def apply_change(work: _Work, change: Change, layer: Layer, index: int, position: int) -> tuple[Any, Any]:
+def apply_change(
+    work: _Work, change: Change, layer: Layer, index: int, position: int
+) -> tuple[Any, Any]:
     """Apply one change in place; return the value it replaced and the value it put in place."""
     target = find(work.raw, change.target, work.ids)
     if target is None:
@@ -274,20 +299,31 @@ class _Author:
     index: int
     position: int  # of the layer in the chain, 1 nearest the prototype
 
-    def fail(self, message: str, hint: str = "", code: FindingCode = FindingCode.NO_SUCH_ADDRESS) -> LstoolkitError:
-        return LstoolkitError(message, self.layer.locate("changes", self.index), hint=hint, code=code)
+    def fail(
+        self, message: str, hint: str = "", code: FindingCode = FindingCode.NO_SUCH_ADDRESS
+    ) -> LstoolkitError:
+        return LstoolkitError(
+            message, self.layer.locate("changes", self.index), hint=hint, code=code
+        )
 
 
 def _remove(work: _Work, target: Target, author: _Author) -> Any:
     change = author.change
     if target.kind == "collection":
-        raise author.fail(f"a whole collection ('{change.target}') cannot be removed", "Remove its items one by one.")
+        raise author.fail(
+            f"a whole collection ('{change.target}') cannot be removed",
+            "Remove its items one by one.",
+        )
     if target.kind == "field":
         cls = COLLECTIONS[target.collection]
-        required = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
+        required = {
+            f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
+        }
         if target.key in required:
             if not isinstance(target.value, str):
-                raise author.fail(f"'{change.target}' is required and cannot be removed", "Replace it instead.")
+                raise author.fail(
+                    f"'{change.target}' is required and cannot be removed", "Replace it instead."
+                )
             target.container[target.key] = ""
         else:
             target.container.pop(target.key, None)
@@ -303,7 +339,10 @@ def _add(work: _Work, target: Target, author: _Author) -> Any:
         return _add_item(work, target, author)
     if target.kind == "item":
         fields_hint = ", ".join(entry_fields(COLLECTIONS[target.collection]))
-        raise author.fail(f"'add' needs a list, not the item '{change.target}'", f"Name one of its lists: {fields_hint}.")
+        raise author.fail(
+            f"'add' needs a list, not the item '{change.target}'",
+            f"Name one of its lists: {fields_hint}.",
+        )
     if target.kind == "entry":
         siblings = target.value.setdefault("children", [])
     else:
@@ -315,10 +354,16 @@ def _add(work: _Work, target: Target, author: _Author) -> Any:
         elif target.key in string_list_fields(cls):
             if not isinstance(change.text, str):
                 raise author.fail(f"'{change.target}' is a list of texts: 'text' must be one text")
-            if target.key in reference_fields(cls) and find(work.raw, change.text, work.ids) is None:
+            if (
+                target.key in reference_fields(cls)
+                and find(work.raw, change.text, work.ids) is None
+            ):
                 # an address that does not exist would be pruned without a word: refuse it
                 nearest = work.nearest(change.text)
-                raise author.fail(f"'{change.text}' does not exist", f"Did you mean '{nearest}'?" if nearest else "")
+                raise author.fail(
+                    f"'{change.text}' does not exist",
+                    f"Did you mean '{nearest}'?" if nearest else "",
+                )
             target.container.setdefault(target.key, []).append(change.text)
             return change.text
         else:
@@ -332,14 +377,20 @@ def _add(work: _Work, target: Target, author: _Author) -> Any:
 
 def _add_relation(work: _Work, target: Target, author: _Author) -> Any:
     relation = author.change.text
-    if not (isinstance(relation, dict) and set(relation) == {"to", "text"} and all(isinstance(v, str) for v in relation.values())):
+    if not (
+        isinstance(relation, dict)
+        and set(relation) == {"to", "text"}
+        and all(isinstance(v, str) for v in relation.values())
+    ):
         raise author.fail(
             "a relation takes 'text: {to: <address>, text: <how they relate>}'",
             "For example: text: {to: mechanisms/steering-body, text: reports to}",
         )
     if find(work.raw, relation["to"], work.ids) is None:
         nearest = work.nearest(relation["to"])
-        raise author.fail(f"'{relation['to']}' does not exist", f"Did you mean '{nearest}'?" if nearest else "")
+        raise author.fail(
+            f"'{relation['to']}' does not exist", f"Did you mean '{nearest}'?" if nearest else ""
+        )
     added = dict(relation)
     target.container.setdefault(target.key, []).append(added)
     work.origins.mark(added, author.position)
@@ -349,7 +400,9 @@ def _add_relation(work: _Work, target: Target, author: _Author) -> Any:
 def _new_entry(work: _Work, siblings: list[dict[str, Any]], author: _Author) -> dict[str, Any]:
     change = author.change
     if isinstance(change.text, dict):
-        raise author.fail("an added entry takes one 'text', not a mapping", "Use 'title:' for its heading.")
+        raise author.fail(
+            "an added entry takes one 'text', not a mapping", "Use 'title:' for its heading."
+        )
     taken = work.ids.of(siblings)
     entry_id = change.id or _unique(slugify(change.text, words=6), taken)
     if entry_id in taken:
@@ -363,12 +416,19 @@ def _new_entry(work: _Work, siblings: list[dict[str, Any]], author: _Author) -> 
 def _add_item(work: _Work, target: Target, author: _Author) -> Any:
     change = author.change
     if not isinstance(change.text, dict):
-        raise author.fail(f"adding an item to '{change.target}' takes a mapping of its fields in 'text'")
+        raise author.fail(
+            f"adding an item to '{change.target}' takes a mapping of its fields in 'text'"
+        )
     _refuse_source(author)
-    item = {"source": {"doc": "local", "section": author.layer.file.agency.name}, **copy.deepcopy(change.text)}
+    item = {
+        "source": {"doc": "local", "section": author.layer.file.agency.name},
+        **copy.deepcopy(change.text),
+    }
     _validate_item(target.collection, item, author)
     if item["id"] in work.ids.of(target.container):
-        raise author.fail(f"'{change.target}' already has an item '{item['id']}'", "Choose another id.")
+        raise author.fail(
+            f"'{change.target}' already has an item '{item['id']}'", "Choose another id."
+        )
     target.container.append(item)
     work.ids.appended(target.container)
     work.origins.mark(item, author.position)
@@ -381,7 +441,8 @@ def _refuse_source(author: _Author) -> None:
         raise LstoolkitError(
             "an added or replaced item cannot set 'source': what an agency writes is cited as its own",
             author.layer.locate("changes", author.index, "text", "source", key=True),
-            hint="Remove 'source:'; the site cites the agency for this item.", code=FindingCode.SCHEMA,
+            hint="Remove 'source:'; the site cites the agency for this item.",
+            code=FindingCode.SCHEMA,
         )
 
 
@@ -391,7 +452,10 @@ def _replace(work: _Work, target: Target, author: _Author) -> Any:
         raise author.fail("a whole collection cannot be replaced")
     if target.kind == "item":
         if not isinstance(change.text, dict):
-            raise author.fail(f"replacing the item '{change.target}' takes a mapping of fields", "Or replace one field: add '/<field>'.")
+            raise author.fail(
+                f"replacing the item '{change.target}' takes a mapping of fields",
+                "Or replace one field: add '/<field>'.",
+            )
         if change.text.get("id", target.value["id"]) != target.value["id"]:
             raise author.fail("'replace' cannot change an id", "Remove the item and add a new one.")
         _refuse_source(author)
@@ -402,19 +466,29 @@ def _replace(work: _Work, target: Target, author: _Author) -> Any:
         update = change.text if isinstance(change.text, dict) else {"text": change.text}
         unknown = set(update) - {"text", "title"}
         if unknown:
-            raise author.fail(f"an entry has only 'text' and 'title', not {', '.join(sorted(unknown))}")
+            raise author.fail(
+                f"an entry has only 'text' and 'title', not {', '.join(sorted(unknown))}"
+            )
         return _put(work, target, {**target.value, **update}, update, author.position)
     if not isinstance(change.text, str) or isinstance(target.value, list):
-        raise author.fail(f"'{change.target}' takes one text", "To change a list, add or remove its entries.")
+        raise author.fail(
+            f"'{change.target}' takes one text", "To change a list, add or remove its entries."
+        )
     allowed = _allowed_words(target.collection, str(target.key))
     if allowed and change.text not in allowed:
-        raise author.fail(f"'{change.target}' is one of {', '.join(allowed)}, not '{change.text}'", f"Write 'text: {allowed[0]}' or 'text: {allowed[-1]}'.", code=FindingCode.SCHEMA)
+        raise author.fail(
+            f"'{change.target}' is one of {', '.join(allowed)}, not '{change.text}'",
+            f"Write 'text: {allowed[0]}' or 'text: {allowed[-1]}'.",
+            code=FindingCode.SCHEMA,
+        )
     target.container[target.key] = change.text
     work.origins.mark_fields(target.container, [str(target.key)], author.position)
     return change.text
 
 
-def _put(work: _Work, target: Target, new: dict[str, Any], written: Iterable[str], position: int) -> dict[str, Any]:
+def _put(
+    work: _Work, target: Target, new: dict[str, Any], written: Iterable[str], position: int
+) -> dict[str, Any]:
     """Put ``new`` where ``target`` is (the old value stays as it was, for the record)."""
     old = target.value
     target.container[target.key] = new
@@ -434,7 +508,9 @@ def _allowed_words(collection: str, field_name: str) -> tuple[str, ...]:
 @cache
 def _item_validator(collection: str) -> Draft202012Validator:
     schema = collection_file_schema(collection)
-    return Draft202012Validator({"$ref": schema["properties"]["items"]["items"]["$ref"], "$defs": schema["$defs"]})
+    return Draft202012Validator(
+        {"$ref": schema["properties"]["items"]["items"]["$ref"], "$defs": schema["$defs"]}
+    )
 
 
 def _validate_item(collection: str, item: dict[str, Any], author: _Author) -> None:
@@ -464,22 +540,34 @@ def _check_names(layer: Layer, work: _Work) -> list[LstoolkitError]:
     problems = []
     for name, given in layer.file.values.items():
         if name not in declared:
-            problems.append(LstoolkitError(
-                f"the content asks for no value named '{name}'", layer.locate("values", name, key=True),
-                hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.", code=FindingCode.NO_SUCH_ADDRESS,
-            ))
+            problems.append(
+                LstoolkitError(
+                    f"the content asks for no value named '{name}'",
+                    layer.locate("values", name, key=True),
+                    hint=suggest(name, declared) or f"Known values: {', '.join(declared)}.",
+                    code=FindingCode.NO_SUCH_ADDRESS,
+                )
+            )
         elif kinds[name] == "number" and not _is_number(given) and given != wording[name]:
-            problems.append(LstoolkitError(
-                f"the value '{name}' is a number, not '{given}'", layer.locate("values", name),
-                hint=f"Write it in digits, e.g. '{name}: 12'.", code=FindingCode.SCHEMA,
-            ))
+            problems.append(
+                LstoolkitError(
+                    f"the value '{name}' is a number, not '{given}'",
+                    layer.locate("values", name),
+                    hint=f"Write it in digits, e.g. '{name}: 12'.",
+                    code=FindingCode.SCHEMA,
+                )
+            )
     for i, address in enumerate(layer.file.protect):
         if find(work.raw, address, work.ids) is None:
             nearest = work.nearest(address)
-            problems.append(LstoolkitError(
-                f"'protect' names '{address}', which does not exist", layer.locate("protect", i),
-                hint=f"Did you mean '{nearest}'?" if nearest else "", code=FindingCode.NO_SUCH_ADDRESS,
-            ))
+            problems.append(
+                LstoolkitError(
+                    f"'protect' names '{address}', which does not exist",
+                    layer.locate("protect", i),
+                    hint=f"Did you mean '{nearest}'?" if nearest else "",
+                    code=FindingCode.NO_SUCH_ADDRESS,
+                )
+            )
     return problems
 
 
@@ -506,7 +594,11 @@ def _items(raw: Mapping[str, Mapping[str, Any]]) -> dict[str, list[dict[str, Any
 
 
 def _finish(
-    work: _Work, renamings: list[Renaming], *, level: str | None, values: Mapping[str, str] | None,
+    work: _Work,
+    renamings: list[Renaming],
+    *,
+    level: str | None,
+    values: Mapping[str, str] | None,
     words: Words = ENGLISH,
 ) -> tuple[Raw, list[str]]:
     """The adapted content: references to removed things pruned, entries of other levels left
@@ -517,7 +609,12 @@ def _finish(
     origins = work.origins
 
     def keep(node: Any) -> bool:
-        return not level or not isinstance(node, dict) or not node.get("levels") or level in node["levels"]
+        return (
+            not level
+            or not isinstance(node, dict)
+            or not node.get("levels")
+            or level in node["levels"]
+        )
 
     def build(node: Any, origin: int, text: Callable[[str, int], str]) -> Any:
         if isinstance(node, str):
@@ -545,15 +642,23 @@ def _finish(
         text = _text_function(name, renamings, fill)
         items = data["items"] if name != "tasks" else [item for item in data["items"] if keep(item)]
         raw[name] = {
-            **{key: text(value, 0) for key, value in data.items() if key in ("title", "intro") and isinstance(value, str)},
+            **{
+                key: text(value, 0)
+                for key, value in data.items()
+                if key in ("title", "intro") and isinstance(value, str)
+            },
             **{key: value for key, value in data.items() if key not in ("title", "intro", "items")},
             "items": [build(item, 0, text) for item in items],
         }
-        raw[name] = {key: raw[name][key] for key in data if key in raw[name]}  # the file's key order
+        raw[name] = {
+            key: raw[name][key] for key in data if key in raw[name]
+        }  # the file's key order
     return raw, fill.missing
 
 
-def _text_function(name: str, renamings: list[Renaming], fill: _Filler) -> Callable[[str, int], str]:
+def _text_function(
+    name: str, renamings: list[Renaming], fill: _Filler
+) -> Callable[[str, int], str]:
     if name == "values":
         return lambda text, origin: text
     if name in VERBATIM_COLLECTIONS:
@@ -566,7 +671,10 @@ class _Filler:
     as a labelled gap (see :mod:`lstoolkit.escape`), never as a bracket."""
 
     def __init__(
-        self, definitions: Mapping[str, Mapping[str, Any]], values: Mapping[str, str] | None, words: Words = ENGLISH
+        self,
+        definitions: Mapping[str, Mapping[str, Any]],
+        values: Mapping[str, str] | None,
+        words: Words = ENGLISH,
     ) -> None:
         self.definitions = definitions
         self.values = values or {}
@@ -599,7 +707,9 @@ def value_phrase(definition: Mapping[str, Any], value: str, words: Words = ENGLI
     if not words.english:  # the catalogue has the units the values use ("%(num)s position")
         return words.plural(f"%(num)s {unit}", f"%(num)s {units}", number)
     counted = unit if number == 1 else units
-    shown = number_in_words(number) if definition.get("reads", "words") == "words" else f"{number:,}"
+    shown = (
+        number_in_words(number) if definition.get("reads", "words") == "words" else f"{number:,}"
+    )
     return f"{shown} {counted}"
 
 

@@ -36,8 +36,10 @@ class Node:
 
 
 def is_entry_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, dict) and "id" in v for v in value
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and "id" in v for v in value)
     )
 
 
@@ -56,7 +58,9 @@ def iter_nodes(content: RawItems) -> Iterator[Node]:
                     yield from _iter_entries(value, f"{item_address}/{key}", path)
 
 
-def _iter_entries(entries: list[dict[str, Any]], prefix: str, path: tuple[str | int, ...]) -> Iterator[Node]:
+def _iter_entries(
+    entries: list[dict[str, Any]], prefix: str, path: tuple[str | int, ...]
+) -> Iterator[Node]:
     for j, entry in enumerate(entries):
         address = f"{prefix}/{entry['id']}"
         entry_path = path + (j,)
@@ -195,4 +199,6 @@ def find(raw: Raw, address: str, ids: IdIndex | None = None) -> Target | None:
 def _position(entries: list[Any], entry_id: str, ids: IdIndex | None) -> int | None:
     if ids is not None:
         return ids.of(entries).get(entry_id)
-    return next((j for j, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == entry_id), None)
+    return next(
+        (j for j, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == entry_id), None
+    )

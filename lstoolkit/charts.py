@@ -33,8 +33,20 @@ CSS_WIDTH = "27em"  # 360 units at 27em: 14-unit text is about 1.05 times the pa
 MAX_PERIODS = 36  # more months than this are grouped by quarter (and quarters by year)
 MAX_TICKS = 12
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 Grain = Literal["month", "quarter", "year"]
 Period = tuple[int, int]  # (year, month 1-12 | quarter 1-4 | 0 for a whole year)
@@ -68,16 +80,20 @@ def adoption_chart(
         raise ValueError(f"adopted_on: {adopted_on!r} is one string, not a list of dates")
     dates = sorted(_date(value, "adopted_on") for value in adopted_on if value != "")
     if isinstance(total, bool) or not isinstance(total, int) or total < max(1, len(dates)):
-        raise ValueError(f"total: {total!r} must be a whole number of districts, at least the "
-                         f"{len(dates)} that adopted")
+        raise ValueError(
+            f"total: {total!r} must be a whole number of districts, at least the "
+            f"{len(dates)} that adopted"
+        )
     end = _date(until, "until") if until is not None else (dates[-1] if dates else None)
     dates = [d for d in dates if end is not None and d <= end]
     if not dates or end is None:
         return None
     grain = _grain(dates[0], end)
     if grain == "year" and end.year - dates[0].year >= MAX_PERIODS:
-        raise ValueError(f"adopted_on: {dates[0].isoformat()!r} is more than {MAX_PERIODS} years "
-                         f"before {end.isoformat()!r}: a mistyped year?")
+        raise ValueError(
+            f"adopted_on: {dates[0].isoformat()!r} is more than {MAX_PERIODS} years "
+            f"before {end.isoformat()!r}: a mistyped year?"
+        )
     periods = _periods(_period(dates[0], grain), _period(end, grain), grain)
     counts = [sum(_period(d, grain) <= p for d in dates) for p in periods]
     names = [_name(p, grain) for p in periods]
@@ -179,7 +195,9 @@ def _periods(first: Period, last: Period, grain: Grain) -> list[Period]:
     per_year = {"month": 12, "quarter": 4, "year": 1}[grain]
     start = first[0] * per_year + max(first[1] - 1, 0)
     stop = last[0] * per_year + max(last[1] - 1, 0)
-    return [(i // per_year, i % per_year + 1 if grain != "year" else 0) for i in range(start, stop + 1)]
+    return [
+        (i // per_year, i % per_year + 1 if grain != "year" else 0) for i in range(start, stop + 1)
+    ]
 
 
 def _name(period: Period, grain: Grain) -> str:
@@ -227,7 +245,9 @@ def findings_chart(
             raise ValueError(f"counts[{code!r}]: {count!r} is not a number of districts")
     if not any(counts.values()):
         return None
-    names = {code: _clean(f"{labels[code]} ({code})" if labels.get(code) else code) for code in counts}
+    names = {
+        code: _clean(f"{labels[code]} ({code})" if labels.get(code) else code) for code in counts
+    }
     most = max(counts.values())
     top = [code for code, count in counts.items() if count == most]
     unit = "district" if most == 1 else "districts"
@@ -236,7 +256,11 @@ def findings_chart(
     if len(top) == 1:
         summary = f"{_with_label(top[0], labels)} is the most common finding, in {most} {unit}."
     else:
-        listed = ", ".join(_with_label(c, labels) for c in top[:-1]) + " and " + _with_label(top[-1], labels)
+        listed = (
+            ", ".join(_with_label(c, labels) for c in top[:-1])
+            + " and "
+            + _with_label(top[-1], labels)
+        )
         summary = f"{listed} are the most common findings, in {most} {unit} each."
     headers = ("Finding", "Districts")
     rows = tuple((names[code], str(count)) for code, count in counts.items())

@@ -41,14 +41,25 @@ def check_adapted(adapted: Adapted) -> tuple[Finding, ...]:
     for index, applied in enumerate(adapted.changes):
         findings += _removal_findings(index, applied)
         if not applied.change.why.strip():
-            findings.append(Finding(FindingCode.CHANGE_WITHOUT_REASON, f"this change to '{applied.change.target}' has no 'why'",
-                                    applied.location, applied.change.target, index))
+            findings.append(
+                Finding(
+                    FindingCode.CHANGE_WITHOUT_REASON,
+                    f"this change to '{applied.change.target}' has no 'why'",
+                    applied.location,
+                    applied.change.target,
+                    index,
+                )
+            )
     findings += _emptied_elements(adapted)
     findings += _discouraged_titles(adapted)
     findings += _names_taken(adapted)
     findings += _missing_values(adapted)
     findings += _unwritten_sections(adapted)
-    findings += [Finding(FindingCode.SESSION_DETAIL_MISSING, message, where) for sheet in session_sheets(adapted) for message, where in sheet.missing]
+    findings += [
+        Finding(FindingCode.SESSION_DETAIL_MISSING, message, where)
+        for sheet in session_sheets(adapted)
+        for message, where in sheet.missing
+    ]
     findings += _section_leaks(adapted)
     findings += _accepts_not_caused(adapted, findings)
     return tuple(_mark_accepted(adapted, f) for f in findings)
@@ -63,12 +74,20 @@ def _unwritten_sections(adapted: Adapted) -> Iterator[Finding]:
     missing = [part for part in DESIGN_PARTS if part.address not in adapted.sections]
     if top.file.status == "adopted":
         for part in missing:
-            yield Finding(FindingCode.ADOPTED_WITH_UNWRITTEN_SECTIONS, f"the design document is adopted but its part '{part.address}' ({part.title}) is not written",
-                          top.locate("status"), part.address)
+            yield Finding(
+                FindingCode.ADOPTED_WITH_UNWRITTEN_SECTIONS,
+                f"the design document is adopted but its part '{part.address}' ({part.title}) is not written",
+                top.locate("status"),
+                part.address,
+            )
     elif missing:
         names = ", ".join(f"'{part.address}'" for part in missing)
-        yield Finding(FindingCode.SECTION_NOT_WRITTEN, f"the design document's part{'s' if len(missing) > 1 else ''} {names} {'are' if len(missing) > 1 else 'is'} not written yet",
-                      _top_location(adapted, "sections") if top.file.sections else top.locate(), missing[0].address)
+        yield Finding(
+            FindingCode.SECTION_NOT_WRITTEN,
+            f"the design document's part{'s' if len(missing) > 1 else ''} {names} {'are' if len(missing) > 1 else 'is'} not written yet",
+            _top_location(adapted, "sections") if top.file.sections else top.locate(),
+            missing[0].address,
+        )
 
 
 def _section_leaks(adapted: Adapted) -> Iterator[Finding]:
@@ -77,16 +96,28 @@ def _section_leaks(adapted: Adapted) -> Iterator[Finding]:
     for address, section in adapted.sections.items():
         lines = section.markdown.split("\n")
         for leak in leaks_in_html(f"<body>{section.html}</body>"):
-            line = next((i for i, text in enumerate(lines, start=1)
-                         if any(found.rule == leak.rule for found in leaks_in_text(text.replace("**", "").replace("__", "")))), 0)
-            yield Finding(FindingCode.READER_LEAK, explain(leak), Location(section.display, line), address)
+            line = next(
+                (
+                    i
+                    for i, text in enumerate(lines, start=1)
+                    if any(
+                        found.rule == leak.rule
+                        for found in leaks_in_text(text.replace("**", "").replace("__", ""))
+                    )
+                ),
+                0,
+            )
+            yield Finding(
+                FindingCode.READER_LEAK, explain(leak), Location(section.display, line), address
+            )
 
 
 def _accepts_not_caused(adapted: Adapted, findings: list[Finding]) -> Iterator[Finding]:
     caused = {(f.change, f.code) for f in findings if f.change is not None}
     layers = {
         (layer.display, layer.locate("changes", i)): (layer, i)
-        for layer in adapted.layers for i in range(len(layer.file.changes))
+        for layer in adapted.layers
+        for i in range(len(layer.file.changes))
     }
     for index, applied in enumerate(adapted.changes):
         layer, i = layers[applied.layer, applied.location]
@@ -95,7 +126,9 @@ def _accepts_not_caused(adapted: Adapted, findings: list[Finding]) -> Iterator[F
                 yield Finding(
                     FindingCode.ACCEPTED_NOT_CAUSED,
                     f"this change to '{applied.change.target}' accepts {code}, but it causes no {code} finding",
-                    layer.locate("changes", i, "accept", k), applied.change.target, index,
+                    layer.locate("changes", i, "accept", k),
+                    applied.change.target,
+                    index,
                 )
 
 
@@ -120,13 +153,24 @@ def _removal_findings(index: int, applied: AppliedChange) -> Iterator[Finding]:
         return
     target = change.target
     if re.fullmatch(r"elements/[^/]+", target):
-        yield Finding(FindingCode.ESSENTIAL_ELEMENT_REMOVED, f"the essential element '{target}' is removed", applied.location, target, index)
+        yield Finding(
+            FindingCode.ESSENTIAL_ELEMENT_REMOVED,
+            f"the essential element '{target}' is removed",
+            applied.location,
+            target,
+            index,
+        )
         return
     hit = sorted(a for a in applied.essential if a == target or a.startswith(target + "/"))
     if hit:
         held = "" if hit == [target] else f" holds '{hit[0]}', which is"
-        yield Finding(FindingCode.ESSENTIAL_ITEM_REMOVED, f"'{target}' is removed but{held} {applied.essential[hit[0]]}",
-                      applied.location, target, index)
+        yield Finding(
+            FindingCode.ESSENTIAL_ITEM_REMOVED,
+            f"'{target}' is removed but{held} {applied.essential[hit[0]]}",
+            applied.location,
+            target,
+            index,
+        )
 
 
 def _emptied_elements(adapted: Adapted) -> Iterator[Finding]:
@@ -141,11 +185,21 @@ def _emptied_elements(adapted: Adapted) -> Iterator[Finding]:
         if redefined:
             yield _emptied(adapted, redefined[-1], address, "its definition is replaced")
         elif base.get("facets") and not element.get("facets"):
-            yield _emptied(adapted, touching[-1] if touching else None, address, "all its facets are removed")
+            yield _emptied(
+                adapted, touching[-1] if touching else None, address, "all its facets are removed"
+            )
         requires = base.get("requires", [])
-        if requires and not any(find(adapted.raw, r) is not None for r in element.get("requires", [])):
-            causes = [i for i, a in enumerate(adapted.changes)
-                      if a.change.kind == "remove" and any(r == a.change.target or r.startswith(a.change.target + "/") for r in requires)]
+        if requires and not any(
+            find(adapted.raw, r) is not None for r in element.get("requires", [])
+        ):
+            causes = [
+                i
+                for i, a in enumerate(adapted.changes)
+                if a.change.kind == "remove"
+                and any(
+                    r == a.change.target or r.startswith(a.change.target + "/") for r in requires
+                )
+            ]
             cause = (causes or touching)[-1] if causes or touching else None
             yield _emptied(adapted, cause, address, "all the items it requires are removed")
 
@@ -155,13 +209,21 @@ def _redefines(applied: AppliedChange) -> bool:
     if change.kind == "remove":
         return parts[2:] == ["definition"]
     if change.kind == "replace":
-        return parts[2:] == ["definition"] or (len(parts) == 2 and isinstance(change.text, dict) and "definition" in change.text)
+        return parts[2:] == ["definition"] or (
+            len(parts) == 2 and isinstance(change.text, dict) and "definition" in change.text
+        )
     return False
 
 
 def _emptied(adapted: Adapted, index: int | None, address: str, how: str) -> Finding:
     location = adapted.changes[index].location if index is not None else _top_location(adapted)
-    return Finding(FindingCode.ESSENTIAL_ELEMENT_EMPTIED, f"the essential element '{address}' is kept by name but {how}", location, address, index)
+    return Finding(
+        FindingCode.ESSENTIAL_ELEMENT_EMPTIED,
+        f"the essential element '{address}' is kept by name but {how}",
+        location,
+        address,
+        index,
+    )
 
 
 def _discouraged_titles(adapted: Adapted) -> Iterator[Finding]:
@@ -175,7 +237,8 @@ def _discouraged_titles(adapted: Adapted) -> Iterator[Finding]:
                     yield Finding(
                         FindingCode.CAUTIONED_TITLE,
                         f"'{term}' is renamed '{replacement}'; the toolkit cautions against the title '{word}'",
-                        layer.locate("terms", term, key=True), f"jobs/{job['id']}",  # type: ignore[index]
+                        layer.locate("terms", term, key=True),
+                        f"jobs/{job['id']}",  # type: ignore[index]
                     )
 
 
@@ -189,7 +252,9 @@ def _names_taken(adapted: Adapted) -> Iterator[Finding]:
     readers would take two roles for one."""
     titles = {
         item["title"]: f"{name}/{item['id']}"
-        for name in _ROLE_COLLECTIONS for item in adapted.prototype.raw[name]["items"] if item.get("title")
+        for name in _ROLE_COLLECTIONS
+        for item in adapted.prototype.raw[name]["items"]
+        if item.get("title")
     }
     for layer in adapted.layers:
         for term, forms in layer.file.terms.items():
@@ -198,12 +263,16 @@ def _names_taken(adapted: Adapted) -> Iterator[Finding]:
             for title, address in titles.items():
                 if title.lower() == term.lower() or not head:
                     continue
-                if head in (title.lower(), title.lower().rstrip("s")) and replacement.lower() != title.lower():
+                if (
+                    head in (title.lower(), title.lower().rstrip("s"))
+                    and replacement.lower() != title.lower()
+                ):
                     yield Finding(
                         FindingCode.TERM_NAMES_ANOTHER_ROLE,
                         f"'{term}' is renamed '{replacement}', but '{title}' ({address}) is another role: "
                         f"readers may take the two for one",
-                        layer.locate("terms", term, key=True), address,
+                        layer.locate("terms", term, key=True),
+                        address,
                     )
 
 
@@ -212,11 +281,18 @@ def _missing_values(adapted: Adapted) -> Iterator[Finding]:
         return
     missing = adapted.missing_values
     if len(missing) == 1:
-        yield Finding(FindingCode.VALUE_NOT_SET, f"no value for '{missing[0]}': pages show a labelled gap", _top_location(adapted, "values"))
+        yield Finding(
+            FindingCode.VALUE_NOT_SET,
+            f"no value for '{missing[0]}': pages show a labelled gap",
+            _top_location(adapted, "values"),
+        )
     elif missing:  # one finding per file, not one per value: a new agency misses many at first
         names = ", ".join(f"'{name}'" for name in missing)
-        yield Finding(FindingCode.VALUE_NOT_SET, f"no value for {len(missing)} local values ({names}): pages show a labelled gap for each",
-                      _top_location(adapted, "values"))
+        yield Finding(
+            FindingCode.VALUE_NOT_SET,
+            f"no value for {len(missing)} local values ({names}): pages show a labelled gap for each",
+            _top_location(adapted, "values"),
+        )
 
 
 def _top_location(adapted: Adapted, key: str = "") -> Location | None:
@@ -224,7 +300,6 @@ def _top_location(adapted: Adapted, key: str = "") -> Location | None:
     if top is None:
         return None
     return top.locate(key, key=True) if key else top.locate()
-
 
 
 # -- introductory sessions ------------------------------------------------------------------------
@@ -252,7 +327,9 @@ class SessionSheet:
     contact: str
     position: str  # the new position's title as the agency names it, e.g. Learning Supports Coach
     positions: str  # how many, as it reads: 'twelve positions'
-    about_position: str  # why the position exists: the first paragraph of the job's purpose, without its aside
+    about_position: (
+        str  # why the position exists: the first paragraph of the job's purpose, without its aside
+    )
     missing: tuple[tuple[str, Location | None], ...] = ()
 
 
@@ -278,28 +355,43 @@ def session_sheets(adapted: Adapted) -> tuple[SessionSheet, ...]:
     contact = top.file.agency.contact if top else ""
     purpose = re.split(r"\n\s*\n", job.purpose.strip())[0] if job and job.purpose else ""
     common = {
-        "heading": _("Introducing the %(position)s", position=position), "position": position, "positions": positions,
+        "heading": _("Introducing the %(position)s", position=position),
+        "position": position,
+        "positions": positions,
         "about_position": re.sub(r"\s*\([^()]*\)\s*$", "", " ".join(purpose.split())),
     }
     if top is None or not top.file.sessions:
         missing: tuple[tuple[str, Location | None], ...] = ()
         if top is not None:
-            missing = ((
-                "no introductory sessions are given: the attendee sheet shows gaps for the date, time, place "
-                "and presenters (add 'sessions:')",
-                top.locate(),
-            ),)
-        return (SessionSheet(
-            name="introductory-session", title=_("Introductory session"), date=gap(_("date to be decided")),
-            time=gap(_("time to be decided")), when=gap(_("date and time to be decided")),
-            place=gap(_("place to be decided")), audience="",
-            presenters=(Presenter(name=gap(_("presenters, with their roles, to be named"))),), agenda=(),
-            contact=contact or gap(_("contact to be named")), missing=missing, **common,
-        ),)
+            missing = (
+                (
+                    "no introductory sessions are given: the attendee sheet shows gaps for the date, time, place "
+                    "and presenters (add 'sessions:')",
+                    top.locate(),
+                ),
+            )
+        return (
+            SessionSheet(
+                name="introductory-session",
+                title=_("Introductory session"),
+                date=gap(_("date to be decided")),
+                time=gap(_("time to be decided")),
+                when=gap(_("date and time to be decided")),
+                place=gap(_("place to be decided")),
+                audience="",
+                presenters=(Presenter(name=gap(_("presenters, with their roles, to be named"))),),
+                agenda=(),
+                contact=contact or gap(_("contact to be named")),
+                missing=missing,
+                **common,
+            ),
+        )
     return tuple(_session_sheet(top, i, contact, common, _) for i in range(len(top.file.sessions)))
 
 
-def _session_sheet(top: Layer, index: int, contact: str, common: dict[str, str], _: Words) -> SessionSheet:
+def _session_sheet(
+    top: Layer, index: int, contact: str, common: dict[str, str], _: Words
+) -> SessionSheet:
     session = top.file.sessions[index]
     missing: list[tuple[str, Location | None]] = []
     where = top.locate("sessions", index)
@@ -307,33 +399,65 @@ def _session_sheet(top: Layer, index: int, contact: str, common: dict[str, str],
     def given(text: str, what: str, label: str) -> str:
         if text:
             return text
-        missing.append((f"session '{session.id}' has no {what}: its attendee sheet shows a gap", where))
+        missing.append(
+            (f"session '{session.id}' has no {what}: its attendee sheet shows a gap", where)
+        )
         return gap(label)
 
     day = given(session.date and _.day(session.date), "date", _("date to be decided"))
-    start = given(session.start and _.clock(session.start), "start time", _("start time to be decided"))
+    start = given(
+        session.start and _.clock(session.start), "start time", _("start time to be decided")
+    )
     end = given(session.end and _.clock(session.end), "end time", _("end time to be decided"))
-    time = gap(_("time to be decided")) if not session.start and not session.end else _.time_range(start, end)
+    time = (
+        gap(_("time to be decided"))
+        if not session.start and not session.end
+        else _.time_range(start, end)
+    )
     if not session.date:
-        when = f"{day} ({time})" if session.start or session.end else gap(_("date and time to be decided"))
+        when = (
+            f"{day} ({time})"
+            if session.start or session.end
+            else gap(_("date and time to be decided"))
+        )
     else:
         when = f"{day}, {time}"
     presenters = []
     for k, presenter in enumerate(session.presenters):
         if not presenter.role:
-            missing.append((f"presenter '{presenter.name}' of session '{session.id}' has no role: the sheet shows a gap",
-                            top.locate("sessions", index, "presenters", k)))
-        presenters.append(Presenter(name=presenter.name, role=presenter.role or gap(_("role to be given"))))
+            missing.append(
+                (
+                    f"presenter '{presenter.name}' of session '{session.id}' has no role: the sheet shows a gap",
+                    top.locate("sessions", index, "presenters", k),
+                )
+            )
+        presenters.append(
+            Presenter(name=presenter.name, role=presenter.role or gap(_("role to be given")))
+        )
     if not presenters:
-        presenters.append(Presenter(name=given("", "presenters", _("presenters, with their roles, to be named"))))
+        presenters.append(
+            Presenter(name=given("", "presenters", _("presenters, with their roles, to be named")))
+        )
     place = given(session.place, "place", _("place to be decided"))
-    reach = given(session.contact or contact, "contact (and the agency has none)", _("contact to be named"))
-    label = ", ".join(part for part in (session.audience or session.title, session.date and _.date(session.date)) if part)
+    reach = given(
+        session.contact or contact, "contact (and the agency has none)", _("contact to be named")
+    )
+    label = ", ".join(
+        part
+        for part in (session.audience or session.title, session.date and _.date(session.date))
+        if part
+    )
     return SessionSheet(
-        name=f"introductory-session-{session.id}", title=_("Introductory session: %(label)s", label=label or session.id),
-        date=day, time=time, when=when, place=place, audience=session.audience,
-        presenters=tuple(presenters), agenda=session.agenda, contact=reach,
+        name=f"introductory-session-{session.id}",
+        title=_("Introductory session: %(label)s", label=label or session.id),
+        date=day,
+        time=time,
+        when=when,
+        place=place,
+        audience=session.audience,
+        presenters=tuple(presenters),
+        agenda=session.agenda,
+        contact=reach,
         missing=tuple(sorted(missing, key=lambda m: m[1].line if m[1] else 0)),  # in file order
         **{**common, "heading": session.title or common["heading"]},
     )
-

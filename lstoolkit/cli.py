@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 #: The agency file every command uses when none is given and the current directory holds one.
 DEFAULT_AGENCY = Path("agency.yml")
 AGENCY_HELP = "./agency.yml when there is one, else the prototype alone"
-CONTENT_ONLY_HELP = "the content alone (the bundled prototype, or --content), even when ./agency.yml exists"
+CONTENT_ONLY_HELP = (
+    "the content alone (the bundled prototype, or --content), even when ./agency.yml exists"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,11 +69,16 @@ def _global_options(*, given_after_command: bool) -> argparse.ArgumentParser:
     have no default, so that an option given before the command is not reset."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS if given_after_command else False,
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if given_after_command else False,
         help="show tracebacks on errors",
     )
     options.add_argument(
-        "--content", type=Path, default=argparse.SUPPRESS if given_after_command else None, metavar="DIR",
+        "--content",
+        type=Path,
+        default=argparse.SUPPRESS if given_after_command else None,
+        metavar="DIR",
         help="content tree to use instead of the bundled prototype",
     )
     return options
@@ -89,122 +96,218 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     check = commands.add_parser(
-        "check", parents=[common],
+        "check",
+        parents=[common],
         help="check the content, or resolve an agency file's chain and report fidelity findings",
     )
-    check.add_argument("file", nargs="?", type=Path, help=f"customization file (default: {AGENCY_HELP})")
+    check.add_argument(
+        "file", nargs="?", type=Path, help=f"customization file (default: {AGENCY_HELP})"
+    )
     check.add_argument("--content-only", action="store_true", help=CONTENT_ONLY_HELP)
     check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     check.add_argument("--format", choices=["text", "json", "github"], default="text")
     check.add_argument(
-        "--root", type=Path, default=None,
+        "--root",
+        type=Path,
+        default=None,
         help="project root that 'extends' and 'logo' must stay inside "
         "(default: the enclosing git repository, else the current directory if it holds the file)",
     )
     check.set_defaults(command=run_check)
 
     addresses = commands.add_parser(
-        "addresses", parents=[common],
+        "addresses",
+        parents=[common],
         help="print every address with its text, after an agency file's chain when there is one",
     )
     addresses.add_argument(
-        "what", nargs="*", metavar="FILE|PREFIX",
+        "what",
+        nargs="*",
+        metavar="FILE|PREFIX",
         help=f"an agency file (default: {AGENCY_HELP}) and address prefixes to list, "
         "e.g. values or mechanisms/steering-body",
     )
-    addresses.add_argument("--agency", type=Path, default=None, metavar="FILE", help="the agency file")
+    addresses.add_argument(
+        "--agency", type=Path, default=None, metavar="FILE", help="the agency file"
+    )
     addresses.add_argument("--content-only", action="store_true", help=CONTENT_ONLY_HELP)
-    addresses.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
+    addresses.add_argument(
+        "--root", type=Path, default=None, help="project root (see 'check --root')"
+    )
     addresses.set_defaults(command=run_addresses)
 
     handouts = commands.add_parser(
         "handouts", parents=[common], help="render the PDF handouts without building the site"
     )
-    handouts.add_argument("file", nargs="?", type=Path, help=f"customization file (default: {AGENCY_HELP})")
+    handouts.add_argument(
+        "file", nargs="?", type=Path, help=f"customization file (default: {AGENCY_HELP})"
+    )
     handouts.add_argument("--content-only", action="store_true", help=CONTENT_ONLY_HELP)
-    handouts.add_argument("--only", action="append", metavar="NAME", help="render only this handout (repeatable)")
-    handouts.add_argument("--out", type=Path, default=Path("handouts"), metavar="DIR", help="output directory")
+    handouts.add_argument(
+        "--only", action="append", metavar="NAME", help="render only this handout (repeatable)"
+    )
+    handouts.add_argument(
+        "--out", type=Path, default=Path("handouts"), metavar="DIR", help="output directory"
+    )
     handouts.add_argument("--paper", choices=["letter", "a4"], default="letter")
-    handouts.add_argument("--jobs", type=int, default=None, help="parallel renderers (default: one per core)")
-    handouts.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
+    handouts.add_argument(
+        "--jobs", type=int, default=None, help="parallel renderers (default: one per core)"
+    )
+    handouts.add_argument(
+        "--root", type=Path, default=None, help="project root (see 'check --root')"
+    )
     handouts.set_defaults(command=run_handouts)
 
     diff = commands.add_parser(
-        "diff", parents=[common],
+        "diff",
+        parents=[common],
         help="what changes between two versions: two git revisions, or two agency files",
     )
     diff.add_argument("old", help="a git revision (tag, branch, commit) or an agency file")
-    diff.add_argument("new", nargs="?", default=None, help="a revision or an agency file (default: the working tree)")
-    diff.add_argument("--agency", type=Path, default=Path("agency.yml"), help="the agency file, for revisions (default: ./agency.yml)")
-    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
-    diff.add_argument("--exit-code", action="store_true", help="exit 1 when they differ, as git diff does")
-    diff.add_argument("--root", type=Path, default=None, help="project root (see 'check --root'), e.g. .. for a parent layer in a sibling checkout")
     diff.add_argument(
-        "--parent-rev", action="append", default=[], metavar="REV",
+        "new",
+        nargs="?",
+        default=None,
+        help="a revision or an agency file (default: the working tree)",
+    )
+    diff.add_argument(
+        "--agency",
+        type=Path,
+        default=Path("agency.yml"),
+        help="the agency file, for revisions (default: ./agency.yml)",
+    )
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    diff.add_argument(
+        "--exit-code", action="store_true", help="exit 1 when they differ, as git diff does"
+    )
+    diff.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project root (see 'check --root'), e.g. .. for a parent layer in a sibling checkout",
+    )
+    diff.add_argument(
+        "--parent-rev",
+        action="append",
+        default=[],
+        metavar="REV",
         help="the revision of a parent layer in a separate (sibling) checkout, for OLD; give it again for NEW "
         "(default: the commit agency.lock records for it at that revision, else that checkout's working tree)",
     )
     diff.set_defaults(command=run_diff)
 
     publish = commands.add_parser(
-        "publish", parents=[common],
+        "publish",
+        parents=[common],
         help="deploy this version of the site with mike (adopted: shown, as latest; draft: hidden, as draft "
         "until adopted or superseded)",
     )
-    publish.add_argument("file", nargs="?", type=Path, default=Path("agency.yml"), help="the agency file (default: agency.yml)")
-    publish.add_argument("--config-file", default="mkdocs.yml", help="the site's MkDocs configuration")
-    publish.add_argument("--branch", default="gh-pages", help="branch mike commits to (default: gh-pages)")
-    publish.add_argument("--push", action="store_true", help="push the branch after deploying")
-    publish.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     publish.add_argument(
-        "--zensical", action="store_true",
+        "file",
+        nargs="?",
+        type=Path,
+        default=Path("agency.yml"),
+        help="the agency file (default: agency.yml)",
+    )
+    publish.add_argument(
+        "--config-file", default="mkdocs.yml", help="the site's MkDocs configuration"
+    )
+    publish.add_argument(
+        "--branch", default="gh-pages", help="branch mike commits to (default: gh-pages)"
+    )
+    publish.add_argument("--push", action="store_true", help="push the branch after deploying")
+    publish.add_argument(
+        "--root", type=Path, default=None, help="project root (see 'check --root')"
+    )
+    publish.add_argument(
+        "--zensical",
+        action="store_true",
         help="build the version with Zensical from build-docs output (default: mike runs ProperDocs when installed, else MkDocs)",
     )
     publish.set_defaults(command=run_publish)
 
     build_docs = commands.add_parser(
-        "build-docs", parents=[common],
+        "build-docs",
+        parents=[common],
         help="write the site's pages, handouts, assets and a configuration without plugins into a directory, "
         "for Zensical (see docs/builders.md)",
     )
     _build_docs_options(build_docs)
-    build_docs.add_argument("--strict", action="store_true", help="write nothing and exit 1 when there are warnings")
-    build_docs.add_argument("--watch", action="store_true", help="write again whenever an input changes, as for a live preview")
+    build_docs.add_argument(
+        "--strict", action="store_true", help="write nothing and exit 1 when there are warnings"
+    )
+    build_docs.add_argument(
+        "--watch",
+        action="store_true",
+        help="write again whenever an input changes, as for a live preview",
+    )
     build_docs.set_defaults(command=run_build_docs)
 
     serve = commands.add_parser(
-        "serve", parents=[common],
+        "serve",
+        parents=[common],
         help="live preview with Zensical: build-docs --watch, and Zensical's server on the output",
     )
     _build_docs_options(serve)
-    serve.add_argument("-a", "--dev-addr", default=None, metavar="IP:PORT", help="address of the server (default: Zensical's, localhost:8000)")
+    serve.add_argument(
+        "-a",
+        "--dev-addr",
+        default=None,
+        metavar="IP:PORT",
+        help="address of the server (default: Zensical's, localhost:8000)",
+    )
     serve.set_defaults(command=run_serve)
 
-    new = commands.add_parser("new", parents=[common], help="start a repository for a state, district or school")
+    new = commands.add_parser(
+        "new", parents=[common], help="start a repository for a state, district or school"
+    )
     new.add_argument("directory", type=Path)
     new.add_argument("--level", choices=["state", "region", "district", "school"], required=True)
-    new.add_argument("--name", required=True, help='the agency\'s name, one line of at most 200 characters, e.g. "Springfield Public Schools"')
-    new.add_argument("--extends", default="prototype", help="'prototype' (default) or the parent layer's agency.yml")
+    new.add_argument(
+        "--name",
+        required=True,
+        help='the agency\'s name, one line of at most 200 characters, e.g. "Springfield Public Schools"',
+    )
+    new.add_argument(
+        "--extends",
+        default="prototype",
+        help="'prototype' (default) or the parent layer's agency.yml",
+    )
     new.set_defaults(command=run_new)
 
-    lock = commands.add_parser("lock", parents=[common], help="record the upstream text each change adapts, and the parent repositories' commits (agency.lock)")
-    lock.add_argument("file", nargs="?", type=Path, help="customization file (default: ./agency.yml)")
+    lock = commands.add_parser(
+        "lock",
+        parents=[common],
+        help="record the upstream text each change adapts, and the parent repositories' commits (agency.lock)",
+    )
+    lock.add_argument(
+        "file", nargs="?", type=Path, help="customization file (default: ./agency.yml)"
+    )
     lock.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     lock.set_defaults(command=run_lock)
 
     upgrade = commands.add_parser(
-        "upgrade-check", parents=[common], help="what moved upstream since 'lstoolkit lock', for this layer's changes"
+        "upgrade-check",
+        parents=[common],
+        help="what moved upstream since 'lstoolkit lock', for this layer's changes",
     )
-    upgrade.add_argument("file", nargs="?", type=Path, help="customization file (default: ./agency.yml)")
-    upgrade.add_argument("--root", type=Path, default=None, help="project root (see 'check --root')")
     upgrade.add_argument(
-        "--strict", action="store_true",
+        "file", nargs="?", type=Path, help="customization file (default: ./agency.yml)"
+    )
+    upgrade.add_argument(
+        "--root", type=Path, default=None, help="project root (see 'check --root')"
+    )
+    upgrade.add_argument(
+        "--strict",
+        action="store_true",
         help="exit 1 when any change needs attention (a layer that no longer resolves always exits 1)",
     )
     upgrade.set_defaults(command=run_upgrade_check)
 
     codes = commands.add_parser("codes", parents=[common], help="print the finding-code reference")
-    codes.add_argument("--troubleshooting", action="store_true", help="print the troubleshooting page instead")
+    codes.add_argument(
+        "--troubleshooting", action="store_true", help="print the troubleshooting page instead"
+    )
     codes.set_defaults(command=run_codes)
 
     schema = commands.add_parser(
@@ -298,7 +401,9 @@ def run_handouts(args: argparse.Namespace) -> int:
         unknown = sorted(set(args.only) - {h.name for h in planned})
         if unknown:
             names = ", ".join(h.name for h in planned)
-            raise LstoolkitError(f"no handout named {', '.join(unknown)}", hint=f"Handouts: {names}.")
+            raise LstoolkitError(
+                f"no handout named {', '.join(unknown)}", hint=f"Handouts: {names}."
+            )
         planned = [h for h in planned if h.name in args.only]
     overrides = [Path("overrides") / "lstoolkit"]
     check_overrides(overrides, project=Path.cwd())
@@ -331,18 +436,32 @@ def run_diff(args: argparse.Namespace) -> int:
     old_path, new_path = Path(args.old), Path(args.new) if args.new else None
     if old_path.is_file() and (new_path is None or new_path.is_file()):
         if new_path is None:
-            raise LstoolkitError("give two agency files, or revisions", hint="lstoolkit diff OLD.yml NEW.yml")
+            raise LstoolkitError(
+                "give two agency files, or revisions", hint="lstoolkit diff OLD.yml NEW.yml"
+            )
         old, new = resolve_file(tree, old_path, args.root), resolve_file(tree, new_path, args.root)
         labels, agency = (str(old_path), str(new_path)), ""
     else:
         if len(args.parent_rev) > 2:
-            raise LstoolkitError("--parent-rev is given more than twice", hint="Give one for OLD and one for NEW.")
+            raise LstoolkitError(
+                "--parent-rev is given more than twice", hint="Give one for OLD and one for NEW."
+            )
         if not args.agency.is_file() and args.new is None:
-            raise LstoolkitError(f"{args.agency} does not exist", hint="Run it in the agency's folder, or pass --agency with its path.")
+            raise LstoolkitError(
+                f"{args.agency} does not exist",
+                hint="Run it in the agency's folder, or pass --agency with its path.",
+            )
         parents = [*args.parent_rev, None, None]
         old = resolve_revision(tree, args.agency, args.old, args.root, parents[0])
-        new = resolve_revision(tree, args.agency, args.new, args.root, parents[1]) if args.new else resolve_file(tree, args.agency, args.root)
-        labels, agency = (args.old, args.new or "working tree"), relative_name(args.agency, project_root(args.agency, args.root))
+        new = (
+            resolve_revision(tree, args.agency, args.new, args.root, parents[1])
+            if args.new
+            else resolve_file(tree, args.agency, args.root)
+        )
+        labels, agency = (
+            (args.old, args.new or "working tree"),
+            relative_name(args.agency, project_root(args.agency, args.root)),
+        )
     difference = diff_sides(old, new, old_label=labels[0], new_label=labels[1], agency=agency)
     print(format_diff(difference, args.format), end="")
     return 1 if args.exit_code and not difference.empty else 0
@@ -356,7 +475,11 @@ def resolve_file(tree: ContentTree, path: Path, root: Path | None = None) -> Sid
 
 
 def resolve_revision(
-    tree: ContentTree, agency: Path, revision: str, root: Path | None = None, parent_revision: str | None = None
+    tree: ContentTree,
+    agency: Path,
+    revision: str,
+    root: Path | None = None,
+    parent_revision: str | None = None,
 ) -> Side:
     """An agency file's chain as it was at a revision of its repository (see lstoolkit.diff)."""
     from lstoolkit.diff import revision_side
@@ -370,24 +493,45 @@ def run_publish(args: argparse.Namespace) -> int:
     layers = read_chain(args.file, root=args.root)
     config = Path(args.config_file)
     if not config.is_file():
-        raise LstoolkitError(f"{config} does not exist", hint="Pass --config-file with the site's mkdocs.yml.")
+        raise LstoolkitError(
+            f"{config} does not exist", hint="Pass --config-file with the site's mkdocs.yml."
+        )
     deploy = None
     if args.zensical:
         from lstoolkit.builders import deploy_with_zensical, zensical_executable
 
         zensical_executable()  # before anything is deployed: is it installed?
         deploy = functools.partial(deploy_with_zensical, cwd=Path.cwd(), log=_Messages(quiet=True))
-    publish(layers[-1], config_file=str(config), branch=args.branch, push=args.push, cwd=Path.cwd(), deploy=deploy)
+    publish(
+        layers[-1],
+        config_file=str(config),
+        branch=args.branch,
+        push=args.push,
+        cwd=Path.cwd(),
+        deploy=deploy,
+    )
     return 0
 
 
 def _build_docs_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), metavar="FILE",
+        "-f",
+        "--config-file",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        metavar="FILE",
         help="the site's configuration, with the lstoolkit plugin (default: mkdocs.yml)",
     )
-    command.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR", help="output directory (default: generated)")
-    command.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
+    command.add_argument(
+        "--out",
+        type=Path,
+        default=Path("generated"),
+        metavar="DIR",
+        help="output directory (default: generated)",
+    )
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="print warnings and errors only"
+    )
 
 
 class _Messages:
@@ -411,7 +555,9 @@ def run_build_docs(args: argparse.Namespace) -> int:
 
     if not args.watch:
         _build_docs_once(args, strict=args.strict)
-        print(f"Build the site: zensical build -f {os.path.join(args.out, 'mkdocs.yml')} (or mkdocs, or properdocs)")
+        print(
+            f"Build the site: zensical build -f {os.path.join(args.out, 'mkdocs.yml')} (or mkdocs, or properdocs)"
+        )
         return 0
     preview = _Preview(args)
     preview.rebuild()
@@ -430,7 +576,9 @@ def run_serve(args: argparse.Namespace) -> int:
     preview = _Preview(args)
     preview.inputs = _build_docs_once(args, strict=False, preview=True)
     address = ["--dev-addr", args.dev_addr] if args.dev_addr else []
-    server = subprocess.Popen([zensical, "serve", "--config-file", str(args.out / "mkdocs.yml"), *address])
+    server = subprocess.Popen(
+        [zensical, "serve", "--config-file", str(args.out / "mkdocs.yml"), *address]
+    )
     stopped = signal.signal(signal.SIGTERM, _interrupt)  # stop the server too when this is stopped
     try:
         watch(lambda: preview.inputs, preview.rebuild, stop=lambda: server.poll() is not None)
@@ -446,7 +594,9 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _build_docs_once(args: argparse.Namespace, *, strict: bool, preview: bool = False) -> list[Path]:
+def _build_docs_once(
+    args: argparse.Namespace, *, strict: bool, preview: bool = False
+) -> list[Path]:
     """One build-docs run and its summary line; returns the inputs to watch."""
     import time
 
@@ -454,7 +604,9 @@ def _build_docs_once(args: argparse.Namespace, *, strict: bool, preview: bool = 
 
     started = time.perf_counter()
     messages = _Messages(quiet=args.quiet)
-    tree, written = build_docs(args.config_file, args.out, log=messages, preview=preview, strict=strict)
+    tree, written = build_docs(
+        args.config_file, args.out, log=messages, preview=preview, strict=strict
+    )
     warned = f"; {_count(messages.warnings, 'warning')}" if messages.warnings else ""
     print(
         f"build-docs: {folder(args.out)} holds {_count(tree.pages, 'page')} and {_count(tree.handouts, 'handout')}: "
@@ -557,7 +709,9 @@ def _under(nodes: list[Node], prefixes: list[str]) -> list[Node]:
         return nodes
     for prefix in prefixes:
         if not any(_is_under(node.address, prefix) for node in nodes):
-            known = {"/".join(node.address.split("/")[:depth]) for node in nodes for depth in (1, 2, 3)}
+            known = {
+                "/".join(node.address.split("/")[:depth]) for node in nodes for depth in (1, 2, 3)
+            }
             raise LstoolkitError(
                 f"no address is '{prefix}' or starts with '{prefix}/'",
                 hint=suggest(prefix, known) or "List them all with 'lstoolkit addresses'.",
@@ -607,7 +761,9 @@ def run_codes(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    schema = agency_schema() if args.collection == "agency" else collection_file_schema(args.collection)
+    schema = (
+        agency_schema() if args.collection == "agency" else collection_file_schema(args.collection)
+    )
     print(json.dumps(schema, indent=2))
     return 0
 

@@ -28,8 +28,12 @@ SUMMARY_HANDOUT = "districts-summary"
 #: What each element status says to a reader, with the table's text symbol (never colour alone).
 STATUS_WORDS = {"kept": "kept", "adapted": "adapted", "emptied": "emptied", "removed": "removed"}
 #: Findings the state looks at across districts: fidelity first, then the record of changes.
-CHARTED_CODES = (*FIDELITY_CODES, FindingCode.VALUE_NOT_SET, FindingCode.SECTION_NOT_WRITTEN,
-                 FindingCode.ADOPTED_WITH_UNWRITTEN_SECTIONS)
+CHARTED_CODES = (
+    *FIDELITY_CODES,
+    FindingCode.VALUE_NOT_SET,
+    FindingCode.SECTION_NOT_WRITTEN,
+    FindingCode.ADOPTED_WITH_UNWRITTEN_SECTIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -79,27 +83,52 @@ class RollupView:
             for element_id, title in self.elements:
                 status = r.elements.get(element_id)
                 if status in ("removed", "emptied"):
-                    accepted = any(code in r.accepted for code in (FindingCode.ESSENTIAL_ELEMENT_REMOVED, FindingCode.ESSENTIAL_ELEMENT_EMPTIED))
-                    found.append((row, f"{status} the essential element “{title}”"
-                                       + (" (reviewed and accepted)" if accepted else "")))
+                    accepted = any(
+                        code in r.accepted
+                        for code in (
+                            FindingCode.ESSENTIAL_ELEMENT_REMOVED,
+                            FindingCode.ESSENTIAL_ELEMENT_EMPTIED,
+                        )
+                    )
+                    found.append(
+                        (
+                            row,
+                            f"{status} the essential element “{title}”"
+                            + (" (reviewed and accepted)" if accepted else ""),
+                        )
+                    )
             if r.out_of_date:
-                found.append((row, f"builds on version {r.state_version} of the state's design, not {self.state_version}"))
+                found.append(
+                    (
+                        row,
+                        f"builds on version {r.state_version} of the state's design, not {self.state_version}",
+                    )
+                )
             if not r.extends_state:
                 found.append((row, "does not build on the state's design"))
         return found
 
 
-def rollup_view(reports: Sequence[DistrictReport], adapted: Adapted, *, until: str | None = None) -> RollupView:
+def rollup_view(
+    reports: Sequence[DistrictReport], adapted: Adapted, *, until: str | None = None
+) -> RollupView:
     """The view of ``reports`` in the state's site whose adapted toolkit is ``adapted``."""
     top = adapted.layers[-1].file if adapted.layers else None
     elements = tuple(
-        (e.id, e.short_title or e.title) for e in (
-            adapted.toolkit["elements"].get(p.id) or p for p in adapted.prototype.toolkit.items("elements")
+        (e.id, e.short_title or e.title)
+        for e in (
+            adapted.toolkit["elements"].get(p.id) or p
+            for p in adapted.prototype.toolkit.items("elements")
         )
     )
-    rows = tuple(DistrictRow(r, f"districts/{slug}.md") for r, slug in zip(reports, _unique_slugs(reports), strict=True))
+    rows = tuple(
+        DistrictRow(r, f"districts/{slug}.md")
+        for r, slug in zip(reports, _unique_slugs(reports), strict=True)
+    )
     finding_counts = Counter(code for r in reports for code in r.findings if code in CHARTED_CODES)
-    ordered: dict[str, int] = {code: finding_counts[code] for code in CHARTED_CODES if finding_counts[code]}
+    ordered: dict[str, int] = {
+        code: finding_counts[code] for code in CHARTED_CODES if finding_counts[code]
+    }
     adopted_on = [r.adopted_on for r in reports if r.adopted_on]
     return RollupView(
         rows=rows,
@@ -109,7 +138,9 @@ def rollup_view(reports: Sequence[DistrictReport], adapted: Adapted, *, until: s
         counts=summary(reports),
         finding_counts=ordered,
         adoption=adoption_chart(adopted_on, len(reports), until=until) if adopted_on else None,
-        findings=findings_chart(ordered, {code: CODES[FindingCode(code)].title.lower() for code in ordered}),
+        findings=findings_chart(
+            ordered, {code: CODES[FindingCode(code)].title.lower() for code in ordered}
+        ),
     )
 
 
@@ -119,13 +150,20 @@ def _unique_slugs(reports: Sequence[DistrictReport]) -> list[str]:
     slugs = []
     for report in reports:
         seen[report.slug] += 1
-        slugs.append(report.slug if seen[report.slug] == 1 else f"{report.slug}-{seen[report.slug]}")
+        slugs.append(
+            report.slug if seen[report.slug] == 1 else f"{report.slug}-{seen[report.slug]}"
+        )
     return slugs
 
 
 def rollup_pages(view: RollupView) -> list[Page]:
     """The dashboard, then one page per district, in the order of the reports."""
-    context = {"rollup": view, "symbols": SYMBOLS, "status_words": STATUS_WORDS, "state_design": state_design}
+    context = {
+        "rollup": view,
+        "symbols": SYMBOLS,
+        "status_words": STATUS_WORDS,
+        "state_design": state_design,
+    }
     pages = [Page(DASHBOARD, "districts.md.j2", context)]
     pages += [Page(row.page, "district.md.j2", {**context, "row": row}) for row in view.rows]
     return pages
@@ -140,5 +178,15 @@ def rollup_navigation(view: RollupView, limit: int) -> dict[str, list[Any]]:
 
 def summary_handout(view: RollupView) -> Handout:
     """The PDF summary for the state board."""
-    context = {"rollup": view, "symbols": SYMBOLS, "status_words": STATUS_WORDS, "state_design": state_design}
-    return Handout(SUMMARY_HANDOUT, "Districts' adaptations: summary for the board", "districts-summary.html.j2", context)
+    context = {
+        "rollup": view,
+        "symbols": SYMBOLS,
+        "status_words": STATUS_WORDS,
+        "state_design": state_design,
+    }
+    return Handout(
+        SUMMARY_HANDOUT,
+        "Districts' adaptations: summary for the board",
+        "districts-summary.html.j2",
+        context,
+    )

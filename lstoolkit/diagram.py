@@ -91,15 +91,28 @@ EC, SB, PT, WP, IT, CA, AL, LT, WI = (
 SLOTS = (
     Slot(EC, "external-collaborators", "External Collaborators", "External Collaborators"),
     Slot(SB, "steering-body", "Steering Body", "Steering Body"),
-    Slot(PT, "planning-team", "Planning Team for Transformative Systemic Changes",
-         "Planning Team for Transformative Systemic Changes"),
+    Slot(
+        PT,
+        "planning-team",
+        "Planning Team for Transformative Systemic Changes",
+        "Planning Team for Transformative Systemic Changes",
+    ),
     Slot(WP, "work-groups", "Work Groups", "Work Groups"),
     Slot(IT, "implementation-team", "Implementation Team", "Implementation Team"),
-    Slot(CA, "external-change-agents", "External & Internal Change Agents (including mentors, coaches)",
-         "External Change Agents (including mentors, coaches)"),
+    Slot(
+        CA,
+        "external-change-agents",
+        "External & Internal Change Agents (including mentors, coaches)",
+        "External Change Agents (including mentors, coaches)",
+    ),
     Slot(AL, "administrative-lead", "Administrative Lead", "Administrative Lead", OPERATIONAL),
-    Slot(LT, "leadership-team", "Learning Supports Leadership Team", "Learning Supports Leadership Team",
-         OPERATIONAL),
+    Slot(
+        LT,
+        "leadership-team",
+        "Learning Supports Leadership Team",
+        "Learning Supports Leadership Team",
+        OPERATIONAL,
+    ),
     Slot(WI, "work-groups", "Work Groups", "Work Groups", OPERATIONAL),
 )
 SLOT = {slot.key: slot for slot in SLOTS}
@@ -111,15 +124,25 @@ FIGURE_MECHANISMS = tuple(dict.fromkeys(slot.mechanism for slot in SLOTS))
 LINKS = (
     Link(SB, PT, False),  # "reviews and approves the action plan the Planning Team develops"
     Link(PT, WP, False),  # "establishes work groups as necessary to help with plan development"
-    Link(PT, IT, False),  # "ensures the Implementation Team develops the capacity to carry out the plan"
-    Link(IT, OPERATIONAL, False),  # "establishing operational infrastructure (e.g., Administrative Lead, ...)"
-    Link(EC, SB, True),  # "The external collaborators can help provide capacity building input for the group
+    Link(
+        PT, IT, False
+    ),  # "ensures the Implementation Team develops the capacity to carry out the plan"
+    Link(
+        IT, OPERATIONAL, False
+    ),  # "establishing operational infrastructure (e.g., Administrative Lead, ...)"
+    Link(
+        EC, SB, True
+    ),  # "The external collaborators can help provide capacity building input for the group
     Link(EC, PT, True),  #  (and the other systemic change mechanisms as they are established)"
     Link(EC, IT, True),
     Link(CA, SB, True),  # "facilitating the development and operation of all mechanisms"
     Link(CA, PT, True),
-    Link(CA, IT, True),  # "The external collaborators/change agents can help provide capacity building input
-    Link(CA, OPERATIONAL, True),  #  for all involved in implementation"; mentors prepare the administrative leader
+    Link(
+        CA, IT, True
+    ),  # "The external collaborators/change agents can help provide capacity building input
+    Link(
+        CA, OPERATIONAL, True
+    ),  #  for all involved in implementation"; mentors prepare the administrative leader
 )
 
 LEGEND_SOLID = "Solid arrow: the line of the work (approves, establishes, carries the plan on)."
@@ -161,10 +184,14 @@ class Figure:
         return any(k in self.shown and self.shown[k].greyed for k in (link.source, link.target))
 
 
-def _figure(toolkit: Toolkit, prototype: Toolkit | None, removed: Mapping[str, str] | None) -> Figure:
+def _figure(
+    toolkit: Toolkit, prototype: Toolkit | None, removed: Mapping[str, str] | None
+) -> Figure:
     removed = removed or {}
     titles = {m.id: _clean(m.title) for m in toolkit.items("mechanisms")}
-    prototype_titles = {m.id: _clean(m.title) for m in prototype.items("mechanisms")} if prototype else {}
+    prototype_titles = (
+        {m.id: _clean(m.title) for m in prototype.items("mechanisms")} if prototype else {}
+    )
     shown: dict[str, Shown] = {}
     for slot in SLOTS:
         title = titles.get(slot.mechanism)
@@ -175,7 +202,9 @@ def _figure(toolkit: Toolkit, prototype: Toolkit | None, removed: Mapping[str, s
             continue  # not known to be removed (no prototype given): left out, with its arrows
         old = prototype_titles.get(slot.mechanism, slot.prototype_title)
         label = slot.label if old == slot.prototype_title else old
-        shown[slot.key] = Shown(slot, label, "removed by " + _clean(removed.get(slot.mechanism, "the agency")))
+        shown[slot.key] = Shown(
+            slot, label, "removed by " + _clean(removed.get(slot.mechanism, "the agency"))
+        )
     not_drawn = tuple(title for id_, title in titles.items() if id_ not in FIGURE_MECHANISMS)
     elsewhere = tuple(
         (title, _clean(removed.get(id_, "the agency")))
@@ -217,7 +246,7 @@ MEANING = {
 SUPPORT = {
     EC: "consultation, professional development, and technical assistance",
     CA: "mentoring, coaching, and other capacity building that facilitates the development and "
-        "operation of all mechanisms",
+    "operation of all mechanisms",
 }
 
 
@@ -234,35 +263,54 @@ def _describe(figure: Figure) -> str:
     ]
     outside = [
         name(slot.key) + (f" (beside {name(PT)})" if slot.key == WP and figure.has(PT) else "")
-        for slot in SLOTS if not slot.group and figure.has(slot.key)
+        for slot in SLOTS
+        if not slot.group and figure.has(slot.key)
     ]
     if outside:
-        sentences.append("Its boxes are " + "; ".join(outside[:-1]) + ("; and " if len(outside) > 1 else "")
-                         + outside[-1] + ".")
-    inside = [name(slot.key) for slot in SLOTS if slot.group == OPERATIONAL and figure.has(slot.key)]
+        sentences.append(
+            "Its boxes are "
+            + "; ".join(outside[:-1])
+            + ("; and " if len(outside) > 1 else "")
+            + outside[-1]
+            + "."
+        )
+    inside = [
+        name(slot.key) for slot in SLOTS if slot.group == OPERATIONAL and figure.has(slot.key)
+    ]
     sentences.append(
-        f"A group box, {GROUPS[OPERATIONAL]}, contains {_series(inside)}." if inside else
-        f"A group box, {GROUPS[OPERATIONAL]}, contains none of this toolkit's mechanisms."
+        f"A group box, {GROUPS[OPERATIONAL]}, contains {_series(inside)}."
+        if inside
+        else f"A group box, {GROUPS[OPERATIONAL]}, contains none of this toolkit's mechanisms."
     )
     solid = [link for link in LINKS if not link.dashed and figure.has(link.source, link.target)]
     if solid:
         sentences.append("Solid arrows show the line of the work.")
     for link in solid:
-        meaning = MEANING[(link.source, link.target)].format(a=name(link.source), b=target(link.target))
+        meaning = MEANING[(link.source, link.target)].format(
+            a=name(link.source), b=target(link.target)
+        )
         sentences.append(f"One goes from {name(link.source)} to {target(link.target)}: {meaning}.")
     for source, what in SUPPORT.items():
-        targets = [target(link.target) for link in LINKS
-                   if link.dashed and link.source == source and figure.has(source, link.target)]
+        targets = [
+            target(link.target)
+            for link in LINKS
+            if link.dashed and link.source == source and figure.has(source, link.target)
+        ]
         if targets:
-            sentences.append(f"Dashed arrows go from {name(source)} to {_series(targets)}, for {what}.")
+            sentences.append(
+                f"Dashed arrows go from {name(source)} to {_series(targets)}, for {what}."
+            )
     for shown in _unique_mechanisms(s for s in figure.shown.values() if s.greyed):
         sentences.append(
             f"{shown.label} is drawn greyed, with grey arrows: the prototype has it, and it was "
             f"{shown.removed_by}."
         )
     if figure.not_drawn:
-        sentences.append("Not drawn in the figure, but among this toolkit's mechanisms: "
-                         + "; ".join(figure.not_drawn) + ".")
+        sentences.append(
+            "Not drawn in the figure, but among this toolkit's mechanisms: "
+            + "; ".join(figure.not_drawn)
+            + "."
+        )
     if figure.removed_elsewhere:
         items = [f"{title} (removed by {who})" for title, who in figure.removed_elsewhere]
         sentences.append("Removed, and not part of the figure: " + "; ".join(items) + ".")
@@ -327,16 +375,109 @@ Point = tuple[float, float]
 
 #: Advance widths (em) of printable ASCII in DejaVu Sans, the widest font of the stack: the wrap
 #: is measured against it, so the text fits in Arial or Helvetica too.
-_ASCII_EM = dict(zip(
-    (chr(c) for c in range(32, 127)),
-    (0.32, 0.4, 0.46, 0.84, 0.64, 0.95, 0.78, 0.27, 0.39, 0.39, 0.5, 0.84, 0.32, 0.36, 0.32, 0.34,
-     0.64, 0.64, 0.64, 0.64, 0.64, 0.64, 0.64, 0.64, 0.64, 0.64, 0.34, 0.34, 0.84, 0.84, 0.84, 0.53,
-     1.0, 0.68, 0.69, 0.7, 0.77, 0.63, 0.58, 0.77, 0.75, 0.29, 0.29, 0.66, 0.56, 0.86, 0.75, 0.79,
-     0.6, 0.79, 0.69, 0.63, 0.61, 0.73, 0.68, 0.99, 0.69, 0.61, 0.69, 0.39, 0.34, 0.39, 0.84, 0.5,
-     0.5, 0.61, 0.63, 0.55, 0.63, 0.62, 0.35, 0.63, 0.63, 0.28, 0.28, 0.58, 0.28, 0.97, 0.63, 0.61,
-     0.63, 0.63, 0.41, 0.52, 0.39, 0.63, 0.59, 0.82, 0.59, 0.59, 0.52, 0.64, 0.34, 0.64, 0.84),
-    strict=True,
-))
+_ASCII_EM = dict(
+    zip(
+        (chr(c) for c in range(32, 127)),
+        (
+            0.32,
+            0.4,
+            0.46,
+            0.84,
+            0.64,
+            0.95,
+            0.78,
+            0.27,
+            0.39,
+            0.39,
+            0.5,
+            0.84,
+            0.32,
+            0.36,
+            0.32,
+            0.34,
+            0.64,
+            0.64,
+            0.64,
+            0.64,
+            0.64,
+            0.64,
+            0.64,
+            0.64,
+            0.64,
+            0.64,
+            0.34,
+            0.34,
+            0.84,
+            0.84,
+            0.84,
+            0.53,
+            1.0,
+            0.68,
+            0.69,
+            0.7,
+            0.77,
+            0.63,
+            0.58,
+            0.77,
+            0.75,
+            0.29,
+            0.29,
+            0.66,
+            0.56,
+            0.86,
+            0.75,
+            0.79,
+            0.6,
+            0.79,
+            0.69,
+            0.63,
+            0.61,
+            0.73,
+            0.68,
+            0.99,
+            0.69,
+            0.61,
+            0.69,
+            0.39,
+            0.34,
+            0.39,
+            0.84,
+            0.5,
+            0.5,
+            0.61,
+            0.63,
+            0.55,
+            0.63,
+            0.62,
+            0.35,
+            0.63,
+            0.63,
+            0.28,
+            0.28,
+            0.58,
+            0.28,
+            0.97,
+            0.63,
+            0.61,
+            0.63,
+            0.63,
+            0.41,
+            0.52,
+            0.39,
+            0.63,
+            0.59,
+            0.82,
+            0.59,
+            0.59,
+            0.52,
+            0.64,
+            0.34,
+            0.64,
+            0.84,
+        ),
+        strict=True,
+    )
+)
 BOLD = 1.12  # DejaVu Sans Bold is at most about this much wider
 
 
@@ -429,8 +570,14 @@ class _Rows:
         self.y += h + self.gap
 
 
-def _group_box(figure: Figure, rows: _Rows, x: float, w: float, inner: Iterable[tuple[str, float, float]],
-               stacked: bool) -> tuple[Rect, tuple[str, ...]]:
+def _group_box(
+    figure: Figure,
+    rows: _Rows,
+    x: float,
+    w: float,
+    inner: Iterable[tuple[str, float, float]],
+    stacked: bool,
+) -> tuple[Rect, tuple[str, ...]]:
     """The operational infrastructure group, its boxes inside it."""
     top = rows.y
     label = tuple(wrap(GROUPS[OPERATIONAL], w - 2 * 14, LABEL_SIZE, bold=True))
@@ -466,14 +613,35 @@ def _wide(figure: Figure) -> Drawing:
         Link(PT, IT, False): lambda: ((b[PT].cx, b[PT].bottom), (b[IT].cx, b[IT].y)),
         Link(IT, OPERATIONAL, False): lambda: ((b[IT].cx, b[IT].bottom), (b[IT].cx, group.y)),
         Link(EC, SB, True): lambda: ((b[EC].right, b[EC].cy), (b[SB].x, b[SB].cy)),
-        Link(EC, PT, True): lambda: ((b[EC].cx, b[EC].bottom), (b[EC].cx, b[PT].cy), (b[PT].x, b[PT].cy)),
-        Link(EC, IT, True): lambda: ((b[EC].cx, b[EC].bottom), (b[EC].cx, b[IT].cy), (b[IT].x, b[IT].cy)),
-        Link(CA, SB, True): lambda: ((b[CA].right, b[CA].cy), (rail, b[CA].cy), (rail, b[SB].cy), (b[SB].right, b[SB].cy)),
-        Link(CA, PT, True): lambda: ((b[CA].right, b[CA].cy), (rail, b[CA].cy), (rail, b[PT].y - 24), (b[PT].right - 28, b[PT].y - 24), (b[PT].right - 28, b[PT].y)),
+        Link(EC, PT, True): lambda: (
+            (b[EC].cx, b[EC].bottom),
+            (b[EC].cx, b[PT].cy),
+            (b[PT].x, b[PT].cy),
+        ),
+        Link(EC, IT, True): lambda: (
+            (b[EC].cx, b[EC].bottom),
+            (b[EC].cx, b[IT].cy),
+            (b[IT].x, b[IT].cy),
+        ),
+        Link(CA, SB, True): lambda: (
+            (b[CA].right, b[CA].cy),
+            (rail, b[CA].cy),
+            (rail, b[SB].cy),
+            (b[SB].right, b[SB].cy),
+        ),
+        Link(CA, PT, True): lambda: (
+            (b[CA].right, b[CA].cy),
+            (rail, b[CA].cy),
+            (rail, b[PT].y - 24),
+            (b[PT].right - 28, b[PT].y - 24),
+            (b[PT].right - 28, b[PT].y),
+        ),
         Link(CA, IT, True): lambda: ((b[CA].x, b[CA].cy), (b[IT].right, b[IT].cy)),
         Link(CA, OPERATIONAL, True): lambda: ((b[CA].cx, b[CA].bottom), (b[CA].cx, group.y)),
     }
-    return Drawing(WIDE_WIDTH, rows.boxes, group, group_label, _arrows(figure, routes), group.bottom)
+    return Drawing(
+        WIDE_WIDTH, rows.boxes, group, group_label, _arrows(figure, routes), group.bottom
+    )
 
 
 def _narrow(figure: Figure) -> Drawing:
@@ -492,14 +660,36 @@ def _narrow(figure: Figure) -> Drawing:
         Link(PT, IT, False): lambda: ((bypass, b[PT].bottom), (bypass, b[IT].y)),
         Link(IT, OPERATIONAL, False): lambda: ((bypass, b[IT].bottom), (bypass, group.y)),
         Link(EC, SB, True): lambda: ((b[EC].cx, b[EC].bottom), (b[EC].cx, b[SB].y)),
-        Link(EC, PT, True): lambda: ((b[EC].x, b[EC].cy), (left_rail, b[EC].cy), (left_rail, b[PT].cy), (b[PT].x, b[PT].cy)),
-        Link(EC, IT, True): lambda: ((b[EC].x, b[EC].cy), (left_rail, b[EC].cy), (left_rail, b[IT].cy), (b[IT].x, b[IT].cy)),
-        Link(CA, SB, True): lambda: ((b[CA].right, b[CA].cy), (right_rail, b[CA].cy), (right_rail, b[SB].cy), (b[SB].right, b[SB].cy)),
-        Link(CA, PT, True): lambda: ((b[CA].right, b[CA].cy), (right_rail, b[CA].cy), (right_rail, b[PT].cy), (b[PT].right, b[PT].cy)),
+        Link(EC, PT, True): lambda: (
+            (b[EC].x, b[EC].cy),
+            (left_rail, b[EC].cy),
+            (left_rail, b[PT].cy),
+            (b[PT].x, b[PT].cy),
+        ),
+        Link(EC, IT, True): lambda: (
+            (b[EC].x, b[EC].cy),
+            (left_rail, b[EC].cy),
+            (left_rail, b[IT].cy),
+            (b[IT].x, b[IT].cy),
+        ),
+        Link(CA, SB, True): lambda: (
+            (b[CA].right, b[CA].cy),
+            (right_rail, b[CA].cy),
+            (right_rail, b[SB].cy),
+            (b[SB].right, b[SB].cy),
+        ),
+        Link(CA, PT, True): lambda: (
+            (b[CA].right, b[CA].cy),
+            (right_rail, b[CA].cy),
+            (right_rail, b[PT].cy),
+            (b[PT].right, b[PT].cy),
+        ),
         Link(CA, IT, True): lambda: ((b[CA].cx, b[CA].y), (b[CA].cx, b[IT].bottom)),
         Link(CA, OPERATIONAL, True): lambda: ((b[CA].cx, b[CA].bottom), (b[CA].cx, group.y)),
     }
-    return Drawing(NARROW_WIDTH, rows.boxes, group, group_label, _arrows(figure, routes), group.bottom)
+    return Drawing(
+        NARROW_WIDTH, rows.boxes, group, group_label, _arrows(figure, routes), group.bottom
+    )
 
 
 def _arrows(figure: Figure, routes: Mapping[Link, Callable[[], tuple[Point, ...]]]) -> list[Arrow]:
@@ -539,7 +729,9 @@ def mechanism_diagram(
         _group_svg(drawing),
     ]
     parts += [_arrow_svg(arrow, figure.greyed(arrow.link)) for arrow in drawing.arrows]
-    parts += [_box_svg(figure.shown[key], rect, label) for key, (rect, label) in drawing.boxes.items()]
+    parts += [
+        _box_svg(figure.shown[key], rect, label) for key, (rect, label) in drawing.boxes.items()
+    ]
     parts += below
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
@@ -600,8 +792,11 @@ def _line_with_head(points: tuple[Point, ...], colour: str, dashed: bool) -> str
     dash = f' stroke-dasharray="{DASH}"' if dashed else ""
     head = " ".join(
         f"{_n(x)},{_n(y)}"
-        for x, y in ((x2, y2), (base[0] - uy * HEAD_HALF, base[1] + ux * HEAD_HALF),
-                     (base[0] + uy * HEAD_HALF, base[1] - ux * HEAD_HALF))
+        for x, y in (
+            (x2, y2),
+            (base[0] - uy * HEAD_HALF, base[1] + ux * HEAD_HALF),
+            (base[0] + uy * HEAD_HALF, base[1] - ux * HEAD_HALF),
+        )
     )
     return (
         f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="1.6"{dash}/>'
@@ -629,7 +824,9 @@ def _below(figure: Figure, drawing: Drawing) -> tuple[list[str], float]:
                 f'fill="{GREY_FILL}" stroke="{GREY_LINE}" stroke-width="1.5"/>'
             )
         else:
-            parts.append(_line_with_head(((margin, mid), (margin + sample, mid)), INK, kind == "dashed"))
+            parts.append(
+                _line_with_head(((margin, mid), (margin + sample, mid)), INK, kind == "dashed")
+            )
         parts.append(_text_block(lines, text_x, y, "start", INK, f' class="legend-{kind}"'))
         y += len(lines) * LINE[SMALL_SIZE] + 8
     parts.append("</g>")
@@ -662,8 +859,12 @@ def _clean(text: str) -> str:
 
 def _esc(text: str) -> str:
     return (
-        _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace('"', "&quot;").replace("'", "&#39;")
+        _clean(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
     )
 
 

@@ -131,25 +131,48 @@ class SemanticDiff:
     @property
     def empty(self) -> bool:
         return not any(
-            (self.added, self.removed, self.changed, self.terms, self.values, self.log_added,
-             self.log_dropped, self.findings_new, self.findings_resolved, self.meta)
+            (
+                self.added,
+                self.removed,
+                self.changed,
+                self.terms,
+                self.values,
+                self.log_added,
+                self.log_dropped,
+                self.findings_new,
+                self.findings_resolved,
+                self.meta,
+            )
         )
 
     @property
     def summary(self) -> Summary:
         kinds = Counter(item.kind for item in self.items)
         return Summary(
-            items_added=kinds["added"], items_removed=kinds["removed"], items_changed=kinds["changed"],
-            findings_appeared=len(self.findings_new), findings_resolved=len(self.findings_resolved),
-            log_added=len(self.log_added), log_dropped=len(self.log_dropped),
-            consistent_before=self.consistent_before, changes_before=self.changes_before,
-            consistent_after=self.consistent_after, changes_after=self.changes_after,
+            items_added=kinds["added"],
+            items_removed=kinds["removed"],
+            items_changed=kinds["changed"],
+            findings_appeared=len(self.findings_new),
+            findings_resolved=len(self.findings_resolved),
+            log_added=len(self.log_added),
+            log_dropped=len(self.log_dropped),
+            consistent_before=self.consistent_before,
+            changes_before=self.changes_before,
+            consistent_after=self.consistent_after,
+            changes_after=self.changes_after,
         )
 
 
 def diff_adapted(
-    old: Adapted, new: Adapted, old_findings: tuple[Finding, ...], new_findings: tuple[Finding, ...],
-    *, old_label: str = "old", new_label: str = "new", agency: str = "", notes: tuple[str, ...] = (),
+    old: Adapted,
+    new: Adapted,
+    old_findings: tuple[Finding, ...],
+    new_findings: tuple[Finding, ...],
+    *,
+    old_label: str = "old",
+    new_label: str = "new",
+    agency: str = "",
+    notes: tuple[str, ...] = (),
 ) -> SemanticDiff:
     """The semantic difference between two resolved chains (linear in their size)."""
     old_text, new_text = _texts(old), _texts(new)
@@ -218,7 +241,11 @@ def _texts(adapted: Adapted) -> dict[str, str]:
             continue
         if node.kind == "field" and isinstance(node.value, str):
             texts[node.address] = node.value
-        elif node.kind == "field" and isinstance(node.value, list) and all(isinstance(v, str) for v in node.value):
+        elif (
+            node.kind == "field"
+            and isinstance(node.value, list)
+            and all(isinstance(v, str) for v in node.value)
+        ):
             texts[node.address] = ", ".join(node.value)
         elif node.kind == "entry":
             texts[node.address] = _titled(node.value.get("title", ""), node.value.get("text", ""))
@@ -277,14 +304,23 @@ def _meta(adapted: Adapted) -> dict[str, str]:
         return {}
     f = top.file
     adopted = f"{f.adopted.date} by {f.adopted.by}" if f.adopted else ""
-    return {"version": f.version, "status": f.status, "adopted": adopted, "component_name": f.component_name}
+    return {
+        "version": f.version,
+        "status": f.status,
+        "adopted": adopted,
+        "component_name": f.component_name,
+    }
 
 
 def _log(adapted: Adapted) -> list[str]:
     lines = []
     for applied in adapted.changes:
         c = applied.change
-        text = "" if c.kind == "remove" else f": {json.dumps(c.text, ensure_ascii=False, sort_keys=True)}"
+        text = (
+            ""
+            if c.kind == "remove"
+            else f": {json.dumps(c.text, ensure_ascii=False, sort_keys=True)}"
+        )
         lines.append(f"{applied.agency}: {c.kind} {c.target}{text} (why: {c.why or '-'})")
     return lines
 
@@ -313,7 +349,9 @@ def word_diff(old: str, new: str) -> tuple[Word, ...]:
     """The words of ``old`` kept, deleted and inserted to make ``new``; a text mostly rewritten
     is one deletion and one insertion, which reads better than a patchwork."""
     a, b = _TOKEN.findall(normalise(old)), _TOKEN.findall(normalise(new))
-    matcher = difflib.SequenceMatcher(None, [t.rstrip(" ") for t in a], [t.rstrip(" ") for t in b], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [t.rstrip(" ") for t in a], [t.rstrip(" ") for t in b], autojunk=False
+    )
     opcodes = matcher.get_opcodes()
     same = sum(_word_count(a[i1:i2]) for tag, i1, i2, _, _ in opcodes if tag == "equal")
     if same < REWRITTEN_BELOW * max(_word_count(a), _word_count(b)):
@@ -342,7 +380,7 @@ def _kept(runs: list[Word], old: Sequence[str], new: Sequence[str]) -> tuple[str
         if k == len(old) - 1:
             common = b if a == b else b.rstrip(" ")
             _append(runs, "=", common)
-            return a[len(common):], b[len(common):]
+            return a[len(common) :], b[len(common) :]
         if a == b:
             _append(runs, "=", b)
         else:
@@ -393,8 +431,11 @@ def _title(value: Any) -> str:
 
 
 def _group(
-    added: list[TextChange], removed: list[TextChange], changed: list[TextChange],
-    old_nodes: dict[str, Any], new_nodes: dict[str, Any],
+    added: list[TextChange],
+    removed: list[TextChange],
+    changed: list[TextChange],
+    old_nodes: dict[str, Any],
+    new_nodes: dict[str, Any],
 ) -> tuple[tuple[ItemChange, ...], tuple[Replacement, ...]]:
     """The changes grouped by item, in file order, and the replacements made in many places."""
     worded = {c.address: word_diff(c.old, c.new) for c in changed}
@@ -404,7 +445,9 @@ def _group(
     places: dict[tuple[str, str], list[str]] = {}
     for address, hunk in collapsed.items():
         places.setdefault(hunk, []).append(address)
-    replacements = tuple(Replacement(old, new, tuple(where)) for (old, new), where in places.items())
+    replacements = tuple(
+        Replacement(old, new, tuple(where)) for (old, new), where in places.items()
+    )
 
     whole: dict[str, ItemChange] = {}
     inside: dict[str, list[EntryChange]] = {}
@@ -412,19 +455,31 @@ def _group(
         if c.address.count("/") == 1:
             whole[c.address] = ItemChange(c.address, "added", _title(new_nodes[c.address]), c.new)
         else:
-            inside.setdefault(item_of(c.address), []).append(EntryChange(c.address, "added", "", c.new, (Word("+", normalise(c.new)),)))
+            inside.setdefault(item_of(c.address), []).append(
+                EntryChange(c.address, "added", "", c.new, (Word("+", normalise(c.new)),))
+            )
     for c in removed:
         if c.address.count("/") == 1:
             whole[c.address] = ItemChange(c.address, "removed", _title(old_nodes[c.address]), c.old)
         else:
-            inside.setdefault(item_of(c.address), []).append(EntryChange(c.address, "removed", c.old, "", (Word("-", normalise(c.old)),)))
+            inside.setdefault(item_of(c.address), []).append(
+                EntryChange(c.address, "removed", c.old, "", (Word("-", normalise(c.old)),))
+            )
     replaced = Counter(item_of(a) for a in collapsed)
     for c in changed:
         if c.address not in collapsed:
-            inside.setdefault(item_of(c.address), []).append(EntryChange(c.address, "reworded", c.old, c.new, worded[c.address]))
+            inside.setdefault(item_of(c.address), []).append(
+                EntryChange(c.address, "reworded", c.old, c.new, worded[c.address])
+            )
     for item in set(inside) | set(replaced):
         node = new_nodes.get(item, old_nodes.get(item))
-        whole[item] = ItemChange(item, "changed", _title(node), changes=tuple(inside.get(item, ())), replaced=replaced[item])
+        whole[item] = ItemChange(
+            item,
+            "changed",
+            _title(node),
+            changes=tuple(inside.get(item, ())),
+            replaced=replaced[item],
+        )
     order = {a: i for i, a in enumerate([*new_nodes, *old_nodes])}
     items = sorted(whole.values(), key=lambda i: order.get(i.address, len(order)))
     return tuple(_entries_in_order(i, order) for i in items), replacements
@@ -450,10 +505,20 @@ class Side:
     notes: tuple[str, ...] = ()
 
 
-def diff_sides(old: Side, new: Side, *, old_label: str, new_label: str, agency: str = "") -> SemanticDiff:
+def diff_sides(
+    old: Side, new: Side, *, old_label: str, new_label: str, agency: str = ""
+) -> SemanticDiff:
     notes = tuple(dict.fromkeys((*old.notes, *new.notes)))
-    return diff_adapted(old.adapted, new.adapted, old.findings, new.findings,
-                        old_label=old_label, new_label=new_label, agency=agency, notes=notes)
+    return diff_adapted(
+        old.adapted,
+        new.adapted,
+        old.findings,
+        new.findings,
+        old_label=old_label,
+        new_label=new_label,
+        agency=agency,
+        notes=notes,
+    )
 
 
 def project_root(agency: Path, root: Path | None = None, base: Path | None = None) -> Path:
@@ -461,7 +526,9 @@ def project_root(agency: Path, root: Path | None = None, base: Path | None = Non
     ``base`` (default: the working directory)."""
     if root is not None:
         return root.resolve()
-    return default_project_root(Path(os.path.abspath(agency)), (base or Path.cwd()).resolve()).resolve()
+    return default_project_root(
+        Path(os.path.abspath(agency)), (base or Path.cwd()).resolve()
+    ).resolve()
 
 
 def working_side(tree: ContentTree, agency: Path, *, root: Path | None = None) -> Side:
@@ -472,8 +539,13 @@ def working_side(tree: ContentTree, agency: Path, *, root: Path | None = None) -
 
 
 def revision_side(
-    tree: ContentTree, agency: Path, revision: str, *, root: Path | None = None,
-    parent_revision: str | None = None, display_base: Path | None = None,
+    tree: ContentTree,
+    agency: Path,
+    revision: str,
+    *,
+    root: Path | None = None,
+    parent_revision: str | None = None,
+    display_base: Path | None = None,
 ) -> Side:
     """The agency file's chain as it was at ``revision`` of its git repository. Files are named
     from ``display_base`` (default: the project root) as they would be in the working tree."""
@@ -484,23 +556,41 @@ def revision_side(
         top = files.path(given)
         if not top.is_file():
             raise LstoolkitError(
-                f"{relative_name(given, project)} does not exist at {revision}", hint="Pass --agency with its path.",
+                f"{relative_name(given, project)} does not exist at {revision}",
+                hint="Pass --agency with its path.",
             )
         files.read_lock(given)
         files.fill_chain(top)
         if files.parent_revision is not None:
-            files.notes.append(f"--parent-rev {parent_revision} is not used: no parent layer is in a separate checkout")
-        base = files.path(display_base) if display_base and files.holds(display_base) else files.path(project)
+            files.notes.append(
+                f"--parent-rev {parent_revision} is not used: no parent layer is in a separate checkout"
+            )
+        base = (
+            files.path(display_base)
+            if display_base and files.holds(display_base)
+            else files.path(project)
+        )
         adapted = adapt(tree, read_chain(top, root=files.path(project), display_base=base))
         return Side(adapted, check_adapted(adapted), tuple(f"{revision}: {n}" for n in files.notes))
 
 
 def what_changed(
-    tree: ContentTree, agency: Path, adapted: Adapted, findings: tuple[Finding, ...], revision: str,
-    *, root: Path | None = None, display_base: Path | None = None,
+    tree: ContentTree,
+    agency: Path,
+    adapted: Adapted,
+    findings: tuple[Finding, ...],
+    revision: str,
+    *,
+    root: Path | None = None,
+    display_base: Path | None = None,
 ) -> SemanticDiff:
     """This version against the one at ``revision`` (the site's "What changed" page). ``root``
     and ``display_base`` are those ``adapted`` was read with, so both sides name files alike."""
     before = revision_side(tree, agency, revision, root=root, display_base=display_base)
-    return diff_sides(before, Side(adapted, findings), old_label=revision, new_label="this version",
-                      agency=relative_name(agency, project_root(agency, root, display_base)))
+    return diff_sides(
+        before,
+        Side(adapted, findings),
+        old_label=revision,
+        new_label="this version",
+        agency=relative_name(agency, project_root(agency, root, display_base)),
+    )

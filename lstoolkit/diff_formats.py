@@ -46,11 +46,26 @@ def _sections(diff: SemanticDiff) -> list[tuple[str, list[Line]]]:
     """The reviewer's order: the summary, what a board decides on, then item by item."""
     s = diff.summary
     summary = [
-        Line(label="Items", words=_plain(f"{s.items_added} added, {s.items_removed} removed, {s.items_changed} changed")),
-        Line(label="Fidelity findings", words=_plain(f"{s.findings_appeared} appeared, {s.findings_resolved} resolved")),
-        Line(label="Fidelity-consistent changes", words=_plain(
-            f"{s.consistent_before} of {s.changes_before} before, {s.consistent_after} of {s.changes_after} after")),
-        Line(label="Adaptation log", words=_plain(f"{_count(s.log_added, 'change')} added, {s.log_dropped} dropped")),
+        Line(
+            label="Items",
+            words=_plain(
+                f"{s.items_added} added, {s.items_removed} removed, {s.items_changed} changed"
+            ),
+        ),
+        Line(
+            label="Fidelity findings",
+            words=_plain(f"{s.findings_appeared} appeared, {s.findings_resolved} resolved"),
+        ),
+        Line(
+            label="Fidelity-consistent changes",
+            words=_plain(
+                f"{s.consistent_before} of {s.changes_before} before, {s.consistent_after} of {s.changes_after} after"
+            ),
+        ),
+        Line(
+            label="Adaptation log",
+            words=_plain(f"{_count(s.log_added, 'change')} added, {s.log_dropped} dropped"),
+        ),
     ]
     return [
         ("Summary", summary),
@@ -62,7 +77,10 @@ def _sections(diff: SemanticDiff) -> list[tuple[str, list[Line]]]:
         ("Same words replaced in several places", [_replacement(r) for r in diff.replacements]),
         ("Items", [_item_line(i) for i in diff.items if i.kind != "changed" or i.changes]),
         ("Changes added to the adaptation log", [Line(words=_plain(x)) for x in diff.log_added]),
-        ("Changes dropped from the adaptation log", [Line(words=_plain(x)) for x in diff.log_dropped]),
+        (
+            "Changes dropped from the adaptation log",
+            [Line(words=_plain(x)) for x in diff.log_dropped],
+        ),
     ]
 
 
@@ -89,13 +107,18 @@ def _item_line(item: ItemChange) -> Line:
     if item.replaced:
         more = f"and the same words replaced in {_count(item.replaced, 'place')}, listed above"
         children.append(Line(words=_plain(more)))
-    return Line(kind="changed", label=item.address, words=_plain(item.title), children=tuple(children))
+    return Line(
+        kind="changed", label=item.address, words=_plain(item.title), children=tuple(children)
+    )
 
 
 def _entry_line(item: str, entry: EntryChange) -> Line:
     where = entry.address.removeprefix(item + "/")
     if entry.kind == "reworded":
-        return Line(label=where, words=trimmed(entry.words) if hunks(entry.words) else _plain("(spacing only)"))
+        return Line(
+            label=where,
+            words=trimmed(entry.words) if hunks(entry.words) else _plain("(spacing only)"),
+        )
     return Line(kind=entry.kind, label=where, words=_plain(normalise(entry.new or entry.old)))
 
 
@@ -141,7 +164,12 @@ def _first_words(tokens: list[str], n: int) -> list[str]:
 
 def format_diff(diff: SemanticDiff, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({**asdict(diff), "summary": asdict(diff.summary)}, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {**asdict(diff), "summary": asdict(diff.summary)}, indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
     return _markdown(diff) if fmt == "markdown" else _text(diff)
 
 
@@ -156,7 +184,11 @@ def diff_sections(diff: SemanticDiff) -> list[tuple[str, list[Markup]]]:
 
 def _text(diff: SemanticDiff) -> str:
     head = f"{diff.old_label} -> {diff.new_label}" + (": no differences" if diff.empty else "")
-    lines = [head, *([f"agency file: {diff.agency}"] if diff.agency else []), *(f"note: {n}" for n in diff.notes)]
+    lines = [
+        head,
+        *([f"agency file: {diff.agency}"] if diff.agency else []),
+        *(f"note: {n}" for n in diff.notes),
+    ]
     if diff.empty:
         return "\n".join(lines) + "\n"
     for title, entries in _sections(diff):
@@ -180,7 +212,11 @@ def _text_run(op: str, text: str, at_start: bool) -> str:
 
 
 def _render_words(
-    words: Iterable[Word], mark: Callable[[str, str, bool], str], *, after_label: bool = False, breaks: str = "",
+    words: Iterable[Word],
+    mark: Callable[[str, str, bool], str],
+    *,
+    after_label: bool = False,
+    breaks: str = "",
 ) -> list[str]:
     """The paragraphs of a word diff, each run marked by ``mark(op, text, at_start)`` (whether
     it begins a line: the first paragraph does not when it follows a label). A paragraph break
@@ -211,11 +247,17 @@ def markdown_entry(line: Line, depth: int = 0) -> Markup:
     indent = "    " * (depth + 1)
     # A deleted or inserted paragraph break is a mark: a real one would leave the other side's
     # words in a paragraph they do not have.
-    paragraphs = _render_words(line.words, _markdown_run, after_label=bool(line.kind or line.label), breaks=" ¶ ")
-    head = " ".join(p for p in (
-        str(escape_markdown(line.kind)) if line.kind else "",
-        f"**{escape_markdown(line.label)}**" if line.label else "",
-    ) if p)
+    paragraphs = _render_words(
+        line.words, _markdown_run, after_label=bool(line.kind or line.label), breaks=" ¶ "
+    )
+    head = " ".join(
+        p
+        for p in (
+            str(escape_markdown(line.kind)) if line.kind else "",
+            f"**{escape_markdown(line.label)}**" if line.label else "",
+        )
+        if p
+    )
     first = ": ".join(p for p in (head, paragraphs[0] if paragraphs else "") if p)
     blocks = [_block_start(first), *(indent + _block_start(p) for p in paragraphs[1:])]
     children = [indent + "- " + markdown_entry(child, depth + 1) for child in line.children]
@@ -251,5 +293,3 @@ def _markdown(diff: SemanticDiff) -> str:
             separator = "\n\n" if any("\n\n" in e for e in entries) else "\n"
             lines += [separator.join("- " + e for e in entries), ""]
     return "\n".join(lines)
-
-

@@ -83,7 +83,8 @@ def template_error(error: Exception, template: str) -> LstoolkitError:
     name = getattr(error, "filename", None) or getattr(error, "name", None) or template
     line = getattr(error, "lineno", 0) or 0
     return LstoolkitError(
-        f"template error: {error}", Location(str(name), line),
+        f"template error: {error}",
+        Location(str(name), line),
         hint="Check the template (an override in overrides/lstoolkit/ wins over the bundled one).",
         code=FindingCode.TEMPLATE_ERROR,
     )

@@ -43,7 +43,6 @@ _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]|])")
 _LINE_START = re.compile(r"^(\s*)([#+\-]|\d+(?=[.)]))")
 
 
-
 def escape_markdown(text: str) -> Markup:
     """``text`` as literal Markdown: HTML-escaped, Markdown syntax backslash-escaped."""
     escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", html.escape(text))

@@ -10,7 +10,17 @@ from dataclasses import dataclass
 from lstoolkit.codes import CODES, Code, FindingCode, Severity
 from lstoolkit.errors import Location, LstoolkitError
 
-__all__ = ["CODES", "Code", "Finding", "FindingCode", "Severity", "codes_reference", "fails", "format_findings", "troubleshooting"]
+__all__ = [
+    "CODES",
+    "Code",
+    "Finding",
+    "FindingCode",
+    "Severity",
+    "codes_reference",
+    "fails",
+    "format_findings",
+    "troubleshooting",
+]
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,8 @@ def format_findings(findings: Iterable[Finding], fmt: str) -> str:
     if fmt == "github":
         return "\n".join(_github(f) for f in items)
     return "\n".join(
-        f"{f.location or '-'}: {f.code} {f.message}{' (accepted)' if f.accepted else ''}" for f in items
+        f"{f.location or '-'}: {f.code} {f.message}{' (accepted)' if f.accepted else ''}"
+        for f in items
     )
 
 
@@ -90,10 +101,20 @@ def codes_reference() -> str:
         "",
         "| code | severity | what |",
         "|---|---|---|",
-        *(f"| [{c.code}](#{c.code.lower()}) | {c.severity.value} | {c.title} |" for c in CODES.values()),
+        *(
+            f"| [{c.code}](#{c.code.lower()}) | {c.severity.value} | {c.title} |"
+            for c in CODES.values()
+        ),
     ]
     for c in CODES.values():
-        lines += ["", f"## {c.code}", "", f"**{c.title}** ({c.severity.value}). {c.explanation}", "", f"Fix: {c.fix}"]
+        lines += [
+            "",
+            f"## {c.code}",
+            "",
+            f"**{c.title}** ({c.severity.value}). {c.explanation}",
+            "",
+            f"Fix: {c.fix}",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -52,7 +52,12 @@ PLAN_PARTS: Mapping[str, tuple[str, ...]] = {
     "district": ("district", "school"),
     "school": ("school",),
 }
-LEVEL_NAMES = {"state": "a state's", "region": "a region's", "district": "a district's", "school": "a school's"}
+LEVEL_NAMES = {
+    "state": "a state's",
+    "region": "a region's",
+    "district": "a district's",
+    "school": "a school's",
+}
 
 
 def in_plan(section_id: str, level: str | None) -> bool:
@@ -109,11 +114,15 @@ def plan_answers(adapted: Any) -> dict[str, PlanAnswer]:
         where = top.locate("plan", key, key=True)
         address, problem = _resolve(key, level, ours, by_address, by_id, parts, adapted)
         if problem is None and address in given:
-            problem = (f"the task '{address}' is given twice, as '{given[address]}' and '{key}'",
-                       "Keep one of them.")
+            problem = (
+                f"the task '{address}' is given twice, as '{given[address]}' and '{key}'",
+                "Keep one of them.",
+            )
         if problem is not None:
             message, hint = problem
-            problems.append(LstoolkitError(message, where, hint=hint, code=FindingCode.NO_SUCH_ADDRESS))
+            problems.append(
+                LstoolkitError(message, where, hint=hint, code=FindingCode.NO_SUCH_ADDRESS)
+            )
             continue
         given[address] = key
         found[address] = answer
@@ -141,35 +150,54 @@ def _parts(plan: Any) -> dict[str, str]:
     return parts
 
 
-def _resolve(key: str, level: str, ours: set[str], by_address: Mapping[str, str],
-             by_id: Mapping[str, Sequence[str]], parts: Mapping[str, str], adapted: Any,
-             ) -> tuple[str, tuple[str, str] | None]:
+def _resolve(
+    key: str,
+    level: str,
+    ours: set[str],
+    by_address: Mapping[str, str],
+    by_id: Mapping[str, Sequence[str]],
+    parts: Mapping[str, str],
+    adapted: Any,
+) -> tuple[str, tuple[str, str] | None]:
     """The task address ``key`` names, or what is wrong with it (a message and a hint)."""
     candidates = [key] if key.startswith(f"{PLAN}/") else list(by_id.get(key, ()))
     if len(candidates) > 1:
-        return "", (f"the task id '{key}' is in several sections of the action plan",
-                    f"Write its address: {' or '.join(candidates)}.")
+        return "", (
+            f"the task id '{key}' is in several sections of the action plan",
+            f"Write its address: {' or '.join(candidates)}.",
+        )
     if candidates and candidates[0] in by_address:
         address = candidates[0]
         if address in ours:
             return address, None
         section = by_address[address]
         owner = SECTION_LEVELS.get(section, "state")
-        return "", (f"the task '{key}' is in the {owner} part of the action plan ('{section}'), "
-                    f"which is not in {LEVEL_NAMES.get(level, 'this agency')} plan",
-                    f"Remove it, or plan one of: {', '.join(_section_ids(adapted, level))}.")
+        return "", (
+            f"the task '{key}' is in the {owner} part of the action plan ('{section}'), "
+            f"which is not in {LEVEL_NAMES.get(level, 'this agency')} plan",
+            f"Remove it, or plan one of: {', '.join(_section_ids(adapted, level))}.",
+        )
     if key in parts:
-        return "", (f"'{key}' is part of the task '{parts[key]}'; the plan gives WHO, HOW and WHEN per task",
-                    f"Write the answers under '{parts[key]}'.")
+        return "", (
+            f"'{key}' is part of the task '{parts[key]}'; the plan gives WHO, HOW and WHEN per task",
+            f"Write the answers under '{parts[key]}'.",
+        )
     if key.startswith(f"{PLAN}/") and key in adapted.prototype.index:
-        return "", (f"the task '{key}' was removed from the action plan by a change",
-                    "Remove its answers, or the change that removes the task.")
-    known = {**dict.fromkeys(a for a in by_address if a in ours),
-             **dict.fromkeys(i for i, a in by_id.items() if len(a) == 1 and a[0] in ours)}
+        return "", (
+            f"the task '{key}' was removed from the action plan by a change",
+            "Remove its answers, or the change that removes the task.",
+        )
+    known = {
+        **dict.fromkeys(a for a in by_address if a in ours),
+        **dict.fromkeys(i for i, a in by_id.items() if len(a) == 1 and a[0] in ours),
+    }
     nearest = nearest_address(key, known) if "/" in key else _nearest_id(key, known)
-    return "", (f"the plan names '{key}', which is no task of the action plan",
-                f"Did you mean '{nearest}'?" if nearest else
-                "'lstoolkit addresses templates/action-plan' lists the tasks (the entries right under a section).")
+    return "", (
+        f"the plan names '{key}', which is no task of the action plan",
+        f"Did you mean '{nearest}'?"
+        if nearest
+        else "'lstoolkit addresses templates/action-plan' lists the tasks (the entries right under a section).",
+    )
 
 
 def _nearest_id(key: str, known: Mapping[str, object]) -> str:
@@ -236,8 +264,12 @@ def _name_hierarchy(pdf: Any, acroform: Any) -> None:
     for field_, name in zip(fields, full_names, strict=True):
         parts = tuple(name.split("."))
         clash = (
-            "/Kids" in field_ or "/Parent" in field_ or len(parts) < 2 or not all(parts)
-            or uses[name] > 1 or any(".".join(parts[:i]) in terminal for i in range(1, len(parts)))
+            "/Kids" in field_
+            or "/Parent" in field_
+            or len(parts) < 2
+            or not all(parts)
+            or uses[name] > 1
+            or any(".".join(parts[:i]) in terminal for i in range(1, len(parts)))
         )
         if clash:
             roots.append(field_)
@@ -246,7 +278,9 @@ def _name_hierarchy(pdf: Any, acroform: Any) -> None:
         for depth in range(1, len(parts)):
             prefix = parts[:depth]
             if prefix not in nodes:
-                node = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String(prefix[-1]), Kids=pikepdf.Array()))
+                node = pdf.make_indirect(
+                    pikepdf.Dictionary(T=pikepdf.String(prefix[-1]), Kids=pikepdf.Array())
+                )
                 if parent is None:
                     roots.append(node)
                 else:
@@ -300,6 +334,15 @@ def _complete_resources(acroform: Any) -> None:
 
 
 __all__ = [
-    "FORMS_VERSION", "NOTE_LEVELS", "PLAN_PARTS", "SECTION_LEVELS", "field_name", "finish_forms",
-    "has_fields", "in_plan", "plan_answers", "plan_sections", "task_address",
+    "FORMS_VERSION",
+    "NOTE_LEVELS",
+    "PLAN_PARTS",
+    "SECTION_LEVELS",
+    "field_name",
+    "finish_forms",
+    "has_fields",
+    "in_plan",
+    "plan_answers",
+    "plan_sections",
+    "task_address",
 ]

@@ -55,7 +55,12 @@ EMBEDDED_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 
 #: How "the district" reads at each level, in the introductory session's points.
-LEVEL_NOUNS = {"state": "department", "region": "region", "district": "district", "school": "school"}
+LEVEL_NOUNS = {
+    "state": "department",
+    "region": "region",
+    "district": "district",
+    "school": "school",
+}
 
 
 @dataclass(frozen=True)
@@ -108,36 +113,60 @@ def plan_handouts(adapted: Adapted) -> list[Handout]:
     # for those who lead the sessions (the Center's guidance, next steps, cautions).
     sheets = session_sheets(adapted)
     handouts += [
-        Handout(sheet.name, sheet.title, "introductory-session.html.j2", {"sheet": sheet}) for sheet in sheets
+        Handout(sheet.name, sheet.title, "introductory-session.html.j2", {"sheet": sheet})
+        for sheet in sheets
     ]
     if sheets:
-        handouts.append(Handout(
-            "facilitator-briefing", _("Introductory session: facilitator's briefing"), "facilitator-briefing.html.j2",
-            {"sheets": sheets},
-        ))
+        handouts.append(
+            Handout(
+                "facilitator-briefing",
+                _("Introductory session: facilitator's briefing"),
+                "facilitator-briefing.html.j2",
+                {"sheets": sheets},
+            )
+        )
     for job in toolkit.items("jobs"):  # the posting, and apart from it the notes for its supervisor
-        handouts.append(Handout(
-            f"job-{job.id}", _("Job description: %(title)s", title=job.title), "job.html.j2", {"item": job}
-        ))
-        handouts.append(Handout(
-            f"job-{job.id}-supervising", _("Supervising the position: %(title)s", title=job.title),
-            "job-supervising.html.j2", {"item": job},
-        ))
+        handouts.append(
+            Handout(
+                f"job-{job.id}",
+                _("Job description: %(title)s", title=job.title),
+                "job.html.j2",
+                {"item": job},
+            )
+        )
+        handouts.append(
+            Handout(
+                f"job-{job.id}-supervising",
+                _("Supervising the position: %(title)s", title=job.title),
+                "job-supervising.html.j2",
+                {"item": job},
+            )
+        )
     handouts.append(Handout("mechanism-sheets", _("Mechanism sheets"), "mechanisms.html.j2"))
     if toolkit["templates"].get("action-plan"):
-        handouts.append(Handout("action-plan-worksheet", _("Action plan worksheet"), "action-plan.html.j2"))
+        handouts.append(
+            Handout("action-plan-worksheet", _("Action plan worksheet"), "action-plan.html.j2")
+        )
         if answers := plan_answers(adapted):  # the agency's own answers, printed as its plan
-            handouts.append(Handout("action-plan", _("Action plan"), "action-plan.html.j2", {"answers": answers}))
+            handouts.append(
+                Handout(
+                    "action-plan", _("Action plan"), "action-plan.html.j2", {"answers": answers}
+                )
+            )
     handouts.append(Handout("design-document", _("Design document"), "design-document.html.j2"))
     if adapted.top is not None:
         handouts.append(Handout("at-a-glance", _("At a glance"), "at-a-glance.html.j2"))
-    handouts.append(Handout("fidelity-report", _("Adaptation and fidelity report"), "fidelity-report.html.j2"))
+    handouts.append(
+        Handout("fidelity-report", _("Adaptation and fidelity report"), "fidelity-report.html.j2")
+    )
     return handouts
 
 
 def _show_gaps(value: Any) -> Any:
     """A text with a missing value's gap mark, escaped, with the gap as a labelled span."""
-    if isinstance(value, str) and GAP_OPEN in value:  # a Markup is escaped already (a translated message)
+    if (
+        isinstance(value, str) and GAP_OPEN in value
+    ):  # a Markup is escaped already (a translated message)
         return Markup(gaps_as_html(str(value if isinstance(value, Markup) else escape(value))))
     return value
 
@@ -147,7 +176,10 @@ def handout_environment(override_dirs: Iterable[Path] = ()) -> Environment:
     directories = [(d / "handouts", f"{shown_path(d)}/handouts") for d in override_dirs]
     directories.append((templates_dir() / "handouts", "templates/handouts"))
     env = template_environment(
-        directories, filters={"css_string": css_string, "punct": punct}, finalize=_show_gaps, extensions=["jinja2.ext.i18n"]
+        directories,
+        filters={"css_string": css_string, "punct": punct},
+        finalize=_show_gaps,
+        extensions=["jinja2.ext.i18n"],
     )
     env.tests["containing"] = lambda sequence, value: value in sequence
     env.install_gettext_translations(translations(SOURCE_LANGUAGE), newstyle=True)  # type: ignore[attr-defined]
@@ -164,7 +196,6 @@ def _in_language(env: Environment, language: str) -> Environment:
     return overlay
 
 
-
 #: Characters kept as they are in a CSS string; every other one is written as a hex escape.
 _CSS_PLAIN = re.compile(r"[A-Za-z0-9 .,:;!?()'&@%+=/_-]")
 
@@ -176,6 +207,7 @@ def css_string(text: str) -> Markup:
     backslashes, line breaks of every kind, ``<`` and ``>``, control characters and anything
     else not plainly printable, so no value can end the string, the rule or the element.
     """
+
     def escape(char: str) -> str:
         if _CSS_PLAIN.fullmatch(char) or (ord(char) > 0x9F and char.isprintable()):
             return char
@@ -188,10 +220,17 @@ class HandoutRenderer:
     """Makes the HTML of each handout; PDF rendering happens in :func:`render_handouts`."""
 
     def __init__(
-        self, adapted: Adapted, findings: tuple[Finding, ...], env: Environment, *, paper: str = "letter"
+        self,
+        adapted: Adapted,
+        findings: tuple[Finding, ...],
+        env: Environment,
+        *,
+        paper: str = "letter",
     ) -> None:
         if paper not in PAPER_SIZES:
-            raise LstoolkitError(f"unknown paper size '{paper}'", hint=f"Use one of: {', '.join(PAPER_SIZES)}.")
+            raise LstoolkitError(
+                f"unknown paper size '{paper}'", hint=f"Use one of: {', '.join(PAPER_SIZES)}."
+            )
         self.adapted = adapted
         self.findings = findings
         self.words = words(adapted.language)
@@ -227,8 +266,12 @@ class HandoutRenderer:
             "layers": layer_views(self.adapted.layers),
             "log": log_changes(self.adapted, self.findings),
             "findings": self.findings,
-            "values": {k: str(v) for layer in self.adapted.layers for k, v in layer.file.values.items()},
-            "level_wording": lambda text: level_wording(text, agency.agency.level if agency else "district"),
+            "values": {
+                k: str(v) for layer in self.adapted.layers for k, v in layer.file.values.items()
+            },
+            "level_wording": lambda text: level_wording(
+                text, agency.agency.level if agency else "district"
+            ),
             "paragraphs": _paragraphs,
             "logo": self.logo,
             "diagram": self.diagram,
@@ -237,12 +280,17 @@ class HandoutRenderer:
             "created": self.banner.published,
             "summarize": _summarize,
             "banner": self.banner,
-            "parts": tuple(replace(p, title=self.words(p.title), question=self.words(p.question)) for p in DESIGN_PARTS),
+            "parts": tuple(
+                replace(p, title=self.words(p.title), question=self.words(p.question))
+                for p in DESIGN_PARTS
+            ),
             "text_of": lambda address: text_of(self.adapted, address),
             "sections": self.adapted.sections,
             "long_date": self.words.date,
             "language": self.words.language,
-            "lang_en": Markup("" if self.words.english else ' lang="en"'),  # the toolkit's text, untranslated
+            "lang_en": Markup(
+                "" if self.words.english else ' lang="en"'
+            ),  # the toolkit's text, untranslated
             **handout.context,
         }
 
@@ -271,7 +319,9 @@ def level_wording(text: str, level: str) -> str:
     noun = LEVEL_NOUNS.get(level, "district")
     if noun == "district":
         return text
-    return re.sub(r"\b([Dd])istrict\b", lambda m: (noun.capitalize() if m.group(1) == "D" else noun), text)
+    return re.sub(
+        r"\b([Dd])istrict\b", lambda m: noun.capitalize() if m.group(1) == "D" else noun, text
+    )
 
 
 def render_handouts(
@@ -298,17 +348,27 @@ def render_handouts(
         if cached is None:
             missing.append((handout, html))
             continue
-        results.append(_publish(RenderedHandout(handout, cached, True, 0.0, leaks=leaks[handout.name]), out_dir))
+        results.append(
+            _publish(
+                RenderedHandout(handout, cached, True, 0.0, leaks=leaks[handout.name]), out_dir
+            )
+        )
         progress(results[-1])
     for handout, seconds, pdf, refused in _render_all(missing, jobs):
         if refused:
             raise LstoolkitError(
                 f"the handout '{handout.name}' asks for '{refused[:200]}'; handouts use only their own "
-                "files and the logo", Location(renderer.template_file(handout)),
-                hint="Remove the web address or file path from the template.", code=FindingCode.UNSAFE_FILE,
+                "files and the logo",
+                Location(renderer.template_file(handout)),
+                hint="Remove the web address or file path from the template.",
+                code=FindingCode.UNSAFE_FILE,
             )
         write_atomically(cache / f"{keys[handout.name]}.pdf", pdf)
-        results.append(_publish(RenderedHandout(handout, pdf, False, seconds, leaks=leaks[handout.name]), out_dir))
+        results.append(
+            _publish(
+                RenderedHandout(handout, pdf, False, seconds, leaks=leaks[handout.name]), out_dir
+            )
+        )
         progress(results[-1])
     order = [h.name for h, _ in work]
     return sorted(results, key=lambda r: order.index(r.handout.name))
@@ -320,11 +380,17 @@ def _usable_directory(path: Path, what: str) -> Path:
         if not os.access(path, os.W_OK):
             raise PermissionError(13, "Permission denied")
     except OSError as error:
-        reason = "it is a file" if path.is_file() or isinstance(error, FileExistsError) else error.strerror
+        reason = (
+            "it is a file"
+            if path.is_file() or isinstance(error, FileExistsError)
+            else error.strerror
+        )
         raise LstoolkitError(
-            f"cannot use {path} for {what}: {reason}", Location(str(path)),
+            f"cannot use {path} for {what}: {reason}",
+            Location(str(path)),
             hint=f"Remove or rename it, or set {CACHE_VARIABLE} to another directory."
-            if what == "the handout cache" else "Choose another directory with --out.",
+            if what == "the handout cache"
+            else "Choose another directory with --out.",
         ) from None
     return path
 
@@ -365,14 +431,18 @@ def render_pdf(html: str, name: str) -> tuple[float, bytes, str]:
     started = time.perf_counter()
     weasyprint = import_weasyprint()
     fetcher = _local_fetcher(weasyprint)
-    document = weasyprint.HTML(string=html, base_url=str(templates_dir() / "handouts"), url_fetcher=fetcher)
+    document = weasyprint.HTML(
+        string=html, base_url=str(templates_dir() / "handouts"), url_fetcher=fetcher
+    )
     pdftags = import_pdftags()
     try:
         with pdftags.recording_origins() as origins:
             pdf = document.write_pdf(
                 pdf_variant="pdf/ua-1",
                 pdf_forms=True,
-                pdf_identifier=hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"),
+                pdf_identifier=hashlib.sha256(html.encode("utf-8"))
+                .hexdigest()[:32]
+                .encode("ascii"),
             )
     except RefusedAddress as refused:
         return time.perf_counter() - started, b"", refused.url
@@ -460,7 +530,9 @@ def _cache_key(html: str) -> str:
     """Everything that decides a PDF's bytes: its HTML (with the stylesheet) and the versions."""
     from importlib.metadata import version
 
-    repairs = import_pdftags().REPAIRS_VERSION  # first: says what to install when pikepdf is missing
+    repairs = (
+        import_pdftags().REPAIRS_VERSION
+    )  # first: says what to install when pikepdf is missing
     versions = (
         f"lstoolkit {__version__}; weasyprint {version('weasyprint')}; pydyf {version('pydyf')}; "
         f"pikepdf {version('pikepdf')}; tag repairs {repairs}; forms {FORMS_VERSION}"

@@ -29,8 +29,20 @@ SOURCE_LANGUAGE = "en"
 DOMAIN = "lstoolkit"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
-_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December")
+_ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: A time of day on the 24-hour clock, as agency files give it.
 TIME_PATTERN = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")

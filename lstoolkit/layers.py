@@ -49,7 +49,10 @@ class Agency:
     logo: str = field(default="", metadata=_about("Path to a logo, inside the project."))
     contact: str = field(default="", metadata=_about("Contact e-mail or address."))
     region: str = field(
-        default="", metadata=_about("Region of the state, e.g. North Central (groups districts in the state's roll-up).")
+        default="",
+        metadata=_about(
+            "Region of the state, e.g. North Central (groups districts in the state's roll-up)."
+        ),
     )
 
 
@@ -76,7 +79,10 @@ class Adoption:
     date: str = field(metadata=_about("Date of adoption, YYYY-MM-DD."))
     by: str = field(metadata=_about("The body that adopted it, e.g. Board of Education."))
     resolution: str = field(
-        default="", metadata=_about("The resolution or minute number, e.g. Resolution 2026-41 (required when adopted).")
+        default="",
+        metadata=_about(
+            "The resolution or minute number, e.g. Resolution 2026-41 (required when adopted)."
+        ),
     )
 
 
@@ -86,24 +92,40 @@ class SignOff:
 
     name: str = field(metadata=_about("Full name, e.g. Marcus Lee."))
     role: str = field(default="", metadata=_about("Position, e.g. Director of Student Supports."))
-    date: str = field(default="", metadata=_about("Day of sign-off, YYYY-MM-DD (required when adopted)."))
+    date: str = field(
+        default="", metadata=_about("Day of sign-off, YYYY-MM-DD (required when adopted).")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class PlanAnswer:
     """WHO will carry out one task of the action plan, HOW, and WHEN."""
 
-    who: str = field(default="", metadata=_about("Who carries it out, e.g. Director of Student Supports with the Planning Team."))
-    how: str = field(default="", metadata=_about("How, e.g. Two half-day workshops for principals, then monthly coaching."))
-    when: str | int = field(default="", metadata=_about("When, e.g. Spring 2027, or a day YYYY-MM-DD."))
+    who: str = field(
+        default="",
+        metadata=_about(
+            "Who carries it out, e.g. Director of Student Supports with the Planning Team."
+        ),
+    )
+    how: str = field(
+        default="",
+        metadata=_about("How, e.g. Two half-day workshops for principals, then monthly coaching."),
+    )
+    when: str | int = field(
+        default="", metadata=_about("When, e.g. Spring 2027, or a day YYYY-MM-DD.")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Milestone:
     """A date in the roll-out, for the summary readers receive ("when")."""
 
-    date: str = field(metadata=_about("YYYY-MM-DD, or a month or term as readers know it, e.g. Fall 2027."))
-    text: str = field(metadata=_about("What happens, e.g. Learning Supports Coaches start in 24 schools."))
+    date: str = field(
+        metadata=_about("YYYY-MM-DD, or a month or term as readers know it, e.g. Fall 2027.")
+    )
+    text: str = field(
+        metadata=_about("What happens, e.g. Learning Supports Coaches start in 24 schools.")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,19 +141,46 @@ class Session:
     """An introductory session: one attendee sheet each, introductory-session-<id>.pdf."""
 
     id: Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", 60)] = field(
-        metadata=_about("Short name for the file, e.g. washington-elementary (lower case, digits, hyphens).")
+        metadata=_about(
+            "Short name for the file, e.g. washington-elementary (lower case, digits, hyphens)."
+        )
     )
-    title: str = field(default="", metadata=_about("Heading of the sheet (default: Introducing the <new position's title>)."))
-    date: str = field(default="", metadata=_about("Day of the session, YYYY-MM-DD, e.g. 2027-01-12."))
-    start: str = field(default="", metadata=_about("Start time, HH:MM on the 24-hour clock, e.g. 15:30."))
-    end: str = field(default="", metadata=_about("End time, HH:MM on the 24-hour clock, e.g. 17:00."))
-    place: str = field(default="", metadata=_about("Where, e.g. Washington Elementary School, library, 1200 Oak Street."))
-    audience: str = field(default="", metadata=_about("Who is invited, e.g. all staff of Washington Elementary School (default: you)."))
-    presenters: tuple[Presenter, ...] = field(default=(), metadata=_about("Who speaks: each with name and role."))
+    title: str = field(
+        default="",
+        metadata=_about("Heading of the sheet (default: Introducing the <new position's title>)."),
+    )
+    date: str = field(
+        default="", metadata=_about("Day of the session, YYYY-MM-DD, e.g. 2027-01-12.")
+    )
+    start: str = field(
+        default="", metadata=_about("Start time, HH:MM on the 24-hour clock, e.g. 15:30.")
+    )
+    end: str = field(
+        default="", metadata=_about("End time, HH:MM on the 24-hour clock, e.g. 17:00.")
+    )
+    place: str = field(
+        default="",
+        metadata=_about("Where, e.g. Washington Elementary School, library, 1200 Oak Street."),
+    )
+    audience: str = field(
+        default="",
+        metadata=_about(
+            "Who is invited, e.g. all staff of Washington Elementary School (default: you)."
+        ),
+    )
+    presenters: tuple[Presenter, ...] = field(
+        default=(), metadata=_about("Who speaks: each with name and role.")
+    )
     agenda: tuple[str, ...] = field(
-        default=(), metadata=_about("The agenda, one item each (default: the toolkit's, from the session's seven points).")
+        default=(),
+        metadata=_about(
+            "The agenda, one item each (default: the toolkit's, from the session's seven points)."
+        ),
     )
-    contact: str = field(default="", metadata=_about("Who to contact about the session (default: the agency's contact)."))
+    contact: str = field(
+        default="",
+        metadata=_about("Who to contact about the session (default: the agency's contact)."),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,20 +230,32 @@ class AgencyFile:
     """An agency's customization file: who it is, and how it adapts the layer it extends."""
 
     extends: str = field(
-        default=PROTOTYPE, metadata=_about("'prototype', or a relative path to the parent agency file.")
+        default=PROTOTYPE,
+        metadata=_about("'prototype', or a relative path to the parent agency file."),
     )
     agency: Agency = field(metadata=_about("Who publishes this adaptation."))
     version: str = field(metadata=_about('Version of the design document, e.g. "2026.1" (quoted).'))
-    status: Literal["draft", "adopted"] = field(default="draft", metadata=_about("draft or adopted."))
+    status: Literal["draft", "adopted"] = field(
+        default="draft", metadata=_about("draft or adopted.")
+    )
     published: str = field(
-        default="", metadata=_about("Publication date shown to readers, YYYY-MM-DD (default: the adoption date, else the last commit).")
+        default="",
+        metadata=_about(
+            "Publication date shown to readers, YYYY-MM-DD (default: the adoption date, else the last commit)."
+        ),
     )
     deciding_body: str = field(
-        default="", metadata=_about("Who decides on adoption, e.g. Board of Education (shown on drafts: 'Draft for review by …').")
+        default="",
+        metadata=_about(
+            "Who decides on adoption, e.g. Board of Education (shown on drafts: 'Draft for review by …')."
+        ),
     )
-    work_group: str = field(default="", metadata=_about("Name of the work group that drafted the design document."))
+    work_group: str = field(
+        default="", metadata=_about("Name of the work group that drafted the design document.")
+    )
     sign_off: tuple[SignOff, ...] = field(
-        default=(), metadata=_about("Work-group members who signed off the draft (required when adopted).")
+        default=(),
+        metadata=_about("Work-group members who signed off the draft (required when adopted)."),
     )
     adopted: Adoption | None = field(default=None, metadata=_about("When status is adopted."))
     sections: dict[str, str] = field(
@@ -216,7 +277,8 @@ class AgencyFile:
         ),
     )
     component_name: str = field(
-        default="", metadata=_about("Name of the third component, e.g. Learning Supports Component.")
+        default="",
+        metadata=_about("Name of the third component, e.g. Learning Supports Component."),
     )
     language: Language | None = field(
         default=None,
@@ -245,7 +307,8 @@ class AgencyFile:
         ),
     )
     protect: tuple[str, ...] = field(
-        default=(), metadata=_about("Addresses this layer makes essential for layers that extend it.")
+        default=(),
+        metadata=_about("Addresses this layer makes essential for layers that extend it."),
     )
     changes: tuple[Change, ...] = field(default=(), metadata=_about("The adaptation log."))
 
@@ -310,7 +373,9 @@ def write_agency_schema(path: Path) -> None:
     path.write_text(json.dumps(agency_schema(), indent=2) + "\n", encoding="utf-8")
 
 
-def read_chain(path: Path, *, root: Path | None = None, display_base: Path | None = None) -> tuple[Layer, ...]:
+def read_chain(
+    path: Path, *, root: Path | None = None, display_base: Path | None = None
+) -> tuple[Layer, ...]:
     """The layers from the one nearest the prototype down to ``path``."""
     base = display_base or Path.cwd()
     given = Path(os.path.abspath(path))
@@ -318,23 +383,32 @@ def read_chain(path: Path, *, root: Path | None = None, display_base: Path | Non
     top = path.resolve()
     if not top.is_relative_to(project):  # a link out of the project
         raise LstoolkitError(
-            f"'{_show(given, base)}' is a link to a file outside the project ({project})", Location(_show(given, base)),
-            hint="Use a file inside the project, or widen the project root (--root).", code=FindingCode.BROKEN_CHAIN,
+            f"'{_show(given, base)}' is a link to a file outside the project ({project})",
+            Location(_show(given, base)),
+            hint="Use a file inside the project, or widen the project root (--root).",
+            code=FindingCode.BROKEN_CHAIN,
         )
     chain: list[Layer] = []
     seen: list[Path] = []
     current, named_at = top, None
     while True:
         if current in seen:
-            cycle = " -> ".join(_show(p, base) for p in [*seen[seen.index(current):], current])
-            raise LstoolkitError(f"'extends' forms a cycle: {cycle}", named_at, hint="Remove one of the links.", code=FindingCode.BROKEN_CHAIN)
+            cycle = " -> ".join(_show(p, base) for p in [*seen[seen.index(current) :], current])
+            raise LstoolkitError(
+                f"'extends' forms a cycle: {cycle}",
+                named_at,
+                hint="Remove one of the links.",
+                code=FindingCode.BROKEN_CHAIN,
+            )
         seen.append(current)
         layer = read_layer(current, display=_show(current, base), named_at=named_at)
         chain.append(layer)
         if layer.file.extends == PROTOTYPE:
             break
         named_at = layer.locate("extends")
-        current = resolve_inside(layer.file.extends, layer.path.parent, project, named_at, what="extends")
+        current = resolve_inside(
+            layer.file.extends, layer.path.parent, project, named_at, what="extends"
+        )
     return tuple(_with_files(layer, project, base) for layer in reversed(chain))
 
 
@@ -344,15 +418,25 @@ def _with_files(layer: Layer, project: Path, base: Path) -> Layer:
     logo = None
     if layer.file.agency.logo:
         where = layer.locate("agency", "logo")
-        path = resolve_inside(layer.file.agency.logo, layer.path.parent, project, where, what="logo", must_exist=True)
+        path = resolve_inside(
+            layer.file.agency.logo, layer.path.parent, project, where, what="logo", must_exist=True
+        )
         logo = Logo(path.suffix.lower(), read_logo(path, named_at=where))
     sections: dict[str, AuthoredSection] = {}
     problems: list[LstoolkitError] = []
     for address, relative in layer.file.sections.items():
         where = layer.locate("sections", address)
         try:
-            path = resolve_inside(relative, layer.path.parent, project, where, what="sections", must_exist=True)
-            sections[address] = read_section(address, path, display=_show(path, base), agency=layer.file.agency.name, named_at=where)
+            path = resolve_inside(
+                relative, layer.path.parent, project, where, what="sections", must_exist=True
+            )
+            sections[address] = read_section(
+                address,
+                path,
+                display=_show(path, base),
+                agency=layer.file.agency.name,
+                named_at=where,
+            )
         except LstoolkitError as error:
             problems.extend(error.problems)
     if problems:
@@ -363,7 +447,9 @@ def _with_files(layer: Layer, project: Path, base: Path) -> Layer:
 def section_files(layers: tuple[Layer, ...]) -> list[Path]:
     """Every section file the chain reads (watched by ``mkdocs serve``; never published as pages)."""
     return [
-        (layer.path.parent / relative).resolve() for layer in layers for relative in layer.file.sections.values()
+        (layer.path.parent / relative).resolve()
+        for layer in layers
+        for relative in layer.file.sections.values()
     ]
 
 
@@ -376,7 +462,9 @@ def read_layer(path: Path, *, display: str, named_at: Location | None = None) ->
     """Read and validate one customization file."""
     if not path.is_file():
         raise LstoolkitError(
-            f"the parent layer '{display}' does not exist" if named_at else f"'{display}' does not exist",
+            f"the parent layer '{display}' does not exist"
+            if named_at
+            else f"'{display}' does not exist",
             named_at or Location(display),
             hint="Check the path; it is relative to the file that names it.",
             code=FindingCode.BROKEN_CHAIN,
@@ -397,7 +485,9 @@ def _parse_layer(path: Path, display: str, raw: bytes) -> Layer:
     _times_as_written(document, raw)
     problems = validate(document, agency_schema())
     if not problems:
-        problems = _check_changes(document) + check_agency_text(document) + _check_sessions(document)
+        problems = (
+            _check_changes(document) + check_agency_text(document) + _check_sessions(document)
+        )
     if problems:
         raise LstoolkitError.collect(problems)
     return Layer(path=path, document=document, file=build(AgencyFile, document.data))
@@ -413,31 +503,46 @@ def _check_changes(document: YamlDocument) -> list[LstoolkitError]:
     problems = []
     data = document.data
     if data.get("status") == "adopted" and not data.get("adopted"):
-        problems.append(LstoolkitError(
-            "status is 'adopted' but 'adopted' is missing",
-            document.locate(("status",)),
-            hint="Add 'adopted: {date: YYYY-MM-DD, by: Board of Education, resolution: Resolution 2026-41}'.",
-            code=FindingCode.SCHEMA,
-        ))
+        problems.append(
+            LstoolkitError(
+                "status is 'adopted' but 'adopted' is missing",
+                document.locate(("status",)),
+                hint="Add 'adopted: {date: YYYY-MM-DD, by: Board of Education, resolution: Resolution 2026-41}'.",
+                code=FindingCode.SCHEMA,
+            )
+        )
     if data.get("status") == "adopted":
         problems += _check_adoption_record(document)
     if len(data.get("sections") or ()) > MAX_SECTIONS:
-        problems.append(LstoolkitError(
-            f"the file has {len(data['sections']):,} sections; at most {MAX_SECTIONS:,} are allowed",
-            document.locate(("sections",), key=True), code=FindingCode.LIMIT_EXCEEDED,
-        ))
+        problems.append(
+            LstoolkitError(
+                f"the file has {len(data['sections']):,} sections; at most {MAX_SECTIONS:,} are allowed",
+                document.locate(("sections",), key=True),
+                code=FindingCode.LIMIT_EXCEEDED,
+            )
+        )
     for i, change in enumerate(data.get("changes", [])):
         actions = [k for k in ("remove", "add", "replace") if k in change]
         if len(actions) != 1:
-            message = "a change needs one of remove, add, replace" if not actions else (
-                f"a change has {len(actions)} actions ({', '.join(actions)}); write one change for each"
+            message = (
+                "a change needs one of remove, add, replace"
+                if not actions
+                else (
+                    f"a change has {len(actions)} actions ({', '.join(actions)}); write one change for each"
+                )
             )
-            problems.append(LstoolkitError(message, document.locate(("changes", i)), code=FindingCode.SCHEMA))
+            problems.append(
+                LstoolkitError(message, document.locate(("changes", i)), code=FindingCode.SCHEMA)
+            )
         elif actions[0] in ("add", "replace") and "text" not in change:
-            problems.append(LstoolkitError(
-                f"'{actions[0]}' needs 'text'", document.locate(("changes", i)),
-                hint="Add 'text:' with the new wording.", code=FindingCode.SCHEMA,
-            ))
+            problems.append(
+                LstoolkitError(
+                    f"'{actions[0]}' needs 'text'",
+                    document.locate(("changes", i)),
+                    hint="Add 'text:' with the new wording.",
+                    code=FindingCode.SCHEMA,
+                )
+            )
     return problems
 
 
@@ -446,25 +551,34 @@ def _check_adoption_record(document: YamlDocument) -> list[LstoolkitError]:
     data, problems = document.data, []
     adopted = data.get("adopted")
     if isinstance(adopted, dict) and not str(adopted.get("resolution") or "").strip():
-        problems.append(LstoolkitError(
-            "an adopted design document needs the resolution or minute number that adopted it",
-            document.locate(("adopted",)),
-            hint="Add 'resolution:' under 'adopted:', e.g. resolution: Resolution 2026-41.", code=FindingCode.SCHEMA,
-        ))
+        problems.append(
+            LstoolkitError(
+                "an adopted design document needs the resolution or minute number that adopted it",
+                document.locate(("adopted",)),
+                hint="Add 'resolution:' under 'adopted:', e.g. resolution: Resolution 2026-41.",
+                code=FindingCode.SCHEMA,
+            )
+        )
     members = data.get("sign_off") or []
     if not members:
-        problems.append(LstoolkitError(
-            "an adopted design document needs the work group's sign-off",
-            document.locate(("adopted",) if isinstance(adopted, dict) else ("status",)),
-            hint="Add 'sign_off:' with each member's name, role and date, e.g. - {name: Marcus Lee, role: Director, date: 2026-04-30}.",
-            code=FindingCode.SCHEMA,
-        ))
+        problems.append(
+            LstoolkitError(
+                "an adopted design document needs the work group's sign-off",
+                document.locate(("adopted",) if isinstance(adopted, dict) else ("status",)),
+                hint="Add 'sign_off:' with each member's name, role and date, e.g. - {name: Marcus Lee, role: Director, date: 2026-04-30}.",
+                code=FindingCode.SCHEMA,
+            )
+        )
     for i, member in enumerate(members):
         if isinstance(member, dict) and not member.get("date"):
-            problems.append(LstoolkitError(
-                f"{member.get('name', 'a member')} has no sign-off date", document.locate(("sign_off", i)),
-                hint="Add 'date: YYYY-MM-DD', the day they signed off.", code=FindingCode.SCHEMA,
-            ))
+            problems.append(
+                LstoolkitError(
+                    f"{member.get('name', 'a member')} has no sign-off date",
+                    document.locate(("sign_off", i)),
+                    hint="Add 'date: YYYY-MM-DD', the day they signed off.",
+                    code=FindingCode.SCHEMA,
+                )
+            )
     return problems
 
 
@@ -480,10 +594,12 @@ def _times_as_written(document: YamlDocument, raw: bytes) -> None:
         for key in _TIME_FIELDS:
             value = session.get(key) if isinstance(session, dict) else None
             if isinstance(value, int | float) and not isinstance(value, bool):
-                lines = lines or re.split(r"\r\n|[\n\r\x85\u2028\u2029]", raw.decode("utf-8").removeprefix("\ufeff"))
+                lines = lines or re.split(
+                    r"\r\n|[\n\r\x85\u2028\u2029]", raw.decode("utf-8").removeprefix("\ufeff")
+                )
                 where = document.locate(("sessions", i, key))
                 line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
-                written = re.match(r"[0-9A-Za-z:._+-]+", line[max(where.column - 1, 0):])
+                written = re.match(r"[0-9A-Za-z:._+-]+", line[max(where.column - 1, 0) :])
                 session[key] = written.group(0) if written else str(value)
 
 
@@ -494,43 +610,74 @@ def _check_sessions(document: YamlDocument) -> list[LstoolkitError]:
     for i, session in enumerate(document.data.get("sessions") or []):
         name = session["id"]
         if name in seen:
-            problems.append(LstoolkitError(
-                f"two sessions have the id '{name}'", document.locate(("sessions", i, "id")),
-                hint="Give each session its own id: it names its sheet, introductory-session-<id>.pdf.", code=FindingCode.DUPLICATE_ID,
-            ))
+            problems.append(
+                LstoolkitError(
+                    f"two sessions have the id '{name}'",
+                    document.locate(("sessions", i, "id")),
+                    hint="Give each session its own id: it names its sheet, introductory-session-<id>.pdf.",
+                    code=FindingCode.DUPLICATE_ID,
+                )
+            )
         seen.add(name)
         problems += [
-            LstoolkitError(f"the {' '.join(str(k) for k in path[2:])} of session '{name}' must be one line", document.locate(path),
-                           hint="Remove the line break (write it on one line, without '|').", code=FindingCode.SCHEMA)
-            for path, text in _session_texts(session, ("sessions", i)) if "\n" in text.strip()
+            LstoolkitError(
+                f"the {' '.join(str(k) for k in path[2:])} of session '{name}' must be one line",
+                document.locate(path),
+                hint="Remove the line break (write it on one line, without '|').",
+                code=FindingCode.SCHEMA,
+            )
+            for path, text in _session_texts(session, ("sessions", i))
+            if "\n" in text.strip()
         ]
         day = session.get("date", "")
         if day and not _is_day(day):
-            problems.append(LstoolkitError(
-                f"the date of session '{name}', '{day}', is not a date", document.locate(("sessions", i, "date")),
-                hint="Write the day as YYYY-MM-DD, e.g. 2027-01-12.", code=FindingCode.SCHEMA,
-            ))
+            problems.append(
+                LstoolkitError(
+                    f"the date of session '{name}', '{day}', is not a date",
+                    document.locate(("sessions", i, "date")),
+                    hint="Write the day as YYYY-MM-DD, e.g. 2027-01-12.",
+                    code=FindingCode.SCHEMA,
+                )
+            )
         times = {key: session.get(key, "") for key in ("start", "end")}
         for key, text in times.items():
             if text and not TIME_PATTERN.fullmatch(text):
-                problems.append(LstoolkitError(
-                    f"the {key} time of session '{name}', '{text}', is not a time", document.locate(("sessions", i, key)),
-                    hint=f"Write it as HH:MM on the 24-hour clock, e.g. {key}: {_suggest_time(text) or ('15:30' if key == 'start' else '17:00')}.",
+                problems.append(
+                    LstoolkitError(
+                        f"the {key} time of session '{name}', '{text}', is not a time",
+                        document.locate(("sessions", i, key)),
+                        hint=f"Write it as HH:MM on the 24-hour clock, e.g. {key}: {_suggest_time(text) or ('15:30' if key == 'start' else '17:00')}.",
+                        code=FindingCode.SCHEMA,
+                    )
+                )
+        if all(TIME_PATTERN.fullmatch(t) for t in times.values()) and _minutes(
+            times["end"]
+        ) <= _minutes(times["start"]):
+            problems.append(
+                LstoolkitError(
+                    f"session '{name}' ends at {times['end']}, not after it starts at {times['start']}",
+                    document.locate(("sessions", i, "end")),
+                    hint="Times are on the 24-hour clock: 3:30 to 5 in the afternoon is start: 15:30, end: 17:00.",
                     code=FindingCode.SCHEMA,
-                ))
-        if all(TIME_PATTERN.fullmatch(t) for t in times.values()) and _minutes(times["end"]) <= _minutes(times["start"]):
-            problems.append(LstoolkitError(
-                f"session '{name}' ends at {times['end']}, not after it starts at {times['start']}",
-                document.locate(("sessions", i, "end")),
-                hint="Times are on the 24-hour clock: 3:30 to 5 in the afternoon is start: 15:30, end: 17:00.", code=FindingCode.SCHEMA,
-            ))
-    return sorted(problems, key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0))
+                )
+            )
+    return sorted(
+        problems, key=lambda p: (p.location.line, p.location.column) if p.location else (0, 0)
+    )
 
 
-def _session_texts(node: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+def _session_texts(
+    node: Any, path: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], str]]:
     if isinstance(node, str):
         return [(path, node)]
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
     return [found for key, value in children for found in _session_texts(value, (*path, key))]
 
 
@@ -558,23 +705,35 @@ def _suggest_time(text: str) -> str:
 
 
 def resolve_inside(
-    relative: str, directory: Path, project: Path, named_at: Location | None, *, what: str, must_exist: bool = False
+    relative: str,
+    directory: Path,
+    project: Path,
+    named_at: Location | None,
+    *,
+    what: str,
+    must_exist: bool = False,
 ) -> Path:
     """Resolve a path named in a file; refuse absolute paths and anything leading out of the project."""
     if Path(relative).is_absolute():
         raise LstoolkitError(
-            f"'{what}' must be a relative path, not '{relative}'", named_at,
-            hint="Write it relative to this file.", code=FindingCode.BROKEN_CHAIN,
+            f"'{what}' must be a relative path, not '{relative}'",
+            named_at,
+            hint="Write it relative to this file.",
+            code=FindingCode.BROKEN_CHAIN,
         )
     target = (directory / relative).resolve()
     if not target.is_relative_to(project):
         raise LstoolkitError(
-            f"'{what}: {relative}' leads outside the project ({project})", named_at,
-            hint="Keep files inside the project, or widen the project root (--root).", code=FindingCode.BROKEN_CHAIN,
+            f"'{what}: {relative}' leads outside the project ({project})",
+            named_at,
+            hint="Keep files inside the project, or widen the project root (--root).",
+            code=FindingCode.BROKEN_CHAIN,
         )
     if must_exist and not target.is_file():
         raise LstoolkitError(
-            f"'{what}: {relative}' does not exist", named_at, code=FindingCode.BROKEN_CHAIN,
+            f"'{what}: {relative}' does not exist",
+            named_at,
+            code=FindingCode.BROKEN_CHAIN,
             hint="Create the file, or correct the path: it is relative to the file that names it.",
         )
     return target

@@ -112,7 +112,9 @@ def _word_before(text: str, offset: int) -> str:
 def _in_path(text: str, start: int, end: int) -> bool:
     """Whether the marks belong to a file path or address ('../state/agency.yml')."""
     left = max(text.rfind(c, 0, start) for c in " \t\n\u00a0(") + 1
-    right = min((i for i in (text.find(c, end) for c in " \t\n\u00a0)") if i >= 0), default=len(text))
+    right = min(
+        (i for i in (text.find(c, end) for c in " \t\n\u00a0)") if i >= 0), default=len(text)
+    )
     token = text[left:right]
     return "/" in token and not token.endswith((".", ",")) or token.startswith(("../", "./"))
 
@@ -151,12 +153,28 @@ def _capitalized(*words: str) -> list[str]:
 
 
 _PRINTED = "|".join(
-    [rf"{w}\s+pages?\b" for w in _capitalized(
-        "previous", "next", "preceding", "following", "facing", "opposite", "prior")]
+    [
+        rf"{w}\s+pages?\b"
+        for w in _capitalized(
+            "previous", "next", "preceding", "following", "facing", "opposite", "prior"
+        )
+    ]
     + [r"overleaf\b", r"Overleaf\b", r"the\s+above\b", r"The\s+above\b"]
-    + [rf"{w}\s+(?:above|below)\b" for w in _capitalized("see") + [
-        "shown", "noted", "described", "discussed", "illustrated", "listed", "outlined",
-        "mentioned", "indicated"]]
+    + [
+        rf"{w}\s+(?:above|below)\b"
+        for w in _capitalized("see")
+        + [
+            "shown",
+            "noted",
+            "described",
+            "discussed",
+            "illustrated",
+            "listed",
+            "outlined",
+            "mentioned",
+            "indicated",
+        ]
+    ]
     + [r"Below\s+(?:are|is)\b"]
     + [rf"{w}\s+pages?\s+\d" for w in _capitalized("see", "on")]
 )
@@ -499,12 +517,17 @@ def describe(leak: Leak, where: str, code: str = "") -> str:
     """One line for a person: ``where:line: [code ]rule: 'excerpt' what is wrong: how to fix it``."""
     rule = _BY_NAME[leak.rule]
     prefix = f"{code} " if code else ""
-    return f"{where}:{leak.line}: {prefix}{leak.rule}: {leak.excerpt!r} {rule.description}: {rule.fix}"
+    return (
+        f"{where}:{leak.line}: {prefix}{leak.rule}: {leak.excerpt!r} {rule.description}: {rule.fix}"
+    )
 
 
 def source_links(toolkit: Any) -> frozenset[str]:
     """The web addresses of the toolkit's sources and resources: where the Center published them,
     some only over http. Links to them are citations, not leaks."""
     return frozenset(
-        item.url for name in ("sources", "resources") for item in toolkit.items(name) if getattr(item, "url", "")
+        item.url
+        for name in ("sources", "resources")
+        for item in toolkit.items(name)
+        if getattr(item, "url", "")
     )

@@ -86,7 +86,9 @@ def load_content(content_dir: Path | None = None, *, verify: bool | None = None)
         problems.extend(check_integrity(documents))
     if problems:
         raise LstoolkitError.collect(problems)
-    return ContentTree(raw={name: document.data for name, document in documents.items()}, documents=documents)
+    return ContentTree(
+        raw={name: document.data for name, document in documents.items()}, documents=documents
+    )
 
 
 def _empty_collection(spec: CollectionSpec, path: Path) -> YamlDocument:
@@ -127,6 +129,7 @@ def _display(path: Path) -> str:
 
 # -- schema validation --------------------------------------------------------------------------
 
+
 def check_integrity(documents: dict[str, YamlDocument]) -> list[LstoolkitError]:
     """Duplicate ids, dangling references, undeclared placeholders, empty entries."""
     content: RawItems = {name: document.data["items"] for name, document in documents.items()}
@@ -137,7 +140,9 @@ def check_integrity(documents: dict[str, YamlDocument]) -> list[LstoolkitError]:
         document = documents[name]
         problems += _duplicate_ids(items, ("items",), document, what=f"item of {name}")
         for i, item in enumerate(items):
-            problems += _check_item(item, ("items", i), document, index, declared, COLLECTIONS[name])
+            problems += _check_item(
+                item, ("items", i), document, index, declared, COLLECTIONS[name]
+            )
         for key in ("title", "intro"):
             problems += _placeholders(document.data.get(key), (key,), document, declared)
     return sorted(problems, key=file_order)
@@ -162,7 +167,9 @@ def _check_item(
             for k, record in enumerate(value if isinstance(value, list) else [value]):
                 record_path = field_path + (k,) if isinstance(value, list) else field_path
                 for name in records[key]:
-                    for address, address_path in _addresses(record.get(name, ()), record_path + (name,)):
+                    for address, address_path in _addresses(
+                        record.get(name, ()), record_path + (name,)
+                    ):
                         yield from _reference(address, address_path, document, index)
         elif key == "source" and f"sources/{value['doc']}" not in index:
             yield from _reference(f"sources/{value['doc']}", field_path + ("doc",), document, index)
@@ -175,10 +182,16 @@ def _check_item(
 
 def _records_with_references(cls: type[Any]) -> dict[str, tuple[str, ...]]:
     """Field of ``cls`` -> the address fields of the records it holds (a relation's ``to``)."""
-    return {name: reference_fields(record) for name, record in record_classes(cls).items() if reference_fields(record)}
+    return {
+        name: reference_fields(record)
+        for name, record in record_classes(cls).items()
+        if reference_fields(record)
+    }
 
 
-def _addresses(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+def _addresses(
+    value: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[str, tuple[str | int, ...]]]:
     """Each address of an address field (one address, or a list of them) with its path."""
     if isinstance(value, str):
         yield value, path
@@ -188,7 +201,10 @@ def _addresses(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str, t
 
 
 def _check_entries(
-    entries: list[dict[str, Any]], path: tuple[str | int, ...], document: YamlDocument, declared: set[str]
+    entries: list[dict[str, Any]],
+    path: tuple[str | int, ...],
+    document: YamlDocument,
+    declared: set[str],
 ) -> Iterator[LstoolkitError]:
     for j, entry in enumerate(entries):
         entry_path = path + (j,)
@@ -201,7 +217,9 @@ def _check_entries(
             )
         for key in ("text", "title"):
             yield from _placeholders(entry.get(key), entry_path + (key,), document, declared)
-        yield from _check_entries(entry.get("children", []), entry_path + ("children",), document, declared)
+        yield from _check_entries(
+            entry.get("children", []), entry_path + ("children",), document, declared
+        )
 
 
 def _flatten(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -231,7 +249,11 @@ def _duplicate_ids(
 def _find_id(document: YamlDocument, path: tuple[str | int, ...], item: dict[str, Any]) -> Location:
     """Location of ``item``'s id: search the document's paths for the mapping itself."""
     for key_path, location in document.keys.items():
-        if key_path[-1] == "id" and key_path[: len(path)] == path and _at(document.data, key_path[:-1]) is item:
+        if (
+            key_path[-1] == "id"
+            and key_path[: len(path)] == path
+            and _at(document.data, key_path[:-1]) is item
+        ):
             return location
     return document.locate(path)
 
@@ -250,7 +272,9 @@ def _reference(
         yield LstoolkitError(
             f"'{address}' does not exist",
             document.locate(path),
-            hint=f"Did you mean '{nearest}'?" if nearest else "Run 'lstoolkit addresses' to list them.",
+            hint=f"Did you mean '{nearest}'?"
+            if nearest
+            else "Run 'lstoolkit addresses' to list them.",
             code=FindingCode.NO_SUCH_ADDRESS,
         )
 

@@ -26,16 +26,38 @@ from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 
 MAX_LOGO_BYTES = 1024 * 1024
-LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+LOGO_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
 
-_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n", "PNG"), ".jpg": (b"\xff\xd8\xff", "JPEG"),
-          ".jpeg": (b"\xff\xd8\xff", "JPEG")}
+_MAGIC = {
+    ".png": (b"\x89PNG\r\n\x1a\n", "PNG"),
+    ".jpg": (b"\xff\xd8\xff", "JPEG"),
+    ".jpeg": (b"\xff\xd8\xff", "JPEG"),
+}
 _SVG = "{http://www.w3.org/2000/svg}"
 _XLINK = "{http://www.w3.org/1999/xlink}"
 #: Elements that run script, embed other documents or play media, and animations (which can
 #: rewrite any attribute, an ``href`` included, after the file was checked). Lower case.
-_FORBIDDEN = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video", "handler",
-              "listener", "set", "animate", "animatemotion", "animatetransform", "discard"}
+_FORBIDDEN = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "embed",
+    "object",
+    "audio",
+    "video",
+    "handler",
+    "listener",
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "discard",
+}
 _DECLARATION = re.compile(r"\ufeff?<\?xml\s[^?<>]*\?>")
 _ENCODING = re.compile(r"""encoding\s*=\s*["']([^"']*)["']""")
 _PI = re.compile(r"<\?\s*([^\s?>]*)")
@@ -65,8 +87,10 @@ def read_logo(path: Path, *, named_at: Location | None) -> bytes:
         raise refuse(f"the logo {name} is not a file", "Name an image file in the project.")
     if path.suffix not in LOGO_TYPES:
         allowed = ", ".join(LOGO_TYPES)
-        raise refuse(f"the logo {name} is not an SVG, PNG or JPEG file (by its extension)",
-                     f"Use an image whose name ends in one of {allowed}.")
+        raise refuse(
+            f"the logo {name} is not an SVG, PNG or JPEG file (by its extension)",
+            f"Use an image whose name ends in one of {allowed}.",
+        )
     try:
         size, data = path.stat().st_size, b""
         if 0 < size <= MAX_LOGO_BYTES:
@@ -78,13 +102,17 @@ def read_logo(path: Path, *, named_at: Location | None) -> bytes:
     if size == 0:
         raise refuse(f"the logo {name} is empty", "Export the logo again.")
     if size > MAX_LOGO_BYTES:
-        raise refuse(f"the logo {name} is {size:,} bytes; a logo may be at most {MAX_LOGO_BYTES:,}",
-                     "Export it smaller (an SVG, or a PNG a few hundred pixels wide).")
+        raise refuse(
+            f"the logo {name} is {size:,} bytes; a logo may be at most {MAX_LOGO_BYTES:,}",
+            "Export it smaller (an SVG, or a PNG a few hundred pixels wide).",
+        )
     if path.suffix in _MAGIC:
         magic, kind = _MAGIC[path.suffix]
         if not data.startswith(magic):
-            raise refuse(f"{name} is not a {kind} image (its first bytes say otherwise)",
-                         f"Save it as a {kind}, or give it the extension of its real type.")
+            raise refuse(
+                f"{name} is not a {kind} image (its first bytes say otherwise)",
+                f"Save it as a {kind}, or give it the extension of its real type.",
+            )
         return data
     problem = _svg_problem(data)
     if problem:
@@ -154,7 +182,7 @@ def _css_problem(text: str, where: str) -> str:
     for url in _URL.finditer(text):
         if not _SAFE_URL.match(text, url.start()):
             end = text.find(")", url.start()) + 1 or len(text)
-            return f"{where} refers to {_shorten(text[url.start():end])}; {_REFERS}"
+            return f"{where} refers to {_shorten(text[url.start() : end])}; {_REFERS}"
     loader = _CSS_LOADERS.search(text)
     if loader:
         return f"{where} uses {_shorten(loader.group())}"

@@ -79,7 +79,9 @@ class Entry:
     id: Id = field(metadata=about("Stable id, unique within its list."))
     text: Text = field(default="", metadata=about("The entry's wording."))
     title: str = field(default="", metadata=about("A short heading, where the entry has one."))
-    children: tuple[Entry, ...] = field(default=(), metadata=about("Entries nested under this one."))
+    children: tuple[Entry, ...] = field(
+        default=(), metadata=about("Entries nested under this one.")
+    )
     levels: tuple[Level, ...] = field(
         default=(), metadata=about("Levels this entry applies to; empty means every level.")
     )
@@ -128,7 +130,8 @@ class Element(Item):
     number: int = field(metadata=about("Position in the list of essential elements."))
     title: str = field(metadata=about("Name of the element."))
     short_title: str = field(
-        default="", metadata=about("A name short enough for a table's column, e.g. Capacity building.")
+        default="",
+        metadata=about("A name short enough for a table's column, e.g. Capacity building."),
     )
     definition: Text = field(metadata=about("What the element is."))
     facets: tuple[Entry, ...] = field(default=(), metadata=about("What the element requires."))
@@ -149,7 +152,9 @@ class Mechanism(Item):
             "transformation) or 'infrastructure' (the ongoing operational infrastructure of the component)."
         ),
     )
-    also_called: tuple[Verbatim, ...] = field(default=(), metadata=about("Other names in the sources."))
+    also_called: tuple[Verbatim, ...] = field(
+        default=(), metadata=about("Other names in the sources.")
+    )
     description: Text = field(default="", metadata=about("What the mechanism is."))
     functions_intro: Text = field(default="", metadata=about("Lead-in to the functions."))
     functions: tuple[Entry, ...] = field(default=(), metadata=about("What it does."))
@@ -177,38 +182,69 @@ class Job(Item):
     notes for the agency (``title_guidance``, ``notes``), which are not part of the posting."""
 
     title: str = field(metadata=about("Job title."))
-    purpose: Text = field(default="", metadata=about("Why the position exists; the posting's summary unless 'summary' is given."))
-    summary: Text = field(
-        default="", metadata=about("The posting's summary of the position, where it differs from the purpose.")
+    purpose: Text = field(
+        default="",
+        metadata=about("Why the position exists; the posting's summary unless 'summary' is given."),
     )
-    reports_to: Text = field(default="", metadata=about("Posting: whom the position reports to (a ${value})."))
-    fte: Text = field(default="", metadata=about("Posting: full-time equivalent of each position (a ${value})."))
-    positions: Text = field(default="", metadata=about("Posting: how many positions there are (a ${value})."))
+    summary: Text = field(
+        default="",
+        metadata=about("The posting's summary of the position, where it differs from the purpose."),
+    )
+    reports_to: Text = field(
+        default="", metadata=about("Posting: whom the position reports to (a ${value}).")
+    )
+    fte: Text = field(
+        default="", metadata=about("Posting: full-time equivalent of each position (a ${value}).")
+    )
+    positions: Text = field(
+        default="", metadata=about("Posting: how many positions there are (a ${value}).")
+    )
     classification: Text = field(
-        default="", metadata=about("Posting: classification and salary schedule or grade (a ${value}).")
+        default="",
+        metadata=about("Posting: classification and salary schedule or grade (a ${value})."),
     )
     title_guidance: Text = field(
-        default="", metadata=about("For the agency, not the posting: guidance on the title and the job description, and the argument for the title.")
+        default="",
+        metadata=about(
+            "For the agency, not the posting: guidance on the title and the job description, and the argument for the title."
+        ),
     )
-    what_it_is: tuple[Entry, ...] = field(default=(), metadata=about("What the role is (the nature and scope of the position)."))
-    what_it_is_not: tuple[Entry, ...] = field(default=(), metadata=about("What the role is not: statements of scope, not cautions."))
+    what_it_is: tuple[Entry, ...] = field(
+        default=(), metadata=about("What the role is (the nature and scope of the position).")
+    )
+    what_it_is_not: tuple[Entry, ...] = field(
+        default=(), metadata=about("What the role is not: statements of scope, not cautions.")
+    )
     duties: tuple[Entry, ...] = field(
-        default=(), metadata=about("Essential duties: only what the position does, as duty statements.")
+        default=(),
+        metadata=about("Essential duties: only what the position does, as duty statements."),
     )
     district_duties: tuple[Entry, ...] = field(
         default=(), metadata=about("Duties at the district level.")
     )
-    qualifications: Text = field(default="", metadata=about("Posting: qualifications (a ${value} where the sources give none)."))
-    working_conditions: Text = field(
-        default="", metadata=about("Posting: working conditions (a ${value} where the sources give none).")
+    qualifications: Text = field(
+        default="",
+        metadata=about("Posting: qualifications (a ${value} where the sources give none)."),
     )
-    evaluation: Text = field(default="", metadata=about("Posting: how the position is evaluated (a ${value} where the sources give none)."))
+    working_conditions: Text = field(
+        default="",
+        metadata=about("Posting: working conditions (a ${value} where the sources give none)."),
+    )
+    evaluation: Text = field(
+        default="",
+        metadata=about(
+            "Posting: how the position is evaluated (a ${value} where the sources give none)."
+        ),
+    )
     supervising: tuple[Entry, ...] = field(
         default=(),
-        metadata=about("For those who introduce, supervise and support the position (with the cautions about the job): never on the posting."),
+        metadata=about(
+            "For those who introduce, supervise and support the position (with the cautions about the job): never on the posting."
+        ),
     )
     discouraged_titles: tuple[str, ...] = field(
-        default=(), metadata=about("Titles the toolkit cautions against for this job (finding LS202).")
+        default=(),
+        metadata=about("Titles the toolkit cautions against for this job (finding LS202)."),
     )
 
 
@@ -224,7 +260,8 @@ class Template(Item):
         default=(), metadata=about("Columns filled in for each entry, e.g. who, how, when.")
     )
     derived: Text = field(
-        default="", metadata=about("How this template departs from the source's layout; shown to readers.")
+        default="",
+        metadata=about("How this template departs from the source's layout; shown to readers."),
     )
 
 
@@ -261,8 +298,12 @@ class Step(Item):
     objectives: tuple[Entry, ...] = field(default=(), metadata=about("The step's objectives."))
     text: Text = field(default="", metadata=about("Explanation of the step."))
     parts: tuple[Entry, ...] = field(default=(), metadata=about("Parts of the step."))
-    lessons: tuple[DerivedAddress, ...] = field(default=(), metadata=about("Lessons learned for it."))
-    templates: tuple[DerivedAddress, ...] = field(default=(), metadata=about("The templates used in this step."))
+    lessons: tuple[DerivedAddress, ...] = field(
+        default=(), metadata=about("Lessons learned for it.")
+    )
+    templates: tuple[DerivedAddress, ...] = field(
+        default=(), metadata=about("The templates used in this step.")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -304,13 +345,23 @@ class Value:
     description: str = field(metadata=about("What the value is."))
     prototype: str = field(metadata=about("The source's own wording where the value goes."))
     type: Literal["text", "number"] = field(default="text", metadata=about("Kind of value."))
-    unit: str = field(default="", metadata=about("For a number: what it counts, singular (position)."))
-    units: str = field(default="", metadata=about("The plural of unit (positions); default unit + s."))
+    unit: str = field(
+        default="", metadata=about("For a number: what it counts, singular (position).")
+    )
+    units: str = field(
+        default="", metadata=about("The plural of unit (positions); default unit + s.")
+    )
     reads: Literal["words", "digits"] = field(
-        default="words", metadata=about("For a number with a unit: 'twelve positions' (words) or '12 positions' (digits).")
+        default="words",
+        metadata=about(
+            "For a number with a unit: 'twelve positions' (words) or '12 positions' (digits)."
+        ),
     )
     gap: str = field(
-        default="", metadata=about("What a reader sees while no layer gives the value, e.g. 'number of positions to be decided'.")
+        default="",
+        metadata=about(
+            "What a reader sees while no layer gives the value, e.g. 'number of positions to be decided'."
+        ),
     )
 
 
@@ -345,36 +396,84 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
         CollectionSpec("sources", Source, "Sources", "resources.md#source-{id}", verbatim=True),
         CollectionSpec("values", Value, "Local values", "reference/addresses.md", verbatim=True),
         CollectionSpec(
-            "elements", Element, "Essential elements", "elements/{id}.md",
-            list_page="elements/index.md", item_template="element.md.j2",
+            "elements",
+            Element,
+            "Essential elements",
+            "elements/{id}.md",
+            list_page="elements/index.md",
+            item_template="element.md.j2",
         ),
         CollectionSpec(
-            "mechanisms", Mechanism, "Mechanisms", "mechanisms/{id}.md",
-            list_page="mechanisms/index.md", item_template="mechanism.md.j2",
+            "mechanisms",
+            Mechanism,
+            "Mechanisms",
+            "mechanisms/{id}.md",
+            list_page="mechanisms/index.md",
+            item_template="mechanism.md.j2",
         ),
         CollectionSpec(
-            "roles", Role, "Coaches and mentors", "jobs/coaches-and-mentors.md#{id}",
-            list_page="jobs/coaches-and-mentors.md", label="Coaches and mentors",
+            "roles",
+            Role,
+            "Coaches and mentors",
+            "jobs/coaches-and-mentors.md#{id}",
+            list_page="jobs/coaches-and-mentors.md",
+            label="Coaches and mentors",
         ),
         CollectionSpec(
-            "jobs", Job, "Job descriptions", "jobs/{id}.md", list_page="jobs/index.md", item_template="job.md.j2"
+            "jobs",
+            Job,
+            "Job descriptions",
+            "jobs/{id}.md",
+            list_page="jobs/index.md",
+            item_template="job.md.j2",
         ),
         CollectionSpec(
-            "templates", Template, "Templates", "documents/{id}.md",
-            list_page="documents/index.md", item_template="template.md.j2",
+            "templates",
+            Template,
+            "Templates",
+            "documents/{id}.md",
+            list_page="documents/index.md",
+            item_template="template.md.j2",
         ),
-        CollectionSpec("phases", Phase, "Phases of systemic change", "process/index.md#{id}", list_page="process/index.md"),
         CollectionSpec(
-            "steps", Step, "Major process steps", "process/{id}.md",
-            item_template="step.md.j2", item_label="{item.number}. {item.title}",
+            "phases",
+            Phase,
+            "Phases of systemic change",
+            "process/index.md#{id}",
+            list_page="process/index.md",
         ),
         CollectionSpec(
-            "tasks", TaskList, "Task lists", "tasks/{id}.md", list_page="tasks/index.md", item_template="tasklist.md.j2"
+            "steps",
+            Step,
+            "Major process steps",
+            "process/{id}.md",
+            item_template="step.md.j2",
+            item_label="{item.number}. {item.title}",
         ),
-        CollectionSpec("cautions", Caution, "Cautions", "cautions.md#{id}", list_page="cautions.md", label="Cautions"),
         CollectionSpec(
-            "resources", Resource, "Resources", "resources.md#{id}",
-            verbatim=True, list_page="resources.md", label="Resources and citation",
+            "tasks",
+            TaskList,
+            "Task lists",
+            "tasks/{id}.md",
+            list_page="tasks/index.md",
+            item_template="tasklist.md.j2",
+        ),
+        CollectionSpec(
+            "cautions",
+            Caution,
+            "Cautions",
+            "cautions.md#{id}",
+            list_page="cautions.md",
+            label="Cautions",
+        ),
+        CollectionSpec(
+            "resources",
+            Resource,
+            "Resources",
+            "resources.md#{id}",
+            verbatim=True,
+            list_page="resources.md",
+            label="Resources and citation",
         ),
         CollectionSpec("quotes", Quote, "Quotes", "resources.md#quote-{id}", verbatim=True),
     )
@@ -442,7 +541,9 @@ def entry_fields(cls: type[Any]) -> tuple[str, ...]:
     done once per class)."""
     if cls not in _ENTRY_FIELDS:
         hints = get_type_hints(cls)
-        _ENTRY_FIELDS[cls] = tuple(f.name for f in fields(cls) if hints[f.name] == tuple[Entry, ...])
+        _ENTRY_FIELDS[cls] = tuple(
+            f.name for f in fields(cls) if hints[f.name] == tuple[Entry, ...]
+        )
     return _ENTRY_FIELDS[cls]
 
 
@@ -457,7 +558,9 @@ def field_roles(cls: type[Any]) -> dict[str, FieldRole]:
     worked out once per class."""
     if cls not in _FIELD_ROLES:
         hints = get_type_hints(cls, include_extras=True)
-        _FIELD_ROLES[cls] = {f.name: role_of(hints[f.name], where=f"{cls.__name__}.{f.name}") for f in fields(cls)}
+        _FIELD_ROLES[cls] = {
+            f.name: role_of(hints[f.name], where=f"{cls.__name__}.{f.name}") for f in fields(cls)
+        }
     return _FIELD_ROLES[cls]
 
 
@@ -474,7 +577,9 @@ def role_of(hint: Any, *, where: str = "a field") -> FieldRole:
         else:
             break
     if len(declared) > 1:
-        raise TypeError(f"{where} has more than one role: {', '.join(role.name for role in declared)}")
+        raise TypeError(
+            f"{where} has more than one role: {', '.join(role.name for role in declared)}"
+        )
     if declared:
         return declared[0]
     if is_dataclass(hint):
@@ -511,7 +616,9 @@ def string_list_fields(cls: type[Any]) -> tuple[str, ...]:
     """Fields of ``cls`` that are lists of plain strings (names, codes, addresses), not records."""
     hints = _plain_hints(cls)
     return tuple(
-        name for name, hint in hints.items() if get_origin(hint) is tuple and not is_dataclass(_value_type(hint))
+        name
+        for name, hint in hints.items()
+        if get_origin(hint) is tuple and not is_dataclass(_value_type(hint))
     )
 
 

@@ -66,5 +66,6 @@ def _link_out(path: Path, project: Path) -> LstoolkitError:
     return LstoolkitError(
         "the file is a link to a file outside its directory; it is not read or published",
         Location(shown),
-        hint="Copy the file into the project instead of linking to it.", code=FindingCode.UNSAFE_FILE,
+        hint="Copy the file into the project instead of linking to it.",
+        code=FindingCode.UNSAFE_FILE,
     )

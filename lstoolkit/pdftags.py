@@ -80,18 +80,29 @@ def recording_origins() -> Iterator[dict[int, Hashable]]:
         return
     original = getattr(tags, "_build_box_tree", None)
     if original is None or list(inspect.signature(original).parameters) != _BUILD_PARAMETERS:
-        LOG.warning("this WeasyPrint builds its structure tree differently: page fragments stay apart")
+        LOG.warning(
+            "this WeasyPrint builds its structure tree differently: page fragments stay apart"
+        )
         yield origins
         return
     numbers: dict[int, int] = {}  # id() of an HTML element -> its order of first use
 
-    def build(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any, annotations: Any,
-              tags_: Any) -> Iterator[Any]:
+    def build(
+        box: Any, parent: Any, pdf: Any, page_number: int, nums: Any, annotations: Any, tags_: Any
+    ) -> Iterator[Any]:
         element = getattr(box, "element", None)
-        origin = None if element is None else (numbers.setdefault(id(element), len(numbers)), box.element_tag)
+        origin = (
+            None
+            if element is None
+            else (numbers.setdefault(id(element), len(numbers)), box.element_tag)
+        )
         # A passage in another language than the document's (lang="en" on the toolkit's text in
         # a Spanish handout) says so in the tree: WeasyPrint sets only the catalogue's /Lang.
-        lang = element.get("lang") if element is not None and box.element_tag not in ("html", "body") else None
+        lang = (
+            element.get("lang")
+            if element is not None and box.element_tag not in ("html", "body")
+            else None
+        )
         for struct in original(box, parent, pdf, page_number, nums, annotations, tags_):
             if origin is not None:  # html and body pass their children's elements on, already noted
                 origins.setdefault(struct.number, origin)
@@ -165,8 +176,11 @@ class _Element:
 
     def contents(self, skip: str = "") -> list[_Content]:
         """What it marks, with its kids' (but those tagged ``skip``)."""
-        return [c for k in self.kids for c in (
-            [k] if isinstance(k, _Content) else [] if k.tag == skip else k.contents())]
+        return [
+            c
+            for k in self.kids
+            for c in ([k] if isinstance(k, _Content) else [] if k.tag == skip else k.contents())
+        ]
 
     def figures(self) -> list[_Element]:
         return [f for k in self.elements() for f in ([k] if k.tag == "/Figure" else k.figures())]
@@ -185,8 +199,9 @@ def _same(a: pikepdf.Object | None, b: pikepdf.Object | None) -> bool:
 
 
 class _Tree:
-    def __init__(self, pdf: pikepdf.Pdf, root: pikepdf.Object, nums: pikepdf.Object,
-                 document: _Element) -> None:
+    def __init__(
+        self, pdf: pikepdf.Pdf, root: pikepdf.Object, nums: pikepdf.Object, document: _Element
+    ) -> None:
         self.pdf = pdf
         self.root = root
         self.nums = nums
@@ -208,7 +223,11 @@ class _Tree:
         nums = parent_tree.get("/Nums")
         kids = root.get("/K")
         document = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) == 1 else kids
-        if not isinstance(nums, pikepdf.Array) or not isinstance(document, pikepdf.Dictionary) or "/S" not in document:
+        if (
+            not isinstance(nums, pikepdf.Array)
+            or not isinstance(document, pikepdf.Dictionary)
+            or "/S" not in document
+        ):
             return None
 
         array, dictionary = pikepdf.Array, pikepdf.Dictionary
@@ -216,10 +235,12 @@ class _Tree:
 
         def element(obj: pikepdf.Object) -> _Element:
             page = obj.get("/Pg")
-            node = _Element(obj, str(obj.S), page, origins.get(obj.objgen[0]) if obj.is_indirect else None)
+            node = _Element(
+                obj, str(obj.S), page, origins.get(obj.objgen[0]) if obj.is_indirect else None
+            )
             kids = obj.get("/K")
             found = node.kids
-            for kid in (kids if isinstance(kids, array) else () if kids is None else (kids,)):
+            for kid in kids if isinstance(kids, array) else () if kids is None else (kids,):
                 if isinstance(kid, int):
                     found.append(_Content(kid, page, kid))
                 elif not isinstance(kid, dictionary):
@@ -276,7 +297,11 @@ class _Tree:
         """The index of the last kid of ``target`` (after ``after``) that ``fragment`` continues."""
         for index in range(len(target.kids) - 1, after, -1):
             kid = target.kids[index]
-            if isinstance(kid, _Element) and kid.tag == fragment.tag and kid.origin == fragment.origin:
+            if (
+                isinstance(kid, _Element)
+                and kid.tag == fragment.tag
+                and kid.origin == fragment.origin
+            ):
                 return index
         return None
 
@@ -292,8 +317,12 @@ class _Tree:
         """Take a table's header (or footer) rows repeated on a later page out of the tree."""
         if table.tag != "/Table" or group.tag not in _REPEATED_GROUPS:
             return False
-        first = next((k for k in table.elements() if k.origin == group.origin and k.tag == group.tag), None)
-        if first is None or any(isinstance(k, _Content) and k.mcid is None for e in group.walk() for k in e.kids):
+        first = next(
+            (k for k in table.elements() if k.origin == group.origin and k.tag == group.tag), None
+        )
+        if first is None or any(
+            isinstance(k, _Content) and k.mcid is None for e in group.walk() for k in e.kids
+        ):
             return False  # not a repeat, or it holds an annotation (a link, a field): kept
         for kept, repeated in zip(self._rows(first), self._rows(group), strict=False):
             for kept_cell, cell in zip(self._cells(kept), self._cells(repeated), strict=False):
@@ -357,9 +386,14 @@ class _Tree:
         captions = [k for k in node.elements() if k.tag == "/Caption"]
         if captions and node.tag not in ("/Table", "/Figure"):
             for caption in captions:
-                branches = [k for k in node.elements() if k is not caption and (
-                    k.tag == "/Figure" or k.figures())]
-                figures = [f for k in branches for f in ([k] if k.tag == "/Figure" else k.figures())]
+                branches = [
+                    k
+                    for k in node.elements()
+                    if k is not caption and (k.tag == "/Figure" or k.figures())
+                ]
+                figures = [
+                    f for k in branches for f in ([k] if k.tag == "/Figure" else k.figures())
+                ]
                 if len(figures) != 1:
                     continue
                 [figure] = figures
@@ -392,7 +426,11 @@ class _Tree:
                     owners[kid.page.objgen, kid.mcid] = element.obj
                 elif kid.mcid is None:  # an annotation: the parent tree's entry for it
                     annotation = kid.obj.get("/Obj")
-                    index = keys.get(int(annotation.get("/StructParent", -1))) if annotation is not None else None
+                    index = (
+                        keys.get(int(annotation.get("/StructParent", -1)))
+                        if annotation is not None
+                        else None
+                    )
                     if index is not None and not _same(self.nums[index], element.obj):
                         self.nums[index] = element.obj
             if "/ID" in element.obj:
@@ -403,7 +441,9 @@ class _Tree:
             names: list[Any] = []
             for key in sorted(ids):
                 names += [pikepdf.String(key), ids[key]]
-            self.root.IDTree = self.pdf.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(names)))
+            self.root.IDTree = self.pdf.make_indirect(
+                pikepdf.Dictionary(Names=pikepdf.Array(names))
+            )
             self.repairs.ids = len(ids)
         for page in self.pdf.pages:
             index = keys.get(int(page.obj.get("/StructParents", -1)))
@@ -411,8 +451,11 @@ class _Tree:
                 continue
             objgen = page.obj.objgen
             new = [owners.get((objgen, mcid)) for mcid in range(len(entries))]
-            orphans = {mcid for mcid, (old, owner) in enumerate(zip(entries, new, strict=True))
-                       if owner is None and old is not None}
+            orphans = {
+                mcid
+                for mcid, (old, owner) in enumerate(zip(entries, new, strict=True))
+                if owner is None and old is not None
+            }
             self.nums[index] = pikepdf.Array(new)
             if orphans:
                 self._mark_artifacts(page, orphans)
@@ -427,7 +470,9 @@ class _Tree:
     def _resolve_headers(self, cell: pikepdf.Object) -> None:
         """Point a cell's /Headers at the header cells kept in the tree."""
         attributes = cell.get("/A")
-        for attribute in (list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]):
+        for attribute in (
+            list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+        ):
             if not isinstance(attribute, pikepdf.Dictionary) or "/Headers" not in attribute:
                 continue
             headers = [bytes(h) for h in attribute.Headers]
@@ -457,7 +502,7 @@ class _Tree:
                 parts, start = [], 0
                 for match, number in zip(scan.marked, found, strict=True):
                     if number in orphans:
-                        parts += [data[start:match.start()], _ARTIFACT_BDC]
+                        parts += [data[start : match.start()], _ARTIFACT_BDC]
                         start = match.end()
                 parts.append(data[start:])
                 scan.stream.write(b"".join(parts))
@@ -465,20 +510,45 @@ class _Tree:
                 return
         instructions: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
         for instruction in pikepdf.parse_content_stream(page):
-            if isinstance(instruction, pikepdf.ContentStreamInstruction) and str(instruction.operator) == "BDC":
+            if (
+                isinstance(instruction, pikepdf.ContentStreamInstruction)
+                and str(instruction.operator) == "BDC"
+            ):
                 operands = instruction.operands
-                mcid = operands[1].get("/MCID") if len(operands) == 2 and isinstance(
-                    operands[1], pikepdf.Dictionary) else None
+                mcid = (
+                    operands[1].get("/MCID")
+                    if len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
+                    else None
+                )
                 if mcid is not None and int(mcid) in orphans:
                     instruction = pikepdf.ContentStreamInstruction(
-                        [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)], instruction.operator)
+                        [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)],
+                        instruction.operator,
+                    )
                     self.repairs.artifacts += 1
             instructions.append(instruction)
         page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 #: The operators that paint: text, paths, images and shadings, inline images.
-_PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "INLINE IMAGE"}
+_PAINTING = {
+    "Tj",
+    "TJ",
+    "'",
+    '"',
+    "S",
+    "s",
+    "f",
+    "F",
+    "f*",
+    "B",
+    "B*",
+    "b",
+    "b*",
+    "Do",
+    "sh",
+    "INLINE IMAGE",
+}
 
 
 @dataclass(eq=False)
@@ -499,7 +569,7 @@ def _blank_mcids(page: pikepdf.Page, scan: _Scan | None) -> set[int]:
         if len(found) == data.count(b"BDC"):
             blank = set()
             for match in found:
-                segment = data[match.end():data.find(b"EMC", match.end())]
+                segment = data[match.end() : data.find(b"EMC", match.end())]
                 if b"BMC" not in segment and not _PAINTS.search(segment):
                     blank.add(int(match.group(2)))
             return blank
@@ -521,9 +591,16 @@ def _blank_mcids(page: pikepdf.Page, scan: _Scan | None) -> set[int]:
             stack.append(None)
         elif operator == "EMC" and stack:
             stack.pop()
-        elif operator in _PAINTING and not (operator in ("Tj", "TJ", "'", '"') and not any(
-                bytes(s) for s in (operands[-1] if isinstance(operands[-1], pikepdf.Array) else [operands[-1]])
-                if isinstance(s, pikepdf.String))):
+        elif operator in _PAINTING and not (
+            operator in ("Tj", "TJ", "'", '"')
+            and not any(
+                bytes(s)
+                for s in (
+                    operands[-1] if isinstance(operands[-1], pikepdf.Array) else [operands[-1]]
+                )
+                if isinstance(s, pikepdf.String)
+            )
+        ):
             painted.update(mcid for mcid in stack if mcid is not None)
     return marked - painted
 
@@ -531,5 +608,7 @@ def _blank_mcids(page: pikepdf.Page, scan: _Scan | None) -> set[int]:
 #: A marked-content sequence with an MCID, as pydyf writes it: ``/Span <</MCID 3>> BDC``.
 _MARKED = re.compile(rb"/([A-Za-z0-9_.]+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 #: In a content stream: a string that is not empty, or an operator that paints.
-_PAINTS = re.compile(rb"<[0-9A-Fa-f\s]*[0-9A-Fa-f][0-9A-Fa-f\s]*>|\(|(?<!\S)(?:Do|sh|BI|f\*?|F|S|s|B\*?|b\*?)(?!\S)")
+_PAINTS = re.compile(
+    rb"<[0-9A-Fa-f\s]*[0-9A-Fa-f][0-9A-Fa-f\s]*>|\(|(?<!\S)(?:Do|sh|BI|f\*?|F|S|s|B\*?|b\*?)(?!\S)"
+)
 _ARTIFACT_BDC = b"/Artifact <</Type /Pagination>> BDC"

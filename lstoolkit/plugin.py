@@ -102,7 +102,12 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         self.base_dir = base_dir = config_dir(config)
         self.custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         try:
-            self.site = site = prepare_site(site_options(self.config, config), base_dir=base_dir, custom_dir=self.custom_dir, log=log)
+            self.site = site = prepare_site(
+                site_options(self.config, config),
+                base_dir=base_dir,
+                custom_dir=self.custom_dir,
+                log=log,
+            )
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
         self.renderer = site.renderer
@@ -113,15 +118,23 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         self._forget_epoch()
         if epoch is not None and "SOURCE_DATE_EPOCH" not in os.environ:
             os.environ["SOURCE_DATE_EPOCH"] = self.epoch_set = str(epoch)
-        settings = site_settings(site, docs_dir=Path(config.docs_dir), has_nav=config.nav is not None)
+        settings = site_settings(
+            site, docs_dir=Path(config.docs_dir), has_nav=config.nav is not None
+        )
         config.extra["lstoolkit"] = settings.banner
         config.copyright = config.copyright or settings.footer
         config.watch.extend(str(p) for p in site.watch if str(p) not in config.watch)
         _add_theme_layer(config, self.custom_dir, base_dir)
         if settings.nav is not None:
             config.nav = settings.nav
-            if settings.not_in_nav:  # intended: tell MkDocs, so --strict does not count them as omitted
-                existing = [str(p.pattern) for p in config.not_in_nav.patterns if p.pattern] if config.not_in_nav else []
+            if (
+                settings.not_in_nav
+            ):  # intended: tell MkDocs, so --strict does not count them as omitted
+                existing = (
+                    [str(p.pattern) for p in config.not_in_nav.patterns if p.pattern]
+                    if config.not_in_nav
+                    else []
+                )
                 config.not_in_nav = GitIgnoreSpec.from_lines([*existing, *settings.not_in_nav])
         _enable_markdown_extensions(config)
         _version_selector_only_under_mike(config, self.command)
@@ -142,11 +155,21 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         if not self.config.enabled or self.site is None:
             return files
         try:
-            for file in source_files_left_out(files, self.site, custom_dir=self.custom_dir, docs_dir=Path(config.docs_dir), project=self.base_dir):
+            for file in source_files_left_out(
+                files,
+                self.site,
+                custom_dir=self.custom_dir,
+                docs_dir=Path(config.docs_dir),
+                project=self.base_dir,
+            ):
                 files.remove(file)
             generated = generated_files(
-                self.site, own={f.src_uri for f in files}, handouts=self._handouts_wanted(),
-                paper=self.config.paper, log=log, site_name=self._site_name(config),
+                self.site,
+                own={f.src_uri for f in files},
+                handouts=self._handouts_wanted(),
+                paper=self.config.paper,
+                log=log,
+                site_name=self._site_name(config),
             )
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
@@ -208,17 +231,27 @@ def site_options(options: LstoolkitConfig, config: MkDocsConfig) -> SiteOptions:
         return base_dir / os.path.relpath(value, written_from) if value else None
 
     return SiteOptions(
-        agency=resolve(options.agency), content=resolve(options.content), root=resolve(options.root),
-        paper=options.paper, compare_with=options.compare_with, rollup=options.rollup,
+        agency=resolve(options.agency),
+        content=resolve(options.content),
+        root=resolve(options.root),
+        paper=options.paper,
+        compare_with=options.compare_with,
+        rollup=options.rollup,
     )
 
 
-def source_files_left_out(files: Files, site: Site, *, custom_dir: Path | None, docs_dir: Path, project: Path) -> list[File]:
+def source_files_left_out(
+    files: Files, site: Site, *, custom_dir: Path | None, docs_dir: Path, project: Path
+) -> list[File]:
     """The files of docs_dir and the theme not to publish: override templates, and the sections
     (a section in docs/ is part of its page, not a page of its own). Raises on a file linked in
     from outside its directory."""
-    dropped = unsafe_or_template_files(files, custom_dir=custom_dir, docs_dir=docs_dir, project=project)
-    sections = [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in site.section_files]
+    dropped = unsafe_or_template_files(
+        files, custom_dir=custom_dir, docs_dir=docs_dir, project=project
+    )
+    sections = [
+        f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in site.section_files
+    ]
     return [*dropped, *(f for f in sections if f not in dropped)]
 
 
@@ -235,7 +268,9 @@ def _version_selector_only_under_mike(config: MkDocsConfig, command: str | None)
     built or served without mike would request a missing file on every page."""
     version = config.extra.get("version")
     if isinstance(version, dict) and version.get("provider") == "mike" and not under_mike(command):
-        config.extra["version"] = {key: value for key, value in version.items() if key != "provider"} or None
+        config.extra["version"] = {
+            key: value for key, value in version.items() if key != "provider"
+        } or None
 
 
 def under_mike(command: str | None = None) -> bool:

@@ -56,9 +56,18 @@ def page_environment(override_dirs: Iterable[Path] = ()) -> Environment:
     sandbox of :mod:`lstoolkit.sandbox`."""
     directories = [(d, shown_path(d)) for d in override_dirs]
     directories.append((templates_dir() / "pages", "templates/pages"))
-    filters: dict[str, Callable[..., Any]] = {"oneline": oneline, "paragraphs": paragraphs, "anchor": anchor, "code": code, "weblink": weblink, "contact": contact, "punct": punct}
-    return template_environment(directories, filters=filters, finalize=_finalize, keep_trailing_newline=True)
-
+    filters: dict[str, Callable[..., Any]] = {
+        "oneline": oneline,
+        "paragraphs": paragraphs,
+        "anchor": anchor,
+        "code": code,
+        "weblink": weblink,
+        "contact": contact,
+        "punct": punct,
+    }
+    return template_environment(
+        directories, filters=filters, finalize=_finalize, keep_trailing_newline=True
+    )
 
 
 # -- where each address is published ------------------------------------------------------------
@@ -99,7 +108,10 @@ def collection_pages(spec: CollectionSpec, items: Iterable[Any]) -> list[Page]:
     """A collection's own page, then a page for each item when its items have pages."""
     pages = [Page(spec.list_page, f"{spec.name}.md.j2", {})] if spec.list_page else []
     if spec.item_template:
-        pages += [Page(spec.page.format(id=x.id), spec.item_template, {"item": x}, f"{spec.name}/{x.id}") for x in items]
+        pages += [
+            Page(spec.page.format(id=x.id), spec.item_template, {"item": x}, f"{spec.name}/{x.id}")
+            for x in items
+        ]
     return pages
 
 
@@ -129,8 +141,14 @@ class SiteRenderer:
         t = self.toolkit
         pages = [Page("index.md", "home.md.j2", {})]
         if self.adapted.top is not None:
-            pages += [Page(part.page, "design-part.md.j2", {"part": part}, part.address) for part in DESIGN_PARTS]
-            pages += [Page("design/adoption.md", "adoption.md.j2", {}), Page("design/at-a-glance.md", "at-a-glance.md.j2", {})]
+            pages += [
+                Page(part.page, "design-part.md.j2", {"part": part}, part.address)
+                for part in DESIGN_PARTS
+            ]
+            pages += [
+                Page("design/adoption.md", "adoption.md.j2", {}),
+                Page("design/at-a-glance.md", "at-a-glance.md.j2", {}),
+            ]
         for section in SITE_SECTIONS:
             for name in section.collections:
                 pages += collection_pages(COLLECTION_SPECS[name], t.items(name))
@@ -147,7 +165,11 @@ class SiteRenderer:
     def render(self, page: Page) -> str:
         text = render_template(self.env, page.template, {**self.context(page.uri), **page.context})
         section = self.adapted.sections.get(page.address)
-        if section is not None and page.address.count("/") == 1 and not page.address.startswith("design/"):
+        if (
+            section is not None
+            and page.address.count("/") == 1
+            and not page.address.startswith("design/")
+        ):
             text = lead_with_section(text, section, self.agency_name())
         return text
 
@@ -187,7 +209,10 @@ class SiteRenderer:
             "codes_reference": lambda: Markup(codes_reference().split("\n", 2)[2]),
             "summarize": summarize_value,
             "diagram_description": self.diagram_text,
-            "handouts": {name: HandoutLink(done.handout, done.size) for name, done in (self.handouts or {}).items()},
+            "handouts": {
+                name: HandoutLink(done.handout, done.size)
+                for name, done in (self.handouts or {}).items()
+            },
             "changes": self.changes,
             "diff_sections": diff_sections,
             "handout_link": lambda name, label: self.handout_link(uri, name, label),
@@ -198,12 +223,17 @@ class SiteRenderer:
             "long_date": long_date,
             "change_in_words": lambda entry: change_in_words(entry, self.title_of),
             "finding_in_words": lambda finding: finding_in_words(
-                finding, self.title_of, {layer.display: layer.file.agency.name for layer in self.adapted.layers}),
+                finding,
+                self.title_of,
+                {layer.display: layer.file.agency.name for layer in self.adapted.layers},
+            ),
             "when_in_words": WHEN_IN_WORDS,
             "fidelity_codes": FIDELITY_CODES,
             "planned_in_words": PLANNED_IN_WORDS,
             "renamed_terms": self.terms,
-            "page_of_part": lambda part: posixpath.relpath(part.page, posixpath.dirname(uri) or "."),
+            "page_of_part": lambda part: posixpath.relpath(
+                part.page, posixpath.dirname(uri) or "."
+            ),
             "url_to": lambda page: posixpath.relpath(page, posixpath.dirname(uri) or "."),
         }
 
@@ -211,7 +241,11 @@ class SiteRenderer:
     def url(self, from_uri: str, address: str) -> str:
         target = page_of(address)
         path, _, anchor = target.partition("#")
-        relative = path if path == from_uri else posixpath.relpath(path, posixpath.dirname(from_uri) or ".")
+        relative = (
+            path
+            if path == from_uri
+            else posixpath.relpath(path, posixpath.dirname(from_uri) or ".")
+        )
         if path == from_uri:
             relative = ""
         return f"{relative}#{anchor}" if anchor else relative
@@ -220,15 +254,21 @@ class SiteRenderer:
         label = text if text is not None else self.title_of(address)
         if not self.exists(address):
             return Markup("{} <em>(removed)</em>").format(escape_markdown(label))
-        return Markup("[{}]({})").format(escape_markdown(label), Markup(self.url(from_uri, address)))
+        return Markup("[{}]({})").format(
+            escape_markdown(label), Markup(self.url(from_uri, address))
+        )
 
     def handout_link(self, from_uri: str, name: str, label: str) -> Markup:
         """A download link with the file type and size, or nothing when handouts are off."""
         done = (self.handouts or {}).get(name)
         if done is None:
             return Markup("")
-        url = posixpath.relpath(f"handouts/{done.handout.filename}", posixpath.dirname(from_uri) or ".")
-        return Markup("[{} (PDF, {} KB)]({})").format(escape_markdown(label), f"{done.size / 1024:.0f}", Markup(url))
+        url = posixpath.relpath(
+            f"handouts/{done.handout.filename}", posixpath.dirname(from_uri) or "."
+        )
+        return Markup("[{} (PDF, {} KB)]({})").format(
+            escape_markdown(label), f"{done.size / 1024:.0f}", Markup(url)
+        )
 
     def exists(self, address: str) -> bool:
         return find(self.adapted.raw, address) is not None
@@ -246,7 +286,11 @@ class SiteRenderer:
         return base_title if base_title and base_title != getattr(current, "title", "") else ""
 
     def cautions_about(self, address: str) -> list[Any]:
-        return [c for c in self.toolkit.items("cautions") if any(a == address or a.startswith(address + "/") for a in c.about)]
+        return [
+            c
+            for c in self.toolkit.items("cautions")
+            if any(a == address or a.startswith(address + "/") for a in c.about)
+        ]
 
     def citation(self, item: Any) -> str:
         source = self.toolkit["sources"].get(item.source.doc)
@@ -254,7 +298,9 @@ class SiteRenderer:
             top = self.adapted.top
             return f"Added by {item.source.section or (top.file.agency.name if top else 'the agency')}."
         cited = f"{source.title}, {item.source.section}" if item.source.section else source.title
-        return f"Source: {cited}{punct(cited, '.')} {source.publisher}{punct(source.publisher, '.')}"
+        return (
+            f"Source: {cited}{punct(cited, '.')} {source.publisher}{punct(source.publisher, '.')}"
+        )
 
     def addresses(self) -> list[tuple[str, str]]:
         items = {name: data["items"] for name, data in self.adapted.raw.items()}
@@ -264,11 +310,18 @@ class SiteRenderer:
 def authored_block(section: AuthoredSection, agency: str, under: int = 1) -> Markup:
     """An authored section as raw HTML for a Markdown page (MkDocs leaves the block as it is)."""
     inherited = section.agency != agency
-    note = Markup('<p class="ls-authored__by">From the design of {}, which {} keeps as its own.</p>\n').format(
-        section.agency, agency) if inherited else Markup("")
+    note = (
+        Markup(
+            '<p class="ls-authored__by">From the design of {}, which {} keeps as its own.</p>\n'
+        ).format(section.agency, agency)
+        if inherited
+        else Markup("")
+    )
     html = {1: section.html, 2: section.html_under_h2}.get(under, section.html_under_h3)
     # Checked at its source by 'lstoolkit check' (LS401, located in the section's file).
-    return Markup('<div class="ls-authored" data-leak-check="skip">\n{}{}\n</div>\n').format(note, html)
+    return Markup('<div class="ls-authored" data-leak-check="skip">\n{}{}\n</div>\n').format(
+        note, html
+    )
 
 
 def lead_with_section(page: str, section: AuthoredSection, agency: str) -> str:
@@ -277,7 +330,9 @@ def lead_with_section(page: str, section: AuthoredSection, agency: str) -> str:
     title, _, body = page.lstrip("\n").partition("\n")
     if not title.startswith("# "):  # an override without a title line: the section goes first
         title, body = "", page
-    indented = "\n".join(("    " + line) if line.strip() else "" for line in body.strip("\n").split("\n"))
+    indented = "\n".join(
+        ("    " + line) if line.strip() else "" for line in body.strip("\n").split("\n")
+    )
     return f'{title}\n\n{authored_block(section, agency)}\n??? toolkit "From the toolkit"\n\n{indented}\n'
 
 
@@ -293,17 +348,32 @@ class RenamedTerm:
 
 def renamed_terms(adapted: Adapted, findings: Iterable[Finding] = ()) -> list[RenamedTerm]:
     """Every term a layer renamed, in chain order."""
-    taken = {f.location: f.address for f in findings if f.code == FindingCode.TERM_NAMES_ANOTHER_ROLE}
+    taken = {
+        f.location: f.address for f in findings if f.code == FindingCode.TERM_NAMES_ANOTHER_ROLE
+    }
     return [
-        RenamedTerm(term, term_text(replacement), layer.file.agency.name, taken.get(layer.locate("terms", term, key=True), ""))
-        for layer in adapted.layers for term, replacement in layer.file.terms.items()
+        RenamedTerm(
+            term,
+            term_text(replacement),
+            layer.file.agency.name,
+            taken.get(layer.locate("terms", term, key=True), ""),
+        )
+        for layer in adapted.layers
+        for term, replacement in layer.file.terms.items()
     ]
 
 
 COLLECTION_NAMES = {
-    "elements": "the essential element", "mechanisms": "the mechanism", "jobs": "the job description",
-    "roles": "the role", "templates": "the template", "phases": "the phase", "steps": "the step",
-    "tasks": "the task list", "cautions": "the caution", "resources": "the resource",
+    "elements": "the essential element",
+    "mechanisms": "the mechanism",
+    "jobs": "the job description",
+    "roles": "the role",
+    "templates": "the template",
+    "phases": "the phase",
+    "steps": "the step",
+    "tasks": "the task list",
+    "cautions": "the caution",
+    "resources": "the resource",
 }
 
 
@@ -318,15 +388,27 @@ class ChangeInWords:
 #: The findings readers see on the Adaptations page: fidelity to the essential elements, and the
 #: record of changes; the editors' findings (unwritten sections, leaks, values) are for 'check'.
 FIDELITY_CODES = (
-    FindingCode.ESSENTIAL_ELEMENT_REMOVED, FindingCode.ESSENTIAL_ITEM_REMOVED, FindingCode.ESSENTIAL_ELEMENT_EMPTIED,
-    FindingCode.CHANGE_WITHOUT_REASON, FindingCode.CAUTIONED_TITLE, FindingCode.ACCEPTED_NOT_CAUSED,
+    FindingCode.ESSENTIAL_ELEMENT_REMOVED,
+    FindingCode.ESSENTIAL_ITEM_REMOVED,
+    FindingCode.ESSENTIAL_ELEMENT_EMPTIED,
+    FindingCode.CHANGE_WITHOUT_REASON,
+    FindingCode.CAUTIONED_TITLE,
+    FindingCode.ACCEPTED_NOT_CAUSED,
     FindingCode.TERM_NAMES_ANOTHER_ROLE,
 )
 
 #: The FRAME answers as a reader would say them.
-WHEN_IN_WORDS = {"pre-implementation": "before implementation", "implementation": "during implementation",
-                 "scale-up": "during scale-up", "maintenance": "during maintenance"}
-PLANNED_IN_WORDS = {"proactive": "planned ahead", "reactive": "in response to events", "unplanned": "unplanned"}
+WHEN_IN_WORDS = {
+    "pre-implementation": "before implementation",
+    "implementation": "during implementation",
+    "scale-up": "during scale-up",
+    "maintenance": "during maintenance",
+}
+PLANNED_IN_WORDS = {
+    "proactive": "planned ahead",
+    "reactive": "in response to events",
+    "unplanned": "unplanned",
+}
 
 
 def title_in(adapted: Adapted, address: str) -> str:
@@ -347,22 +429,38 @@ def change_in_words(entry: Any, title_of: Callable[[str], str]) -> ChangeInWords
     “Steering Committee”' with the added wording."""
     change = entry.applied.change
     parts = change.target.split("/")
-    item = f"{COLLECTION_NAMES.get(parts[0], parts[0])} “{title_of('/'.join(parts[:2]))}”" if len(parts) > 1 else parts[0]
+    item = (
+        f"{COLLECTION_NAMES.get(parts[0], parts[0])} “{title_of('/'.join(parts[:2]))}”"
+        if len(parts) > 1
+        else parts[0]
+    )
     field = parts[2].replace("_", " ") if len(parts) > 2 else ""
-    text = change.text if isinstance(change.text, str) else str(change.text.get("title") or change.text.get("text") or "")
+    text = (
+        change.text
+        if isinstance(change.text, str)
+        else str(change.text.get("title") or change.text.get("text") or "")
+    )
     text = gaps_as_text(" ".join(text.split()))
     if change.kind == "remove":
         if len(parts) <= 2:
             return ChangeInWords(f"Removed {item}")
-        return ChangeInWords(f"Removed from the {field} of {item}", summarize_value(entry.applied.before, 300))
+        return ChangeInWords(
+            f"Removed from the {field} of {item}", summarize_value(entry.applied.before, 300)
+        )
     if change.kind == "add":
         if len(parts) == 1:
-            return ChangeInWords(f"Added {COLLECTION_NAMES.get(parts[0], 'an item to ' + parts[0])} “{text}”")
-        return ChangeInWords(f"Added to the {field} of {item}" if field else f"Added to {item}", text)
+            return ChangeInWords(
+                f"Added {COLLECTION_NAMES.get(parts[0], 'an item to ' + parts[0])} “{text}”"
+            )
+        return ChangeInWords(
+            f"Added to the {field} of {item}" if field else f"Added to {item}", text
+        )
     return ChangeInWords(f"Rewrote the {field} of {item}" if field else f"Rewrote {item}", text)
 
 
-def finding_in_words(finding: Finding, title_of: Callable[[str], str], agencies: Mapping[str, str]) -> str:
+def finding_in_words(
+    finding: Finding, title_of: Callable[[str], str], agencies: Mapping[str, str]
+) -> str:
     """A fidelity finding as a reader would say it; the code and the file stay in small print."""
     title = title_of(finding.address) if finding.address else ""
     if finding.code == FindingCode.ESSENTIAL_ELEMENT_REMOVED:
@@ -397,25 +495,42 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
     """The navigation of the generated site, in reading order (user pages last)."""
     t = renderer.toolkit
     design = [{html.escape(f"{part.number}. {part.title}"): part.page} for part in DESIGN_PARTS]
-    design += [{"Adoption and sign-off": "design/adoption.md"}, {"At a glance": "design/at-a-glance.md"}]
+    design += [
+        {"Adoption and sign-off": "design/adoption.md"},
+        {"At a glance": "design/at-a-glance.md"},
+    ]
     return [
         {"Home": "index.md"},
         *([{"Design document": design}] if renderer.adapted.top is not None else []),
-        *(navigation_section(section.title, [(COLLECTION_SPECS[name], t.items(name)) for name in section.collections])
-          for section in SITE_SECTIONS),
-        {"About this document": [
-            {"Adaptations": "adaptations.md"},
-            {"Handouts": "handouts.md"},
-            *([{"What changed": "changes.md"}] if renderer.changes is not None else []),
-            {"Accessibility": "accessibility.md"},
-        ]},
+        *(
+            navigation_section(
+                section.title,
+                [(COLLECTION_SPECS[name], t.items(name)) for name in section.collections],
+            )
+            for section in SITE_SECTIONS
+        ),
+        {
+            "About this document": [
+                {"Adaptations": "adaptations.md"},
+                {"Handouts": "handouts.md"},
+                *([{"What changed": "changes.md"}] if renderer.changes is not None else []),
+                {"Accessibility": "accessibility.md"},
+            ]
+        },
         *renderer.extra_navigation,
-        {"For editors": [{"Addresses": "reference/addresses.md"}, {"Finding codes": "reference/findings.md"}]},
+        {
+            "For editors": [
+                {"Addresses": "reference/addresses.md"},
+                {"Finding codes": "reference/findings.md"},
+            ]
+        },
         *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]
 
 
-def navigation_section(title: str, collections: Iterable[tuple[CollectionSpec, Iterable[Any]]]) -> dict[str, list[Any]]:
+def navigation_section(
+    title: str, collections: Iterable[tuple[CollectionSpec, Iterable[Any]]]
+) -> dict[str, list[Any]]:
     """A section of the navigation: its index (the first own page without a label of its
     collections), then the labelled pages and the items' pages, in the collections' order. A
     section longer than :data:`NAV_SECTION_LIMIT` lists its index alone."""
@@ -431,11 +546,14 @@ def navigation_section(title: str, collections: Iterable[tuple[CollectionSpec, I
     if index and len(entries) > NAV_SECTION_LIMIT:
         return {title: [index]}
     # Themes print navigation titles as HTML: titles that come from content are escaped here.
-    return {title: [*([index] if index else []), *({html.escape(label): uri} for label, uri in entries)]}
+    return {
+        title: [*([index] if index else []), *({html.escape(label): uri} for label, uri in entries)]
+    }
 
 
 def pages_left_out_of_navigation(navigation: list[Any], pages: Iterable[str]) -> list[str]:
     """Generated pages a long section keeps out of the navigation (reached from its index)."""
+
     def flatten(node: Any) -> Iterable[str]:
         if isinstance(node, str):
             yield node

@@ -34,19 +34,28 @@ def relative_name(path: Path, project: Path) -> str:
 def _git(repository: Path, *args: str) -> str:
     try:
         return subprocess.run(
-            ["git", "-C", str(repository), *args], check=True, capture_output=True, text=True,
+            ["git", "-C", str(repository), *args],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     except FileNotFoundError:
-        raise LstoolkitError("git is not installed", hint="Install git, or compare two files.") from None
+        raise LstoolkitError(
+            "git is not installed", hint="Install git, or compare two files."
+        ) from None
 
 
 def repository_root(path: Path) -> Path:
     result = subprocess.run(
         ["git", "-C", str(path if path.is_dir() else path.parent), "rev-parse", "--show-toplevel"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
-        raise LstoolkitError(f"{path} is not in a git repository", hint="Compare two agency files instead.")
+        raise LstoolkitError(
+            f"{path} is not in a git repository", hint="Compare two agency files instead."
+        )
     return Path(result.stdout.strip()).resolve()
 
 
@@ -70,11 +79,14 @@ def head_commit(repository: Path) -> str | None:
 
 def commit_of(repository: Path, revision: str) -> str:
     try:
-        return _git(repository, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}").strip()
+        return _git(
+            repository, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}"
+        ).strip()
     except subprocess.CalledProcessError as error:
         raise LstoolkitError(
             f"'{revision}' is not a revision of {repository}: {error.stderr.strip()}",
-            Location(str(repository)), hint="Name a commit, tag or branch, or two agency files.",
+            Location(str(repository)),
+            hint="Name a commit, tag or branch, or two agency files.",
         ) from None
 
 
@@ -88,7 +100,8 @@ def export(repository: Path, commit: str, destination: Path) -> None:
         except subprocess.CalledProcessError as error:
             raise LstoolkitError(
                 f"commit {commit[:12]} cannot be read from {repository}: {error.stderr.strip()}",
-                Location(str(repository)), hint=f"Fetch it: git -C {repository} fetch",
+                Location(str(repository)),
+                hint=f"Fetch it: git -C {repository} fetch",
             ) from None
         with tarfile.open(archive) as tar:
             tar.extractall(destination, filter=_data_or_skip)
@@ -128,7 +141,9 @@ class Snapshot:
     """A project as it was at a revision, rebuilt under a temporary directory: ``path`` maps a
     file of the project on disk to its place there."""
 
-    def __init__(self, top: Path, base: Path, revision: str, parent_revision: str | None, project: Path) -> None:
+    def __init__(
+        self, top: Path, base: Path, revision: str, parent_revision: str | None, project: Path
+    ) -> None:
         self.top, self.base, self.revision, self.project = top, base, revision, project
         self.parent_revision = parent_revision
         self.regions: list[Region] = []
@@ -165,7 +180,9 @@ class Snapshot:
         try:
             parents = locked_parents(read_yaml(lock, display=lock.name).data)
         except LstoolkitError:
-            self.notes.append(f"{lock.name} cannot be read, so the parents' commits it may record are not used")
+            self.notes.append(
+                f"{lock.name} cannot be read, so the parents' commits it may record are not used"
+            )
             return
         for name, commit in parents.items():
             repository = toplevel(Path(os.path.normpath(agency.parent / name)).parent)
@@ -191,8 +208,11 @@ class Snapshot:
 
     def provide(self, missing: Path) -> None:
         """Bring in the repository that holds ``missing``, a file of the snapshot."""
-        holder = max((r for r in self.regions if missing.is_relative_to(r.directory)),
-                     key=lambda r: len(r.directory.parts), default=None)
+        holder = max(
+            (r for r in self.regions if missing.is_relative_to(r.directory)),
+            key=lambda r: len(r.directory.parts),
+            default=None,
+        )
         if holder is not None and holder.commit is not None:
             self._submodule(holder, missing)
             return
@@ -200,15 +220,23 @@ class Snapshot:
         repository = toplevel(real.parent)
         if repository is None:
             self._not_in_git(real)
-        elif self.holds(repository) and not any(self.path(repository) == r.directory for r in self.regions):
+        elif self.holds(repository) and not any(
+            self.path(repository) == r.directory for r in self.regions
+        ):
             self._checkout(repository)
 
     def _submodule(self, holder: Region, missing: Path) -> None:
         assert holder.commit is not None
         inner = missing.relative_to(holder.directory)
         prefixes = [p.as_posix() for p in reversed(inner.parents) if p != Path(".")]
-        listed = _git(holder.repository, "ls-tree", "-z", holder.commit, "--", *prefixes) if prefixes else ""
-        links = [line.split("\t", 1) for line in listed.split("\0") if line.startswith("160000 commit ")]
+        listed = (
+            _git(holder.repository, "ls-tree", "-z", holder.commit, "--", *prefixes)
+            if prefixes
+            else ""
+        )
+        links = [
+            line.split("\t", 1) for line in listed.split("\0") if line.startswith("160000 commit ")
+        ]
         if not links:
             return  # not in a submodule: the file is missing, as read_chain will say
         meta, path = links[-1]
@@ -221,7 +249,9 @@ class Snapshot:
                 hint="Run 'git submodule update --init', then compare again.",
             )
         self.add(repository.resolve(), commit)
-        self.notes.append(f"{where} is the submodule's commit {commit[:12]}, as recorded at {self.revision}")
+        self.notes.append(
+            f"{where} is the submodule's commit {commit[:12]}, as recorded at {self.revision}"
+        )
 
     def _checkout(self, repository: Path) -> None:
         """A parent layer in a separate checkout (a sibling): at --parent-rev, else at the commit
@@ -230,7 +260,9 @@ class Snapshot:
         if self.parent_revision is not None:
             commit = commit_of(repository, self.parent_revision)
             self.add(repository, commit)
-            self.notes.append(f"{where} is a separate checkout, read at {self.parent_revision} ({commit[:12]}) as --parent-rev says")
+            self.notes.append(
+                f"{where} is a separate checkout, read at {self.parent_revision} ({commit[:12]}) as --parent-rev says"
+            )
             self.parent_revision = None  # one revision names one repository: the nearest parent's
             return
         locked = self.locked.get(repository)
@@ -240,10 +272,13 @@ class Snapshot:
             except LstoolkitError:
                 raise LstoolkitError(
                     f"agency.lock at {self.revision} records commit {locked[:12]} of {where}, which that checkout does not have",
-                    Location(str(repository)), hint=f"Fetch it (git -C {repository} fetch), or pass --parent-rev REV.",
+                    Location(str(repository)),
+                    hint=f"Fetch it (git -C {repository} fetch), or pass --parent-rev REV.",
                 ) from None
             self.add(repository, commit)
-            self.notes.append(f"{where} is a separate checkout, read at {commit[:12]} as agency.lock records")
+            self.notes.append(
+                f"{where} is a separate checkout, read at {commit[:12]} as agency.lock records"
+            )
             return
         self.add(repository, None)
         self.notes.append(
@@ -254,16 +289,27 @@ class Snapshot:
     def _not_in_git(self, real: Path) -> None:
         """A parent layer outside any repository: its directory as it is now."""
         directory = real.parent
-        if not directory.is_dir() or any(r.repository.is_relative_to(directory) for r in self.regions):
+        if not directory.is_dir() or any(
+            r.repository.is_relative_to(directory) for r in self.regions
+        ):
             return
-        shutil.copytree(directory, self.path(directory), symlinks=True, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".*", "site", "__pycache__"))
+        shutil.copytree(
+            directory,
+            self.path(directory),
+            symlinks=True,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(".*", "site", "__pycache__"),
+        )
         self.regions.append(Region(self.path(directory), directory, None))
-        self.notes.append(f"{self.shown(self.path(directory))} is not in a git repository, so its files as they are now are used")
+        self.notes.append(
+            f"{self.shown(self.path(directory))} is not in a git repository, so its files as they are now are used"
+        )
 
 
 @contextmanager
-def snapshot(repository: Path, revision: str, project: Path, parent_revision: str | None) -> Iterator[Snapshot]:
+def snapshot(
+    repository: Path, revision: str, project: Path, parent_revision: str | None
+) -> Iterator[Snapshot]:
     """The project at ``revision`` of ``repository``: the repository's files at that commit
     first; :meth:`Snapshot.fill_chain` brings in the rest a chain needs."""
     commit = commit_of(repository, revision)

@@ -110,7 +110,9 @@ class DistrictReport:
     accepted: Mapping[str, int] = field(default_factory=dict)  # code -> count, accepted
     consistent: int = 0  # this layer's fidelity-consistent changes
     fidelity_consistent: float | None = None  # consistent / this layer's changes
-    elements: Mapping[str, str] = field(default_factory=dict)  # element id -> kept/adapted/emptied/removed
+    elements: Mapping[str, str] = field(
+        default_factory=dict
+    )  # element id -> kept/adapted/emptied/removed
     log: tuple[LoggedEntry, ...] = ()
     notes: tuple[FindingEntry, ...] = ()
     error: str = ""
@@ -155,9 +157,16 @@ class DistrictReport:
 class ManifestEntry:
     """One district of the roll-up."""
 
-    path: str = field(metadata={"doc": "The district's folder (holding agency.yml) or file, relative to the manifest."})
+    path: str = field(
+        metadata={
+            "doc": "The district's folder (holding agency.yml) or file, relative to the manifest."
+        }
+    )
     revision: str = field(
-        default="", metadata={"doc": "A commit, tag or branch of the district's repository to read instead of its working tree."}
+        default="",
+        metadata={
+            "doc": "A commit, tag or branch of the district's repository to read instead of its working tree."
+        },
     )
 
 
@@ -193,8 +202,11 @@ def find_district_files(folder: Path, *, state_file: Path | None = None) -> list
             subdirectories[:] = []
             continue
         found += [
-            here / name for name in files
-            if name.endswith(".yml") and (here / name).resolve() != skip and _extends_a_parent(here / name)
+            here / name
+            for name in files
+            if name.endswith(".yml")
+            and (here / name).resolve() != skip
+            and _extends_a_parent(here / name)
         ]
     return sorted(found)
 
@@ -224,7 +236,7 @@ def read_manifest(path: Path) -> list[DistrictSource]:
                 f"'{entry.path}' is neither a district's folder with an {AGENCY_FILE} nor a file",
                 document.locate(("districts", i, "path")),
                 hint="Give the path of the district's checkout, relative to the manifest; check out its submodule "
-                     "(git submodule update --init) if it is empty.",
+                "(git submodule update --init) if it is empty.",
             )
         sources.append(DistrictSource(file, entry.revision))
     return sources
@@ -254,7 +266,9 @@ def _load_worker(content_dir: Path | None) -> None:
     _TREE = load_content(content_dir)
 
 
-def _report_in_worker(source: DistrictSource, state: StateRef, root: Path, base: Path) -> DistrictReport:
+def _report_in_worker(
+    source: DistrictSource, state: StateRef, root: Path, base: Path
+) -> DistrictReport:
     assert _TREE is not None, "the worker's content is loaded by its initializer"
     return district_report(_TREE, source, state, root=root, display_base=base)
 
@@ -298,8 +312,13 @@ def rollup(
                 progress(done, len(sources))
         return reports
     slots: list[DistrictReport | None] = [None] * len(sources)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_load_worker, initargs=(content_dir,)) as pool:
-        futures = {pool.submit(_report_in_worker, source, state, project, base): i for i, source in enumerate(sources)}
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_load_worker, initargs=(content_dir,)
+    ) as pool:
+        futures = {
+            pool.submit(_report_in_worker, source, state, project, base): i
+            for i, source in enumerate(sources)
+        }
         for done, future in enumerate(as_completed(futures), start=1):
             slots[futures[future]] = future.result()
             if progress:
@@ -314,7 +333,12 @@ def common_root(paths: Sequence[Path]) -> Path:
 
 
 def district_report(
-    tree: ContentTree, source: DistrictSource | Path, state: StateRef, *, root: Path, display_base: Path | None = None
+    tree: ContentTree,
+    source: DistrictSource | Path,
+    state: StateRef,
+    *,
+    root: Path,
+    display_base: Path | None = None,
 ) -> DistrictReport:
     """Resolve one district's chain (at its revision, if the manifest names one) into its report;
     an error becomes the report's ``error``."""
@@ -344,7 +368,9 @@ def district_report(
     return _report(shown, adapted, findings, state, revision)
 
 
-def _report(file: str, adapted: Adapted, findings: tuple[Finding, ...], state: StateRef, revision: str = "") -> DistrictReport:
+def _report(
+    file: str, adapted: Adapted, findings: tuple[Finding, ...], state: StateRef, revision: str = ""
+) -> DistrictReport:
     top = adapted.layers[-1]
     own = [i for i, applied in enumerate(adapted.changes) if applied.layer == top.display]
     own_displays = {top.display, *(section.display for section in top.sections.values())}
@@ -352,7 +378,9 @@ def _report(file: str, adapted: Adapted, findings: tuple[Finding, ...], state: S
     logged = log_changes(adapted, findings)
     adoption = top.file.adopted
     parent = adapted.layers[-2].file if len(adapted.layers) > 1 else None
-    state_layer = next((layer for layer in reversed(adapted.layers[:-1]) if _is_state(layer, state)), None)
+    state_layer = next(
+        (layer for layer in reversed(adapted.layers[:-1]) if _is_state(layer, state)), None
+    )
     title = partial(title_in, adapted)
     agencies = {layer.display: layer.file.agency.name for layer in adapted.layers}
     return DistrictReport(
@@ -360,8 +388,14 @@ def _report(file: str, adapted: Adapted, findings: tuple[Finding, ...], state: S
         name=top.file.agency.name,
         short_name=top.file.agency.short_name,
         level=top.file.agency.level,
-        region=top.file.agency.region or next(
-            (layer.file.agency.name for layer in reversed(adapted.layers[:-1]) if layer.file.agency.level == "region"), ""
+        region=top.file.agency.region
+        or next(
+            (
+                layer.file.agency.name
+                for layer in reversed(adapted.layers[:-1])
+                if layer.file.agency.level == "region"
+            ),
+            "",
         ),
         version=top.file.version,
         status=top.file.status,
@@ -374,11 +408,16 @@ def _report(file: str, adapted: Adapted, findings: tuple[Finding, ...], state: S
         findings=dict(sorted(Counter(f.code for f in mine if not f.accepted).items())),
         accepted=dict(sorted(Counter(f.code for f in mine if f.accepted).items())),
         consistent=sum(logged[i].consistent for i in own),
-        fidelity_consistent=round(sum(logged[i].consistent for i in own) / len(own), 4) if own else None,
+        fidelity_consistent=round(sum(logged[i].consistent for i in own) / len(own), 4)
+        if own
+        else None,
         elements=_element_statuses(adapted, own, mine),
         log=tuple(_logged_entry(logged[i], title) for i in own),
         notes=tuple(
-            FindingEntry(f.code, finding_in_words(f, title, agencies), f.accepted, str(f.location or "")) for f in mine
+            FindingEntry(
+                f.code, finding_in_words(f, title, agencies), f.accepted, str(f.location or "")
+            )
+            for f in mine
         ),
     )
 
@@ -394,9 +433,14 @@ def _logged_entry(entry: LoggedChange, title: Callable[[str], str]) -> LoggedEnt
     said = change_in_words(entry, title)
     change = entry.applied.change
     return LoggedEntry(
-        headline=said.headline, wording=said.wording, why=" ".join(change.why.split()),
-        when=WHEN_IN_WORDS.get(change.when or "", ""), planned=PLANNED_IN_WORDS.get(change.planned or "", ""),
-        decided_by=change.decided_by, consistent=entry.consistent, location=str(entry.applied.location),
+        headline=said.headline,
+        wording=said.wording,
+        why=" ".join(change.why.split()),
+        when=WHEN_IN_WORDS.get(change.when or "", ""),
+        planned=PLANNED_IN_WORDS.get(change.planned or "", ""),
+        decided_by=change.decided_by,
+        consistent=entry.consistent,
+        location=str(entry.applied.location),
     )
 
 
@@ -415,10 +459,18 @@ def _element_statuses(adapted: Adapted, own: list[int], findings: list[Finding])
         address = f"elements/{element['id']}"
         codes = {f.code for f in findings if f.address == address}
         touched = any(
-            (target := adapted.changes[i].change.target) == address or target.startswith(address + "/") for i in own
+            (target := adapted.changes[i].change.target) == address
+            or target.startswith(address + "/")
+            for i in own
         )
         statuses[element["id"]] = (
-            "removed" if FindingCode.ESSENTIAL_ELEMENT_REMOVED in codes else "emptied" if FindingCode.ESSENTIAL_ELEMENT_EMPTIED in codes else "adapted" if touched else "kept"
+            "removed"
+            if FindingCode.ESSENTIAL_ELEMENT_REMOVED in codes
+            else "emptied"
+            if FindingCode.ESSENTIAL_ELEMENT_EMPTIED in codes
+            else "adapted"
+            if touched
+            else "kept"
         )
     return statuses
 
@@ -488,22 +540,45 @@ def as_table(reports: Sequence[DistrictReport]) -> str:
     """Aligned plain-text columns, the legend, the errors of broken districts, a summary line."""
     ids = _element_ids(reports)
     regions = any(r.region for r in reports)
-    header = ["district", *(["region"] if regions else []), "level", "version", "status", "adopted", "state design",
-              "changes", "findings", "consistent", "elements"]
+    header = [
+        "district",
+        *(["region"] if regions else []),
+        "level",
+        "version",
+        "status",
+        "adopted",
+        "state design",
+        "changes",
+        "findings",
+        "consistent",
+        "elements",
+    ]
     rows = [header]
     for r in reports:
         if r.broken:
             rows.append([r.file, *(["-"] if regions else []), "-", "-", "broken", *["-"] * 6])
             continue
         own = r.change_count
-        rows.append([
-            r.name, *([r.region or "-"] if regions else []), r.level, r.version, r.status, r.adopted_on or "-",
-            state_design(r), describe_changes(r), describe_findings(r) or "-",
-            f"{r.consistent}/{own}" if own else "-",
-            "".join(SYMBOLS[r.elements[i]] if i in r.elements else " " for i in ids),
-        ])
+        rows.append(
+            [
+                r.name,
+                *([r.region or "-"] if regions else []),
+                r.level,
+                r.version,
+                r.status,
+                r.adopted_on or "-",
+                state_design(r),
+                describe_changes(r),
+                describe_findings(r) or "-",
+                f"{r.consistent}/{own}" if own else "-",
+                "".join(SYMBOLS[r.elements[i]] if i in r.elements else " " for i in ids),
+            ]
+        )
     widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     lines.append(f"{LEGEND} ({', '.join(ids)})" if ids else LEGEND)
     broken = [r for r in reports if r.broken]
     if broken:
@@ -525,26 +600,66 @@ def as_csv(reports: Sequence[DistrictReport]) -> str:
     ids = _element_ids(reports)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([
-        "file", "revision", "name", "region", "level", "version", "status", "adopted_on", "parent", "state_version",
-        "state_current", "removed", "added", "replaced", "findings", "consistent", "changes", "fidelity_consistent",
-        "error", *ids,
-    ])
+    writer.writerow(
+        [
+            "file",
+            "revision",
+            "name",
+            "region",
+            "level",
+            "version",
+            "status",
+            "adopted_on",
+            "parent",
+            "state_version",
+            "state_current",
+            "removed",
+            "added",
+            "replaced",
+            "findings",
+            "consistent",
+            "changes",
+            "fidelity_consistent",
+            "error",
+            *ids,
+        ]
+    )
     for r in reports:
         known = not r.broken and r.extends_state
-        writer.writerow([
-            r.file, r.revision, r.name, r.region, r.level, r.version, r.status, r.adopted_on, r.parent,
-            r.state_version, str(r.state_current).lower() if known else "",
-            *(("", "", "") if r.broken else (r.changes.get(k, 0) for k in ("remove", "add", "replace"))),
-            describe_findings(r),
-            "" if r.broken else r.consistent, "" if r.broken else r.change_count,
-            "" if r.fidelity_consistent is None else r.fidelity_consistent,
-            r.error, *(r.elements.get(i, "") for i in ids),
-        ])
+        writer.writerow(
+            [
+                r.file,
+                r.revision,
+                r.name,
+                r.region,
+                r.level,
+                r.version,
+                r.status,
+                r.adopted_on,
+                r.parent,
+                r.state_version,
+                str(r.state_current).lower() if known else "",
+                *(
+                    ("", "", "")
+                    if r.broken
+                    else (r.changes.get(k, 0) for k in ("remove", "add", "replace"))
+                ),
+                describe_findings(r),
+                "" if r.broken else r.consistent,
+                "" if r.broken else r.change_count,
+                "" if r.fidelity_consistent is None else r.fidelity_consistent,
+                r.error,
+                *(r.elements.get(i, "") for i in ids),
+            ]
+        )
     return out.getvalue()
 
 
-FORMATS: dict[str, Callable[[Sequence[DistrictReport]], str]] = {"text": as_table, "json": as_json, "csv": as_csv}
+FORMATS: dict[str, Callable[[Sequence[DistrictReport]], str]] = {
+    "text": as_table,
+    "json": as_json,
+    "csv": as_csv,
+}
 
 
 # -- command line -----------------------------------------------------------------------------
@@ -553,24 +668,37 @@ FORMATS: dict[str, Callable[[Sequence[DistrictReport]], str]] = {"text": as_tabl
 def add_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     """Register ``lstoolkit rollup`` on the CLI's subcommands."""
     rollup_parser = commands.add_parser(
-        "rollup", parents=[common],
+        "rollup",
+        parents=[common],
         help="a state's view of its districts: how each adapted the state's design",
     )
-    rollup_parser.add_argument("state", type=Path, help="the state's customization file (agency.yml)")
     rollup_parser.add_argument(
-        "--districts", type=Path, default=None, metavar="FOLDER|MANIFEST",
+        "state", type=Path, help="the state's customization file (agency.yml)"
+    )
+    rollup_parser.add_argument(
+        "--districts",
+        type=Path,
+        default=None,
+        metavar="FOLDER|MANIFEST",
         help="folder with one checkout or submodule per district, or a manifest file listing them "
-             "(default: <state dir>/districts)",
+        "(default: <state dir>/districts)",
     )
     rollup_parser.add_argument("--format", choices=list(FORMATS), default="text")
-    rollup_parser.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
-    rollup_parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: one per core)")
     rollup_parser.add_argument(
-        "--root", type=Path, default=None,
+        "--out", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    rollup_parser.add_argument(
+        "--jobs", type=int, default=None, help="parallel processes (default: one per core)"
+    )
+    rollup_parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
         help="project root every 'extends' must stay inside (default: the folder holding the state and its districts)",
     )
     rollup_parser.add_argument(
-        "--strict", action="store_true",
+        "--strict",
+        action="store_true",
         help="exit 1 when a district is broken, or removed or emptied an essential element without accepting it",
     )
     rollup_parser.set_defaults(command=run_rollup)
@@ -585,12 +713,17 @@ def run_rollup(args: argparse.Namespace) -> int:
         raise LstoolkitError(
             f"the districts folder or manifest '{where}' does not exist",
             hint="Give --districts with the folder holding one checkout or submodule per district, "
-                 "or a manifest listing them (see docs/rollup.md).",
+            "or a manifest listing them (see docs/rollup.md).",
         )
     sources = district_sources(where, state_file=state)
     show = _progress if sys.stderr.isatty() else None
     reports = rollup(
-        state, sources, jobs=args.jobs, root=args.root, content_dir=getattr(args, "content", None), progress=show
+        state,
+        sources,
+        jobs=args.jobs,
+        root=args.root,
+        content_dir=getattr(args, "content", None),
+        progress=show,
     )
     output = FORMATS[args.format](reports)
     if args.out is None:

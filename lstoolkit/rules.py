@@ -37,15 +37,55 @@ RESERVED_VERSIONS = frozenset({"latest", "draft", "stable", "versions"})
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Top-level fields whose values (or, for mappings, keys and values) are one line.
-ONE_LINE = frozenset({
-    "extends", "agency", "version", "status", "adopted", "component_name", "terms", "values", "protect",
-    "published", "deciding_body", "work_group", "sign_off", "sections", "milestones",
-})
+ONE_LINE = frozenset(
+    {
+        "extends",
+        "agency",
+        "version",
+        "status",
+        "adopted",
+        "component_name",
+        "terms",
+        "values",
+        "protect",
+        "published",
+        "deciding_body",
+        "work_group",
+        "sign_off",
+        "sections",
+        "milestones",
+    }
+)
 #: Keys that hold one line wherever they appear inside a change (its own keys, and the fields
 #: of an item or entry it adds or replaces).
-ONE_LINE_KEYS = frozenset({"remove", "add", "replace", "id", "title", "when", "planned", "decided_by", "accept", "doc", "to"})
+ONE_LINE_KEYS = frozenset(
+    {
+        "remove",
+        "add",
+        "replace",
+        "id",
+        "title",
+        "when",
+        "planned",
+        "decided_by",
+        "accept",
+        "doc",
+        "to",
+    }
+)
 #: Where '<' and '>' are refused: everything that can become a page, navigation or document title.
-TITLE_FIELDS = frozenset({"agency", "component_name", "adopted", "terms", "values", "deciding_body", "work_group", "sign_off"})
+TITLE_FIELDS = frozenset(
+    {
+        "agency",
+        "component_name",
+        "adopted",
+        "terms",
+        "values",
+        "deciding_body",
+        "work_group",
+        "sign_off",
+    }
+)
 
 _WORD_EDGES = re.compile(r"^\w(.*\w)?$", re.DOTALL)
 
@@ -73,18 +113,24 @@ def _check_strings(document: YamlDocument) -> Iterator[LstoolkitError]:
         if control is not None:
             yield LstoolkitError(
                 f"{_name(path)} contains the {'private-use' if unicodedata.category(control) == 'Co' else 'control'} character U+{ord(control):04X}",
-                where, hint="Delete it (it is invisible in most editors; retype the line).", code=FindingCode.SCHEMA,
+                where,
+                hint="Delete it (it is invisible in most editors; retype the line).",
+                code=FindingCode.SCHEMA,
             )
         elif "\n" in text.rstrip("\n") or (text.endswith("\n") and _one_line(path)):
             if _one_line(path):
                 yield LstoolkitError(
-                    f"{_name(path)} must be one line", where,
-                    hint="Remove the line break (write it on one line, without '|').", code=FindingCode.SCHEMA,
+                    f"{_name(path)} must be one line",
+                    where,
+                    hint="Remove the line break (write it on one line, without '|').",
+                    code=FindingCode.SCHEMA,
                 )
         if len(text) > MAX_TEXT_LENGTH:
             yield LstoolkitError(
                 f"{_name(path)} is {len(text):,} characters long; at most {MAX_TEXT_LENGTH:,} are allowed",
-                where, hint="Split the text over several changes, or shorten it.", code=FindingCode.LIMIT_EXCEEDED,
+                where,
+                hint="Split the text over several changes, or shorten it.",
+                code=FindingCode.LIMIT_EXCEEDED,
             )
 
 
@@ -106,7 +152,9 @@ def _one_line(path: PathKey) -> bool:
     return path[0] == "changes" and (change_key in ONE_LINE_KEYS or path[-1] in ONE_LINE_KEYS)
 
 
-def _check_change_titles(document: YamlDocument, index: int, change: dict[str, Any]) -> Iterator[LstoolkitError]:
+def _check_change_titles(
+    document: YamlDocument, index: int, change: dict[str, Any]
+) -> Iterator[LstoolkitError]:
     """'<' and '>' in a change's titles: its 'title', 'title' keys inside its text, and the text
     of a change whose target is a title field."""
     target = change.get("replace") or change.get("add") or ""
@@ -120,12 +168,15 @@ def _check_change_titles(document: YamlDocument, index: int, change: dict[str, A
             yield from _angle_brackets(document, path, text)
 
 
-def _angle_brackets(document: YamlDocument, path: PathKey, text: str, *, key: bool = False) -> Iterator[LstoolkitError]:
+def _angle_brackets(
+    document: YamlDocument, path: PathKey, text: str, *, key: bool = False
+) -> Iterator[LstoolkitError]:
     if "<" in text or ">" in text:
         yield LstoolkitError(
             f"{_name(path)} contains '<' or '>', which names, terms and titles may not",
             document.locate(path, key=key),
-            hint="Write 'less than' or 'greater than', or use the quotation marks ‹ ›.", code=FindingCode.SCHEMA,
+            hint="Write 'less than' or 'greater than', or use the quotation marks ‹ ›.",
+            code=FindingCode.SCHEMA,
         )
 
 
@@ -139,7 +190,11 @@ def _check_terms(document: YamlDocument) -> Iterator[LstoolkitError]:
         texts = [("term", term, where)]
         if isinstance(replacement, dict):
             texts += [
-                (f"{'replacement' if key == 'text' else 'plural'} of '{term}',", replacement[key], document.locate(("terms", term, key)))
+                (
+                    f"{'replacement' if key == 'text' else 'plural'} of '{term}',",
+                    replacement[key],
+                    document.locate(("terms", term, key)),
+                )
                 for key in ("text", "plural")
             ]
         else:
@@ -148,13 +203,16 @@ def _check_terms(document: YamlDocument) -> Iterator[LstoolkitError]:
             if not _WORD_EDGES.match(text.strip()) or text != text.strip():
                 yield LstoolkitError(
                     f"the {what} '{text}' must begin and end with a letter or digit",
-                    at, hint="Terms rename whole words, e.g. 'Learning Supports Facilitator: Learning Supports Coach'.",
+                    at,
+                    hint="Terms rename whole words, e.g. 'Learning Supports Facilitator: Learning Supports Coach'.",
                     code=FindingCode.SCHEMA,
                 )
             elif len(text) > MAX_TERM_LENGTH:
                 yield LstoolkitError(
                     f"the {what} '{text[:30]}…' is {len(text)} characters long; at most {MAX_TERM_LENGTH} are allowed",
-                    at, hint="Terms are names: shorten it.", code=FindingCode.LIMIT_EXCEEDED,
+                    at,
+                    hint="Terms are names: shorten it.",
+                    code=FindingCode.LIMIT_EXCEEDED,
                 )
 
 
@@ -167,7 +225,11 @@ def _check_version(document: YamlDocument) -> Iterator[LstoolkitError]:
             f"version '{version}' cannot name a published version",
             document.locate(("version",)),
             hint='Use letters, digits, dots and hyphens, starting with a letter or digit, e.g. "2026.1"'
-            + (f" ('{version}' is the name of an alias)." if version.lower() in RESERVED_VERSIONS else "."),
+            + (
+                f" ('{version}' is the name of an alias)."
+                if version.lower() in RESERVED_VERSIONS
+                else "."
+            ),
             code=FindingCode.SCHEMA,
         )
 
@@ -180,7 +242,13 @@ def _check_dates(document: YamlDocument) -> Iterator[LstoolkitError]:
     for path in fields:
         node: Any = data
         for step in path:
-            node = node.get(step) if isinstance(node, dict) else node[step] if isinstance(node, list) and isinstance(step, int) and step < len(node) else None
+            node = (
+                node.get(step)
+                if isinstance(node, dict)
+                else node[step]
+                if isinstance(node, list) and isinstance(step, int) and step < len(node)
+                else None
+            )
         if not isinstance(node, str) or not node:
             continue
         if DATE_PATTERN.fullmatch(node):
@@ -190,8 +258,10 @@ def _check_dates(document: YamlDocument) -> Iterator[LstoolkitError]:
             except ValueError:
                 pass
         yield LstoolkitError(
-            f"{_name(path)} '{node}' is not a date", document.locate(path),
-            hint="Write the day as YYYY-MM-DD, e.g. 2026-06-10.", code=FindingCode.SCHEMA,
+            f"{_name(path)} '{node}' is not a date",
+            document.locate(path),
+            hint="Write the day as YYYY-MM-DD, e.g. 2026-06-10.",
+            code=FindingCode.SCHEMA,
         )
 
 

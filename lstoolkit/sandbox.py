@@ -97,13 +97,16 @@ class ConfinedLoader(FileSystemLoader):
         self.directory = directory.resolve()
         self.shown = shown or str(directory)
 
-    def get_source(self, environment: JinjaEnvironment, template: str) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(
+        self, environment: JinjaEnvironment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         if not Path(os.path.realpath(filename)).is_relative_to(self.directory):
             raise LstoolkitError(
                 "the override template is a link to a file outside its directory",
                 Location(f"{self.shown}/{template}"),
-                hint="Copy the template into the directory instead of linking to it.", code=FindingCode.UNSAFE_FILE,
+                hint="Copy the template into the directory instead of linking to it.",
+                code=FindingCode.UNSAFE_FILE,
             )
         return source, filename, uptodate
 
@@ -115,10 +118,16 @@ def template_environment(
     **options: Any,
 ) -> TemplateSandbox:
     """A sandbox reading templates from ``directories`` (path, shown name), first match wins."""
-    loaders: list[BaseLoader] = [ConfinedLoader(path, shown=shown) for path, shown in directories if path.is_dir()]
+    loaders: list[BaseLoader] = [
+        ConfinedLoader(path, shown=shown) for path, shown in directories if path.is_dir()
+    ]
     env = TemplateSandbox(
-        loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, **options,
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        **options,
     )
     env.filters.update(filters)
     return env
@@ -132,8 +141,10 @@ def render_template(env: JinjaEnvironment, name: str, context: Mapping[str, Any]
         raise
     except TemplateNotFound as error:
         raise LstoolkitError(
-            f"template error: no template '{error.name}'", Location(name),
-            hint="Check the name in the 'include', 'import' or 'extends'.", code=FindingCode.TEMPLATE_ERROR,
+            f"template error: no template '{error.name}'",
+            Location(name),
+            hint="Check the name in the 'include', 'import' or 'extends'.",
+            code=FindingCode.TEMPLATE_ERROR,
         ) from None
     except RecursionError as error:
         raise _template_error("a macro or include calls itself without end", name, error) from None
@@ -144,7 +155,8 @@ def render_template(env: JinjaEnvironment, name: str, context: Mapping[str, Any]
 def _template_error(message: str, name: str, error: BaseException | None) -> LstoolkitError:
     filename, line = _template_frame(error, name)
     return LstoolkitError(
-        f"template error: {message}", Location(filename, line),
+        f"template error: {message}",
+        Location(filename, line),
         hint="Fix the template (an override in overrides/lstoolkit/ wins over the bundled one).",
         code=FindingCode.TEMPLATE_ERROR,
     )
@@ -157,7 +169,11 @@ def _template_frame(error: BaseException | None, name: str) -> tuple[str, int]:
     line = getattr(error, "lineno", None) or 0
     if filename:
         return shown_path(str(filename)), int(line)
-    frames = inspect.getinnerframes(error.__traceback__, context=0) if error and error.__traceback__ else []
+    frames = (
+        inspect.getinnerframes(error.__traceback__, context=0)
+        if error and error.__traceback__
+        else []
+    )
     for frame in frames:
         if frame.filename.endswith(".j2"):
             filename, line = frame.filename, frame.lineno

@@ -31,7 +31,12 @@ from lstoolkit.errors import LstoolkitError
 from lstoolkit.layers import PROTOTYPE, agency_schema, read_chain
 from lstoolkit.output import write_atomically
 
-LEVEL_WORDS = {"state": "state education agency", "region": "region", "district": "district", "school": "school"}
+LEVEL_WORDS = {
+    "state": "state education agency",
+    "region": "region",
+    "district": "district",
+    "school": "school",
+}
 NAME_LIMIT = 200
 NAME_HINT = 'Give the name on one line, e.g. --name "St. Mary\'s School District #1".'
 # Control characters (newline, CR, tab...), and the line and paragraph separators that YAML and
@@ -57,15 +62,23 @@ def scaffold_files(directory: Path, *, level: str, name: str, extends: str) -> d
         "overrides/lstoolkit/README.md": OVERRIDES_README,
         ".gitignore": "site/\nhandouts/\n.venv/\n__pycache__/\n",
         "requirements.txt": REQUIREMENTS.format(version=__version__),
-        "README.md": README.format(name=name, level=LEVEL_WORDS[level], root_flag=root_flag, version=__version__)
+        "README.md": README.format(
+            name=name, level=LEVEL_WORDS[level], root_flag=root_flag, version=__version__
+        )
         + (README_SIBLINGS if siblings else ""),
-        ".github/workflows/site.yml": workflow(own=directory.resolve().name, siblings=siblings, root_flag=root_flag),
+        ".github/workflows/site.yml": workflow(
+            own=directory.resolve().name, siblings=siblings, root_flag=root_flag
+        ),
     }
 
 
 def relative_parent(directory: Path, extends: str) -> str:
     """The ``extends`` value of the new layer: the parent's path relative to ``directory``."""
-    return PROTOTYPE if extends == PROTOTYPE else os.path.relpath(Path(extends).resolve(), directory.resolve())
+    return (
+        PROTOTYPE
+        if extends == PROTOTYPE
+        else os.path.relpath(Path(extends).resolve(), directory.resolve())
+    )
 
 
 def climbs_out(parent: str) -> bool:
@@ -91,7 +104,10 @@ def sibling_directories(directory: Path, extends: str) -> tuple[str, ...]:
             found.append(parts[1])
     for name in (here.name, *found):
         if "${{" in name:
-            raise LstoolkitError(f"the directory name '{name}' holds '${{{{', which GitHub Actions would evaluate", hint="Rename the directory.")
+            raise LstoolkitError(
+                f"the directory name '{name}' holds '${{{{', which GitHub Actions would evaluate",
+                hint="Rename the directory.",
+            )
     return tuple(found)
 
 
@@ -106,10 +122,17 @@ def workflow(*, own: str, siblings: tuple[str, ...], root_flag: str) -> str:
     changes in the job summary, build, and publish with mike on main. For sibling checkouts the
     project is checked out under its own name, each parent repository beside it."""
     if not siblings:
-        return WORKFLOW.format(env="", defaults="", checkouts=CHECKOUT.format(path=""), root_flag=root_flag)
+        return WORKFLOW.format(
+            env="", defaults="", checkouts=CHECKOUT.format(path=""), root_flag=root_flag
+        )
     variables = [_repository_variable(index) for index in range(len(siblings))]
-    env = "env:\n" + WORKFLOW_ENV_COMMENT + "".join(
-        f"  {variable}: {json.dumps('owner/' + name)}\n" for variable, name in zip(variables, siblings, strict=True)
+    env = (
+        "env:\n"
+        + WORKFLOW_ENV_COMMENT
+        + "".join(
+            f"  {variable}: {json.dumps('owner/' + name)}\n"
+            for variable, name in zip(variables, siblings, strict=True)
+        )
     )
     checkouts = CHECKOUT.format(path=f"\n          path: {json.dumps(own)}") + "".join(
         PARENT_CHECKOUT.format(variable=variable, path=json.dumps(name))
@@ -124,7 +147,12 @@ def _repository_variable(index: int) -> str:
 
 
 def create_project(
-    directory: Path, *, level: str, name: str, extends: str = PROTOTYPE, log: Callable[[str], None] = print
+    directory: Path,
+    *,
+    level: str,
+    name: str,
+    extends: str = PROTOTYPE,
+    log: Callable[[str], None] = print,
 ) -> list[Path]:
     """Write a new project into ``directory``; refuse, writing nothing, if any file exists."""
     check_name(name)
@@ -132,8 +160,13 @@ def create_project(
     if extends != PROTOTYPE:
         parent = Path(extends)
         if not parent.is_file():
-            raise LstoolkitError(f"the parent layer '{extends}' does not exist", hint="Give the path of its agency.yml.")
-        read_chain(parent, root=Path("/"))  # a broken parent is reported now, not at the first build
+            raise LstoolkitError(
+                f"the parent layer '{extends}' does not exist",
+                hint="Give the path of its agency.yml.",
+            )
+        read_chain(
+            parent, root=Path("/")
+        )  # a broken parent is reported now, not at the first build
     files = scaffold_files(directory, level=level, name=name, extends=extends)
     _check_round_trip(files, level=level, name=name, parent=relative_parent(directory, extends))
     existing = sorted(path for path in files if (directory / path).exists())
@@ -156,11 +189,15 @@ def check_name(name: str) -> None:
     if not name.strip():
         raise LstoolkitError("--name must not be empty", hint=NAME_HINT)
     if any(unicodedata.category(char) in LINE_BREAKING for char in name):
-        raise LstoolkitError("--name must be one line of text without control characters", hint=NAME_HINT)
+        raise LstoolkitError(
+            "--name must be one line of text without control characters", hint=NAME_HINT
+        )
     if "<" in name or ">" in name:
         raise LstoolkitError("--name must not contain '<' or '>'", hint=NAME_HINT)
     if len(name) > NAME_LIMIT:
-        raise LstoolkitError(f"--name must be at most {NAME_LIMIT} characters, not {len(name)}", hint=NAME_HINT)
+        raise LstoolkitError(
+            f"--name must be at most {NAME_LIMIT} characters, not {len(name)}", hint=NAME_HINT
+        )
 
 
 def check_level(level: str) -> None:
@@ -175,16 +212,23 @@ def _dump(data: dict[str, Any]) -> str:
 
 def _agency_yml(*, level: str, name: str, parent: str) -> str:
     header = AGENCY_HEADER.format(name=name)  # a comment; check_name keeps the name on its line
-    return header + _dump({"extends": parent, "agency": {"name": name, "level": level}}) + AGENCY_YML
+    return (
+        header + _dump({"extends": parent, "agency": {"name": name, "level": level}}) + AGENCY_YML
+    )
 
 
 def _mkdocs_yml(*, name: str, root_option: str) -> str:
-    return _dump({"site_name": name + SITE_NAME_SUFFIX}) + MKDOCS_YML.format(root_option=root_option)
+    return _dump({"site_name": name + SITE_NAME_SUFFIX}) + MKDOCS_YML.format(
+        root_option=root_option
+    )
 
 
 def _expected_agency(*, level: str, name: str, parent: str) -> dict[str, Any]:
     return {
-        "extends": parent, "agency": {"name": name, "level": level}, "version": "1.0", "status": "draft",
+        "extends": parent,
+        "agency": {"name": name, "level": level},
+        "version": "1.0",
+        "status": "draft",
         "component_name": "Learning Supports Component",
     }
 
@@ -192,8 +236,16 @@ def _expected_agency(*, level: str, name: str, parent: str) -> dict[str, Any]:
 def _check_round_trip(files: dict[str, str], *, level: str, name: str, parent: str) -> None:
     """Parse the generated files back: they must hold exactly the data given (guards the emitter)."""
     for file, found, expected in (
-        ("agency.yml", yaml.safe_load(files["agency.yml"]), _expected_agency(level=level, name=name, parent=parent)),
-        ("mkdocs.yml", yaml.safe_load(files["mkdocs.yml"]).get("site_name"), name + SITE_NAME_SUFFIX),
+        (
+            "agency.yml",
+            yaml.safe_load(files["agency.yml"]),
+            _expected_agency(level=level, name=name, parent=parent),
+        ),
+        (
+            "mkdocs.yml",
+            yaml.safe_load(files["mkdocs.yml"]).get("site_name"),
+            name + SITE_NAME_SUFFIX,
+        ),
     ):
         if found != expected:
             raise LstoolkitError(

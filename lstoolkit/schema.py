@@ -140,7 +140,9 @@ def _field_converters(cls: type[Any]) -> tuple[tuple[str, Converter], ...]:
     it is). Worked out once per class: building the toolkit's models is done on every adaptation."""
     found = _FIELD_CONVERTERS.get(cls)
     if found is None:
-        found = _FIELD_CONVERTERS[cls] = tuple((name, _converter(hint)) for name, hint in _field_hints(cls))
+        found = _FIELD_CONVERTERS[cls] = tuple(
+            (name, _converter(hint)) for name, hint in _field_hints(cls)
+        )
     return found
 
 
@@ -200,7 +202,9 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
     if known is not None and known[0] is schema:
         return known[1]
     validator = Draft202012Validator(schema)
-    if len(_VALIDATORS) < 64:  # bounded: a schema made on the fly (for an item's errors) is new each time
+    if (
+        len(_VALIDATORS) < 64
+    ):  # bounded: a schema made on the fly (for an item's errors) is new each time
         _VALIDATORS[id(schema)] = (schema, validator)
     return validator
 
@@ -219,36 +223,62 @@ def _explain(
         for key in instance:
             if key not in allowed:
                 hint = suggest(key, allowed) or f"Valid keys: {', '.join(allowed)}."
-                if instance[key] is None and " " in key.strip():  # {role: Principal, Washington School}
-                    hint = "A comma inside { } starts a new key: put the text in quotes, e.g. role: \"Principal, Washington School\"."
-                yield _problem(f"unknown key '{key}' in {where}", document.locate(path + (key,), key=True), hint)
+                if (
+                    instance[key] is None and " " in key.strip()
+                ):  # {role: Principal, Washington School}
+                    hint = 'A comma inside { } starts a new key: put the text in quotes, e.g. role: "Principal, Washington School".'
+                yield _problem(
+                    f"unknown key '{key}' in {where}",
+                    document.locate(path + (key,), key=True),
+                    hint,
+                )
     elif error.validator == "required":
         for key in rule:
             if key not in instance:
-                yield _problem(f"{where} is missing the required key '{key}'", document.locate(path), f"Add '{key}:'.")
+                yield _problem(
+                    f"{where} is missing the required key '{key}'",
+                    document.locate(path),
+                    f"Add '{key}:'.",
+                )
     elif error.validator == "type":
         expected = rule
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+        words = " or ".join(
+            _TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
+        )
         hint = _type_hint(expected, instance)
-        yield _problem(f"{where} must be {words}, not {_kind(instance)}", document.locate(path), hint)
+        yield _problem(
+            f"{where} must be {words}, not {_kind(instance)}", document.locate(path), hint
+        )
     elif error.validator == "pattern":
         message, hint = _pattern_problem(error, where)
         yield _problem(message, document.locate(path), hint)
     elif error.validator == "enum":
         options = [str(o) for o in rule]
         hint = suggest(str(instance), options) or f"Use one of: {', '.join(options)}."
-        yield _problem(f"{where} is '{instance}', which is not one of: {', '.join(options)}", document.locate(path), hint)
+        yield _problem(
+            f"{where} is '{instance}', which is not one of: {', '.join(options)}",
+            document.locate(path),
+            hint,
+        )
     elif error.validator == "anyOf":
-        kinds = " or ".join(_TYPE_WORDS.get(str(o.get("type")), str(o.get("type"))) for o in rule if "type" in o)
+        kinds = " or ".join(
+            _TYPE_WORDS.get(str(o.get("type")), str(o.get("type"))) for o in rule if "type" in o
+        )
         yield _problem(f"{where} must be {kinds}, not {_kind(instance)}", document.locate(path))
     elif error.validator == "maxLength":
-        yield _problem(f"{where} is longer than {rule} characters", document.locate(path), "Shorten it.")
+        yield _problem(
+            f"{where} is longer than {rule} characters", document.locate(path), "Shorten it."
+        )
     else:
         yield _problem(f"{where}: {error.message}", document.locate(path))
 
 
 def _type_hint(expected: Any, instance: Any) -> str:
-    if expected == "string" and isinstance(instance, int | float) and not isinstance(instance, bool):
+    if (
+        expected == "string"
+        and isinstance(instance, int | float)
+        and not isinstance(instance, bool)
+    ):
         return f'Quote it: "{instance}".'
     if expected == "string":
         return "Write it as one text; use '|-' for several paragraphs."
@@ -258,9 +288,15 @@ def _type_hint(expected: Any, instance: Any) -> str:
 def _pattern_problem(error: ValidationError, where: str) -> tuple[str, str]:
     value = str(error.instance)
     if "/" in str(error.validator_value):  # an address
-        return (f"{where}: '{value}' is not an address", "Write <collection>/<id>[/<field>/<entry-id>].")
+        return (
+            f"{where}: '{value}' is not an address",
+            "Write <collection>/<id>[/<field>/<entry-id>].",
+        )
     slug = "-".join("".join(c if c.isalnum() else " " for c in value.lower()).split())
-    return (f"'{value}' is not a valid id", f"Use lowercase words joined by hyphens, e.g. '{slug}'.")
+    return (
+        f"'{value}' is not a valid id",
+        f"Use lowercase words joined by hyphens, e.g. '{slug}'.",
+    )
 
 
 def _problem(message: str, location: Location, hint: str = "") -> LstoolkitError:

@@ -65,14 +65,40 @@ class DesignPart:
 #: Titles and questions are lstoolkit's own words: a handout translates them (N_ marks them for the catalogue).
 _ARTICULATES = "templates/design-document/sections/what-the-document-articulates"
 DESIGN_PARTS: tuple[DesignPart, ...] = (
-    DesignPart("imperative", 1, N_("The imperative"), N_("Why the district needs a unified and comprehensive system of learning supports."),
-               f"{_ARTICULATES}/imperative", ("elements/three-component-policy",)),
-    DesignPart("intervention-framework", 2, N_("The intervention framework"), N_("What the system of learning supports does, for whom, and how it is organised."),
-               f"{_ARTICULATES}/intervention-framework", ("elements/intervention-framework",)),
-    DesignPart("infrastructure", 3, N_("The infrastructure"), N_("Who leads, plans and carries out the work, and how schools are supported to begin and sustain it."),
-               f"{_ARTICULATES}/infrastructure", ("elements/operational-infrastructure", "elements/capacity-building")),
-    DesignPart("policy", 4, N_("Policy recommendations"), N_("What policy must change so that learning supports are no longer marginalised."),
-               f"{_ARTICULATES}/policy-recommendations", ("elements/three-component-policy", "elements/monitoring")),
+    DesignPart(
+        "imperative",
+        1,
+        N_("The imperative"),
+        N_("Why the district needs a unified and comprehensive system of learning supports."),
+        f"{_ARTICULATES}/imperative",
+        ("elements/three-component-policy",),
+    ),
+    DesignPart(
+        "intervention-framework",
+        2,
+        N_("The intervention framework"),
+        N_("What the system of learning supports does, for whom, and how it is organised."),
+        f"{_ARTICULATES}/intervention-framework",
+        ("elements/intervention-framework",),
+    ),
+    DesignPart(
+        "infrastructure",
+        3,
+        N_("The infrastructure"),
+        N_(
+            "Who leads, plans and carries out the work, and how schools are supported to begin and sustain it."
+        ),
+        f"{_ARTICULATES}/infrastructure",
+        ("elements/operational-infrastructure", "elements/capacity-building"),
+    ),
+    DesignPart(
+        "policy",
+        4,
+        N_("Policy recommendations"),
+        N_("What policy must change so that learning supports are no longer marginalised."),
+        f"{_ARTICULATES}/policy-recommendations",
+        ("elements/three-component-policy", "elements/monitoring"),
+    ),
 )
 #: Sections that are not parts: the summary for the widespread distribution ("at a glance").
 SUMMARY = "design/summary"
@@ -89,7 +115,9 @@ class AuthoredSection:
     markdown: str
     html: Markup  # under a page's title (h1): its '#' headings are h2
     html_under_h2: Markup  # under a section heading (h2)
-    html_under_h3: Markup  # under a subsection heading (h3), as the parts of the design-document PDF
+    html_under_h3: (
+        Markup  # under a subsection heading (h3), as the parts of the design-document PDF
+    )
 
     @property
     def plain(self) -> str:
@@ -98,18 +126,24 @@ class AuthoredSection:
         return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", inline))).strip()
 
 
-def read_section(address: str, path: Path, *, display: str, agency: str, named_at: Location | None) -> AuthoredSection:
+def read_section(
+    address: str, path: Path, *, display: str, agency: str, named_at: Location | None
+) -> AuthoredSection:
     """Read, check and convert one section file."""
     try:
         size = path.stat().st_size
         if size > MAX_SECTION_BYTES:
             raise LstoolkitError(
                 f"'{display}' is {size:,} bytes; sections larger than {MAX_SECTION_BYTES:,} bytes are refused",
-                named_at, hint="Split it into several sections.", code=FindingCode.LIMIT_EXCEEDED,
+                named_at,
+                hint="Split it into several sections.",
+                code=FindingCode.LIMIT_EXCEEDED,
             )
         data = path.read_bytes()[: MAX_SECTION_BYTES + 1]
     except OSError as error:
-        raise LstoolkitError(f"cannot read '{display}': {error.strerror}", named_at, code=FindingCode.UNSAFE_FILE) from None
+        raise LstoolkitError(
+            f"cannot read '{display}': {error.strerror}", named_at, code=FindingCode.UNSAFE_FILE
+        ) from None
     return _section(address, display, agency, data)
 
 
@@ -123,8 +157,10 @@ def _section(address: str, display: str, agency: str, data: bytes) -> AuthoredSe
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise LstoolkitError(
-            f"the file is not UTF-8 (byte 0x{data[error.start]:02x})", Location(display, line),
-            hint="Save it as UTF-8.", code=FindingCode.UNSAFE_FILE,
+            f"the file is not UTF-8 (byte 0x{data[error.start]:02x})",
+            Location(display, line),
+            hint="Save it as UTF-8.",
+            code=FindingCode.UNSAFE_FILE,
         ) from None
     text = text.replace("\r\n", "\n")
     for number, line_text in enumerate(text.split("\n"), start=1):
@@ -133,10 +169,14 @@ def _section(address: str, display: str, agency: str, data: bytes) -> AuthoredSe
             raise LstoolkitError(
                 f"the section contains the control character U+{ord(bad):04X}",
                 Location(display, number, line_text.index(bad) + 1),
-                hint="Delete it (it is invisible in most editors; retype the line).", code=FindingCode.UNSAFE_FILE,
+                hint="Delete it (it is invisible in most editors; retype the line).",
+                code=FindingCode.UNSAFE_FILE,
             )
     return AuthoredSection(
-        address, display, agency, text,
+        address,
+        display,
+        agency,
+        text,
         *(markdown_to_html(text, display, under=level) for level in (1, 2, 3)),
     )
 
@@ -160,17 +200,27 @@ class _Checks(Treeprocessor):
             if element in headings:
                 element.tag = f"h{max(1, min(6, int(element.tag[1]) + shift))}"
             elif element.tag == "img":
-                raise self._refuse(f"![{element.get('alt', '')}]", "images are not allowed in a section",
-                                   "Put the image on a page of your own in docs/ and link to it.")
+                raise self._refuse(
+                    f"![{element.get('alt', '')}]",
+                    "images are not allowed in a section",
+                    "Put the image on a page of your own in docs/ and link to it.",
+                )
             elif element.tag == "a":
                 href = element.get("href", "")
                 if not href.startswith(LINK_SCHEMES):
-                    raise self._refuse(f"({href})", f"the link '{href}' is not a web page, an e-mail address or an anchor",
-                                       "Write the full address, e.g. https://www.example.org/page, or mailto:name@example.org.")
+                    raise self._refuse(
+                        f"({href})",
+                        f"the link '{href}' is not a web page, an e-mail address or an anchor",
+                        "Write the full address, e.g. https://www.example.org/page, or mailto:name@example.org.",
+                    )
 
     def _refuse(self, needle: str, message: str, hint: str) -> LstoolkitError:
-        line = next((i for i, text in enumerate(self.source.split("\n"), start=1) if needle in text), 0)
-        return LstoolkitError(message, Location(self.display, line), hint=hint, code=FindingCode.UNSAFE_FILE)
+        line = next(
+            (i for i, text in enumerate(self.source.split("\n"), start=1) if needle in text), 0
+        )
+        return LstoolkitError(
+            message, Location(self.display, line), hint=hint, code=FindingCode.UNSAFE_FILE
+        )
 
 
 class _SafeMarkdown(Extension):
@@ -181,17 +231,24 @@ class _SafeMarkdown(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (the Markdown API's name)
         md.preprocessors.deregister("html_block")  # raw HTML is text
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_Checks(md, self.display, self.source, self.under), "lstoolkit-checks", 0)
+        md.treeprocessors.register(
+            _Checks(md, self.display, self.source, self.under), "lstoolkit-checks", 0
+        )
 
 
 def markdown_to_html(text: str, display: str = "section", *, under: int = 1) -> Markup:
     """The HTML of authored Markdown placed under a heading of level ``under`` (its '#' becomes
     the next level, so no level is skipped); raw HTML is escaped."""
-    converter = markdown.Markdown(extensions=["tables", "sane_lists", _SafeMarkdown(display, text, under)], output_format="html")
+    converter = markdown.Markdown(
+        extensions=["tables", "sane_lists", _SafeMarkdown(display, text, under)],
+        output_format="html",
+    )
     return Markup(converter.convert(text))
 
 
-def inherited_sections(layers: Iterable[tuple[str, Mapping[str, AuthoredSection]]]) -> dict[str, AuthoredSection]:
+def inherited_sections(
+    layers: Iterable[tuple[str, Mapping[str, AuthoredSection]]],
+) -> dict[str, AuthoredSection]:
     """Each address's section from the nearest layer that writes one (layers nearest the
     prototype first)."""
     merged: dict[str, AuthoredSection] = {}
@@ -200,19 +257,26 @@ def inherited_sections(layers: Iterable[tuple[str, Mapping[str, AuthoredSection]
     return dict(sorted(merged.items()))
 
 
-def check_section_addresses(sections: Mapping[str, AuthoredSection], known: Mapping[str, object],
-                            locate: Mapping[str, Location]) -> None:
+def check_section_addresses(
+    sections: Mapping[str, AuthoredSection],
+    known: Mapping[str, object],
+    locate: Mapping[str, Location],
+) -> None:
     """Every section attaches to a design part or an address that exists in the adapted toolkit."""
     problems = []
     for address in sections:
         if address in DESIGN_ADDRESSES or address in known:
             continue
         nearest = nearest_address(address, {**dict.fromkeys(DESIGN_ADDRESSES), **known})
-        problems.append(LstoolkitError(
-            f"the section '{address}' attaches to nothing: no such part or address", locate.get(address),
-            hint=f"Did you mean '{nearest}'?" if nearest else
-            f"The design parts are {', '.join(DESIGN_ADDRESSES)}; 'lstoolkit addresses' lists the rest.",
-            code=FindingCode.NO_SUCH_ADDRESS,
-        ))
+        problems.append(
+            LstoolkitError(
+                f"the section '{address}' attaches to nothing: no such part or address",
+                locate.get(address),
+                hint=f"Did you mean '{nearest}'?"
+                if nearest
+                else f"The design parts are {', '.join(DESIGN_ADDRESSES)}; 'lstoolkit addresses' lists the rest.",
+                code=FindingCode.NO_SUCH_ADDRESS,
+            )
+        )
     if problems:
         raise LstoolkitError.collect(problems)

@@ -68,7 +68,9 @@ class Renaming:
         # A whole word that starts a term, anywhere in the folded text: most texts have none,
         # and are passed over in one search instead of a look-up per word.
         words = sorted(by_first, key=len, reverse=True)
-        self._any_first_word = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)") if words else None
+        self._any_first_word = (
+            re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)") if words else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self.forms)
@@ -90,7 +92,10 @@ class Renaming:
                 if folded.startswith(key, start) and not _WORD.match(folded, end):
                     form = self.forms[key]
                     replacement = match_case(text[start:end], form.replacement)
-                    parts += [text[last:start], form.then(replacement) if form.then else replacement]
+                    parts += [
+                        text[last:start],
+                        form.then(replacement) if form.then else replacement,
+                    ]
                     last = end
                     break
         if not parts:
@@ -99,7 +104,9 @@ class Renaming:
         return "".join(parts)
 
 
-def layer_forms(terms: Mapping[str, object], where: Mapping[str, Location] | None = None) -> dict[str, Form]:
+def layer_forms(
+    terms: Mapping[str, object], where: Mapping[str, Location] | None = None
+) -> dict[str, Form]:
     """The folded forms of one layer's terms: each term and its plural.
 
     A replacement is a text, or has ``text`` and ``plural`` (a :class:`~lstoolkit.layers.TermForms`).
@@ -131,7 +138,8 @@ def compose(first: Mapping[str, Form], then: Renaming) -> dict[str, Form]:
             raise LstoolkitError(
                 f"the term '{form.term}' grows to {len(replacement):,} characters through the layers "
                 f"that extend it; at most {MAX_COMPOSED} are allowed",
-                form.where, hint="A replacement should not repeat the words that other layers rename.",
+                form.where,
+                hint="A replacement should not repeat the words that other layers rename.",
                 code=FindingCode.LIMIT_EXCEEDED,
             )
         composed[key] = Form(form.replacement, form.term, form.where, then if then else None)
@@ -155,11 +163,31 @@ def chain_renamings(layers_terms: Iterable[dict[str, Form]]) -> list[Renaming]:
 
 
 #: Nouns with no plural of their own in the toolkit's sense: "the staff", not "the staffs".
-UNCOUNTABLE = frozenset({
-    "staff", "personnel", "leadership", "information", "guidance", "support", "equipment",
-    "evidence", "research", "feedback", "data", "faculty", "administration", "management",
-    "counseling", "health", "education", "training", "advice", "knowledge", "policy making",
-})
+UNCOUNTABLE = frozenset(
+    {
+        "staff",
+        "personnel",
+        "leadership",
+        "information",
+        "guidance",
+        "support",
+        "equipment",
+        "evidence",
+        "research",
+        "feedback",
+        "data",
+        "faculty",
+        "administration",
+        "management",
+        "counseling",
+        "health",
+        "education",
+        "training",
+        "advice",
+        "knowledge",
+        "policy making",
+    }
+)
 
 
 def pluralize(noun_phrase: str) -> str:
@@ -178,8 +206,10 @@ def pluralize(noun_phrase: str) -> str:
         return noun_phrase
     if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
         return noun_phrase  # already plural: Supports, Schools
+
     def suffix(text: str) -> str:
         return text.upper() if last.isupper() and len(last) > 1 else text
+
     if lower.endswith("is"):
         return noun_phrase[:-2] + suffix("es")  # Analysis -> Analyses
     if re.search(r"(s|x|z|ch|sh)$", lower):
@@ -206,7 +236,7 @@ def rename_prose(text: str, renaming: Renaming) -> str:
         return renaming(text)
     parts, last = [], 0
     for placeholder in PLACEHOLDER.finditer(text):
-        parts += [renaming(text[last:placeholder.start()]), placeholder.group(0)]
+        parts += [renaming(text[last : placeholder.start()]), placeholder.group(0)]
         last = placeholder.end()
     parts.append(renaming(text[last:]))
     return "".join(parts)

@@ -60,7 +60,14 @@ def build_lock(tree: ContentTree, layers: tuple[Layer, ...]) -> dict[str, Any]:
     for change in own.file.changes:
         target = find(upstream.raw, change.target)
         text = upstream_text(target.value if target and target.kind != "collection" else None)
-        changes.append({"kind": change.kind, "target": change.target, "upstream_sha256": digest(text), "upstream": text})
+        changes.append(
+            {
+                "kind": change.kind,
+                "target": change.target,
+                "upstream_sha256": digest(text),
+                "upstream": text,
+            }
+        )
     adapted = adapt(tree, layers)
     parents = parent_commits(layers)
     return {
@@ -98,7 +105,9 @@ def locked_parents(lock: Any) -> dict[str, str]:
 def write_lock(tree: ContentTree, layers: tuple[Layer, ...]) -> Path:
     path = lock_path(layers[-1].path)
     header = "# Written by 'lstoolkit lock'. Commit it: 'lstoolkit upgrade-check' compares upstream with it.\n"
-    text = header + yaml.safe_dump(build_lock(tree, layers), allow_unicode=True, sort_keys=False, width=100)
+    text = header + yaml.safe_dump(
+        build_lock(tree, layers), allow_unicode=True, sort_keys=False, width=100
+    )
     write_atomically(path, text.encode("utf-8"))
     return path
 
@@ -117,7 +126,13 @@ class UpgradeReport:
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.errors or self.gone or self.upstream_changed or self.new_findings or self.not_locked)
+        return bool(
+            self.errors
+            or self.gone
+            or self.upstream_changed
+            or self.new_findings
+            or self.not_locked
+        )
 
     @property
     def resolves(self) -> bool:
@@ -128,20 +143,38 @@ class UpgradeReport:
         sections = [
             ("Errors: this layer no longer resolves against upstream", self.errors),
             ("Changes whose target is gone upstream", self.gone),
-            ("Changes whose upstream text was edited since they were locked", self.upstream_changed),
+            (
+                "Changes whose upstream text was edited since they were locked",
+                self.upstream_changed,
+            ),
             ("New essential items or protections from upstream", self.new_essential),
             ("New fidelity findings", self.new_findings),
-            ("Changes not in the lock file (run 'lstoolkit lock' after reviewing them)", self.not_locked),
+            (
+                "Changes not in the lock file (run 'lstoolkit lock' after reviewing them)",
+                self.not_locked,
+            ),
         ]
-        lines = [f"{title} ({len(items)}):\n" + "\n".join(f"  {i}" for i in items) for title, items in sections if items]
-        return "\n\n".join(lines) + "\n" if lines else "Upstream has not moved in any way that concerns this layer.\n"
+        lines = [
+            f"{title} ({len(items)}):\n" + "\n".join(f"  {i}" for i in items)
+            for title, items in sections
+            if items
+        ]
+        return (
+            "\n\n".join(lines) + "\n"
+            if lines
+            else "Upstream has not moved in any way that concerns this layer.\n"
+        )
 
 
 def upgrade_check(tree: ContentTree, layers: tuple[Layer, ...]) -> UpgradeReport:
     *above, own = layers
     path = lock_path(own.path)
     if not path.is_file():
-        raise LstoolkitError(f"{path.name} does not exist", Location(own.display), hint="Run 'lstoolkit lock' first, and commit the lock file.")
+        raise LstoolkitError(
+            f"{path.name} does not exist",
+            Location(own.display),
+            hint="Run 'lstoolkit lock' first, and commit the lock file.",
+        )
     lock = read_yaml(path, display=str(path)).data
     upstream = adapt(tree, above)
     index = index_addresses({name: data["items"] for name, data in upstream.raw.items()})
@@ -154,25 +187,35 @@ def upgrade_check(tree: ContentTree, layers: tuple[Layer, ...]) -> UpgradeReport
         entry = locked.get((change.kind, change.target))
         target = find(upstream.raw, change.target)
         where = own.locate("changes", i, change.kind)
-        if target is None and where in failing:  # (not a target an earlier change of this layer adds)
+        if (
+            target is None and where in failing
+        ):  # (not a target an earlier change of this layer adds)
             gone_at.add(where)
-            report.gone.append(f"{where}: {change.kind} {change.target}: {_gone_advice(change, above, index)}")
+            report.gone.append(
+                f"{where}: {change.kind} {change.target}: {_gone_advice(change, above, index)}"
+            )
             continue
         if entry is None:
             report.not_locked.append(f"{change.kind} {change.target}")
             continue
         now = upstream_text(target.value if target and target.kind != "collection" else None)
         if change.kind == "replace" and digest(now) != entry["upstream_sha256"]:
-            report.upstream_changed.append(f"replace {change.target}:\n" + _indented_diff(entry["upstream"], now))
+            report.upstream_changed.append(
+                f"replace {change.target}:\n" + _indented_diff(entry["upstream"], now)
+            )
     essential_then = set(lock.get("essential", []))
     report.new_essential = sorted(_essential(upstream, above) - essential_then)
-    report.errors = [problem.format() for problem in problems if problem.location not in gone_at]  # gone: said once
+    report.errors = [
+        problem.format() for problem in problems if problem.location not in gone_at
+    ]  # gone: said once
     findings_now = _finding_lines(adapted) if adapted else []
     report.new_findings = sorted(set(findings_now) - set(lock.get("findings", [])))
     return report
 
 
-def _resolve(tree: ContentTree, layers: tuple[Layer, ...]) -> tuple[Adapted | None, tuple[LstoolkitError, ...]]:
+def _resolve(
+    tree: ContentTree, layers: tuple[Layer, ...]
+) -> tuple[Adapted | None, tuple[LstoolkitError, ...]]:
     """The layers resolved, or the problems that keep them from resolving."""
     try:
         return adapt(tree, layers), ()
@@ -188,7 +231,11 @@ def _gone_advice(change: Change, above: list[Layer], index: dict[str, Node]) -> 
     if change.kind == "remove":
         return f"{parent} no longer has it: delete this change"
     nearest = nearest_address(change.target, index)
-    moved = f" (the nearest address in spelling is '{nearest}': check that it is the same thing)" if nearest else ""
+    moved = (
+        f" (the nearest address in spelling is '{nearest}': check that it is the same thing)"
+        if nearest
+        else ""
+    )
     return f"{parent} no longer has it: delete this change, or point it at the new address if the text moved{moved}"
 
 
@@ -202,6 +249,7 @@ def _finding_lines(adapted: Adapted) -> list[str]:
 
 
 def _indented_diff(old: str, new: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), "locked upstream", "upstream now", lineterm="", n=1)
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), "locked upstream", "upstream now", lineterm="", n=1
+    )
     return "\n".join("    " + line for line in lines)
-

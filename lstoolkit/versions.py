@@ -50,9 +50,15 @@ class Banner:
 
     def as_dict(self) -> dict[str, str]:
         return {
-            "version": self.version, "status": self.status, "adopted_on": self.adopted_on,
-            "adopted_by": self.adopted_by, "provenance": self.provenance, "reader": self.reader,
-            "published": self.published, "published_text": long_date(self.published), "agency": self.agency,
+            "version": self.version,
+            "status": self.status,
+            "adopted_on": self.adopted_on,
+            "adopted_by": self.adopted_by,
+            "provenance": self.provenance,
+            "reader": self.reader,
+            "published": self.published,
+            "published_text": long_date(self.published),
+            "agency": self.agency,
         }
 
 
@@ -61,11 +67,15 @@ def long_date(iso: str) -> str:
     return ENGLISH.date(iso)
 
 
-def version_banner(adapted: Adapted, findings: tuple[Finding, ...], words: Words = ENGLISH) -> Banner:
+def version_banner(
+    adapted: Adapted, findings: tuple[Finding, ...], words: Words = ENGLISH
+) -> Banner:
     """The banner; its line for readers in ``words``' language (the provenance is for reviewers)."""
     _ = words
     top = adapted.top
-    chain = " → ".join([f"prototype {__version__}", *(layer.file.agency.name for layer in adapted.layers)])
+    chain = " → ".join(
+        [f"prototype {__version__}", *(layer.file.agency.name for layer in adapted.layers)]
+    )
     changes, found = len(adapted.changes), len(findings)
     provenance = (
         f"{chain}; {changes} adaptation{'s' if changes != 1 else ''}, "
@@ -73,24 +83,43 @@ def version_banner(adapted: Adapted, findings: tuple[Finding, ...], words: Words
     )
     if top is None:
         return Banner(
-            __version__, "prototype", "", "", provenance, reader=_("Prototype toolkit, version %(version)s", version=__version__)
+            __version__,
+            "prototype",
+            "",
+            "",
+            provenance,
+            reader=_("Prototype toolkit, version %(version)s", version=__version__),
         )
     file = top.file
     adopted = file.adopted if file.status == "adopted" else None
     published = publication_date(adapted.layers)
     if adopted:
         resolution = f" ({adopted.resolution})" if adopted.resolution else ""
-        reader = _("Adopted by the %(body)s on %(date)s", body=_body(adopted.by), date=words.date(str(adopted.date)))
+        reader = _(
+            "Adopted by the %(body)s on %(date)s",
+            body=_body(adopted.by),
+            date=words.date(str(adopted.date)),
+        )
         reader += resolution + " · " + _("version %(version)s", version=file.version)
     else:
         if file.deciding_body:
             reader = _("Draft for review by the %(body)s", body=_body(file.deciding_body))
         else:
             reader = _("Draft, not yet adopted")
-        reader += " · " + _("version %(version)s", version=file.version) + (f" · {words.date(published)}" if published else "")
+        reader += (
+            " · "
+            + _("version %(version)s", version=file.version)
+            + (f" · {words.date(published)}" if published else "")
+        )
     return Banner(
-        file.version, file.status, str(adopted.date) if adopted else "", adopted.by if adopted else "", provenance,
-        reader=reader, published=published, agency=file.agency.name,
+        file.version,
+        file.status,
+        str(adopted.date) if adopted else "",
+        adopted.by if adopted else "",
+        provenance,
+        reader=reader,
+        published=published,
+        agency=file.agency.name,
     )
 
 
@@ -107,7 +136,11 @@ def publication_date(layers: tuple[Layer, ...]) -> str:
     if layers[-1].file.published:
         return str(layers[-1].file.published)
     epoch = source_date_epoch(layers)
-    return datetime.datetime.fromtimestamp(epoch, datetime.UTC).date().isoformat() if epoch is not None else ""
+    return (
+        datetime.datetime.fromtimestamp(epoch, datetime.UTC).date().isoformat()
+        if epoch is not None
+        else ""
+    )
 
 
 def source_date_epoch(layers: tuple[Layer, ...]) -> int | None:
@@ -126,7 +159,9 @@ def _last_commit(directory: str, files: tuple[str, ...]) -> int | None:
     """When the files were last committed (once per build: the site and the PDFs both ask)."""
     result = subprocess.run(
         ["git", "-C", directory, "log", "-1", "--format=%ct", "--", *files],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     stamp = result.stdout.strip()
     return int(stamp) if result.returncode == 0 and stamp.isdigit() else None
@@ -146,13 +181,17 @@ def parse_deployed(text: str) -> list[Deployed]:
     try:
         return [
             Deployed(
-                version=str(v["version"]), aliases=frozenset(map(str, v.get("aliases", []))),
+                version=str(v["version"]),
+                aliases=frozenset(map(str, v.get("aliases", []))),
                 hidden=(v.get("properties") or {}).get("hidden") is True,
             )
             for v in json.loads(text or "[]")
         ]
     except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise LstoolkitError(f"cannot read the versions mike lists: {error}", hint="Run 'mike list --json' to see them.") from None
+        raise LstoolkitError(
+            f"cannot read the versions mike lists: {error}",
+            hint="Run 'mike list --json' to see them.",
+        ) from None
 
 
 def publish_commands(
@@ -164,7 +203,19 @@ def publish_commands(
     common = _common(config_file=config_file, branch=branch, push=push)
     if is_adopted(layer) and f.adopted:
         title = f"{f.version} (adopted {f.adopted.date})"
-        return [["deploy", *common, "--update-aliases", "--title", title, "--prop-set", "hidden=false", f.version, LATEST]]
+        return [
+            [
+                "deploy",
+                *common,
+                "--update-aliases",
+                "--title",
+                title,
+                "--prop-set",
+                "hidden=false",
+                f.version,
+                LATEST,
+            ]
+        ]
     shown = next((d for d in deployed if d.version == f.version and not d.hidden), None)
     if shown is not None:
         raise LstoolkitError(
@@ -172,7 +223,19 @@ def publish_commands(
             hint="Give the draft a new version in agency.yml (e.g. the next year's).",
         )
     title = f"{f.version} (draft)"
-    return [["deploy", *common, "--update-aliases", "--title", title, "--prop-set", "hidden=true", f.version, DRAFT]]
+    return [
+        [
+            "deploy",
+            *common,
+            "--update-aliases",
+            "--title",
+            title,
+            "--prop-set",
+            "hidden=true",
+            f.version,
+            DRAFT,
+        ]
+    ]
 
 
 def alias_commands(
@@ -207,7 +270,12 @@ def pending_draft(deployed: list[Deployed]) -> str | None:
 
 
 def publish(
-    layer: Layer, *, config_file: str, branch: str, push: bool, cwd: Path,
+    layer: Layer,
+    *,
+    config_file: str,
+    branch: str,
+    push: bool,
+    cwd: Path,
     deploy: Callable[[list[str]], None] | None = None,
 ) -> None:
     """Deploy this version with mike, then settle the ``latest`` and ``draft`` aliases.
@@ -215,7 +283,9 @@ def publish(
     lstoolkit.builders)."""
     listing = ["list", "--json", *_common(config_file=config_file, branch=branch, push=False)]
     before = parse_deployed(mike_output(listing, cwd=cwd))
-    for arguments in publish_commands(layer, before, config_file=config_file, branch=branch, push=push):
+    for arguments in publish_commands(
+        layer, before, config_file=config_file, branch=branch, push=push
+    ):
         if deploy is not None:
             deploy(arguments)
         else:
@@ -223,9 +293,18 @@ def publish(
     after = parse_deployed(mike_output(listing, cwd=cwd))
     version, draft = layer.file.version, pending_draft(after)
     if not is_adopted(layer) and draft != version:
-        serves = f"the newer draft {draft}" if draft else f"nothing: the adopted {newest_adopted(after)} is newer"
-        print(f"note: {version} is published under /{version}/ only; /{DRAFT}/ serves {serves}", flush=True)
-    for arguments in alias_commands(after, config_file=config_file, branch=branch, push=push, adopted=is_adopted(layer)):
+        serves = (
+            f"the newer draft {draft}"
+            if draft
+            else f"nothing: the adopted {newest_adopted(after)} is newer"
+        )
+        print(
+            f"note: {version} is published under /{version}/ only; /{DRAFT}/ serves {serves}",
+            flush=True,
+        )
+    for arguments in alias_commands(
+        after, config_file=config_file, branch=branch, push=push, adopted=is_adopted(layer)
+    ):
         run_mike(arguments, cwd=cwd)
 
 
@@ -244,7 +323,10 @@ def _mike() -> tuple[str, dict[str, str]]:
     executable = str(mike) if mike.exists() else shutil.which("mike")
     if executable is None:
         raise LstoolkitError("mike is not installed", hint="pip install mike")
-    env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
     return executable, env
 
 
@@ -253,13 +335,21 @@ def run_mike(arguments: list[str], *, cwd: Path) -> None:
     print("mike " + " ".join(arguments), flush=True)
     result = subprocess.run([executable, *arguments], cwd=cwd, env=env, check=False)
     if result.returncode != 0:
-        raise LstoolkitError(f"mike {arguments[0]} failed (exit {result.returncode})", hint="See mike's message above.")
+        raise LstoolkitError(
+            f"mike {arguments[0]} failed (exit {result.returncode})",
+            hint="See mike's message above.",
+        )
 
 
 def mike_output(arguments: list[str], *, cwd: Path) -> str:
     """What mike prints on its standard output (its warnings still reach stderr)."""
     executable, env = _mike()
-    result = subprocess.run([executable, *arguments], cwd=cwd, env=env, check=False, stdout=subprocess.PIPE, text=True)
+    result = subprocess.run(
+        [executable, *arguments], cwd=cwd, env=env, check=False, stdout=subprocess.PIPE, text=True
+    )
     if result.returncode != 0:
-        raise LstoolkitError(f"mike {arguments[0]} failed (exit {result.returncode})", hint="See mike's message above.")
+        raise LstoolkitError(
+            f"mike {arguments[0]} failed (exit {result.returncode})",
+            hint="See mike's message above.",
+        )
     return result.stdout

@@ -73,7 +73,10 @@ def parse_yaml(raw: bytes, *, path: Path, display: str) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             raise LstoolkitError(
-                "the file is empty", Location(shown, 1, 1), hint="Add its content.", code=FindingCode.NOT_YAML
+                "the file is empty",
+                Location(shown, 1, 1),
+                hint="Add its content.",
+                code=FindingCode.NOT_YAML,
             )
         document.data = _build(node, loader, (), document, set(), node.start_mark)
     except yaml.MarkedYAMLError as error:
@@ -83,12 +86,16 @@ def parse_yaml(raw: bytes, *, path: Path, display: str) -> YamlDocument:
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
         raise LstoolkitError(
             f"invalid YAML: the file contains the control character U+{error.character:04X}"
-            if isinstance(error.character, int) else f"invalid YAML: {error.reason}",
+            if isinstance(error.character, int)
+            else f"invalid YAML: {error.reason}",
             Location(shown, line, column),
-            hint="Delete it (it is invisible in most editors; retype the line).", code=FindingCode.NOT_YAML,
+            hint="Delete it (it is invisible in most editors; retype the line).",
+            code=FindingCode.NOT_YAML,
         ) from None
     except yaml.YAMLError as error:
-        raise LstoolkitError(f"invalid YAML: {error}", Location(shown), code=FindingCode.NOT_YAML) from None
+        raise LstoolkitError(
+            f"invalid YAML: {error}", Location(shown), code=FindingCode.NOT_YAML
+        ) from None
     finally:
         loader.dispose()
     return document
@@ -141,12 +148,16 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, shown: str) -> Lstoolk
     mistake = None if at_tab else _common_mistake(error, text.splitlines())
     if mistake is not None:
         return LstoolkitError(
-            f"invalid YAML: {mistake.message}", Location(shown, mistake.line, mistake.column),
-            hint=mistake.hint, code=FindingCode.NOT_YAML,
+            f"invalid YAML: {mistake.message}",
+            Location(shown, mistake.line, mistake.column),
+            hint=mistake.hint,
+            code=FindingCode.NOT_YAML,
         )
     return LstoolkitError(
-        f"invalid YAML: {message}", location,
-        hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message), code=FindingCode.NOT_YAML,
+        f"invalid YAML: {message}",
+        location,
+        hint="Indent with spaces, not tabs." if at_tab else _yaml_hint(message),
+        code=FindingCode.NOT_YAML,
     )
 
 
@@ -165,7 +176,11 @@ _INDENTATION = (
     "the keys of one change line up."
 )
 #: What PyYAML and libyaml say about a line indented wrongly.
-_INDENTATION_PROBLEMS = ("did not find expected key", "expected <block end>", "did not find expected '-' indicator")
+_INDENTATION_PROBLEMS = (
+    "did not find expected key",
+    "expected <block end>",
+    "did not find expected '-' indicator",
+)
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -180,9 +195,15 @@ def _common_mistake(error: yaml.MarkedYAMLError, lines: list[str]) -> _Mistake |
         previous = _previous_line(lines, mark.line)
         return _missing_colon(lines, previous) if previous is not None else None
     if any(p in problem for p in _INDENTATION_PROBLEMS):
-        return _empty_before(lines, mark.line) or _key_commented_out(lines, mark.line) or _Mistake(
-            "this line is not indented like the lines around it", _INDENTATION,
-            mark.line + 1, _indent(lines[mark.line]) + 1,
+        return (
+            _empty_before(lines, mark.line)
+            or _key_commented_out(lines, mark.line)
+            or _Mistake(
+                "this line is not indented like the lines around it",
+                _INDENTATION,
+                mark.line + 1,
+                _indent(lines[mark.line]) + 1,
+            )
         )
     return None
 
@@ -198,18 +219,24 @@ def _colon_mistake(lines: list[str], number: int, column: int) -> _Mistake | Non
         return None
     if ": " in before:
         return _Mistake(
-            "a colon followed by a space inside a text starts a new key", _quote_hint(line, start),
-            number + 1, column + 1,
+            "a colon followed by a space inside a text starts a new key",
+            _quote_hint(line, start),
+            number + 1,
+            column + 1,
         )
     if not _KEY.fullmatch(before):  # a text going on from the line above
         return _Mistake(
             "a colon followed by a space inside a text starts a new key",
-            "Put the text in quotes, from its first line to its last.", number + 1, column + 1,
+            "Put the text in quotes, from its first line to its last.",
+            number + 1,
+            column + 1,
         )
     previous = _previous_line(lines, number)
     if previous is not None and ":" not in _without_comment(lines[previous]):
         return _missing_colon(lines, previous)
-    return _Mistake("this line is indented further than the key before it", _INDENTATION, number + 1, start + 1)
+    return _Mistake(
+        "this line is indented further than the key before it", _INDENTATION, number + 1, start + 1
+    )
 
 
 def _starts_quoted(text: str) -> bool:
@@ -222,8 +249,10 @@ def _missing_colon(lines: list[str], number: int) -> _Mistake:
     key, _, rest = _without_comment(_content(line)).strip().partition(" ")
     fixed = f"{key}: {rest.strip()}" if rest.strip() else f"{key}:"
     return _Mistake(
-        "missing ':' after the key?", f"Put a colon and a space after the key: {fixed}",
-        number + 1, len(line) - len(_content(line)) + 1,
+        "missing ':' after the key?",
+        f"Put a colon and a space after the key: {fixed}",
+        number + 1,
+        len(line) - len(_content(line)) + 1,
     )
 
 
@@ -239,7 +268,9 @@ def _empty_before(lines: list[str], number: int) -> _Mistake | None:
     empty = line[-2:]
     return _Mistake(
         f"'{empty}' after the key means it is empty, so the lines under it cannot belong to it",
-        f"Delete the '{empty}' when you write entries under the key.", previous + 1, len(line) - 1,
+        f"Delete the '{empty}' when you write entries under the key.",
+        previous + 1,
+        len(line) - 1,
     )
 
 
@@ -254,7 +285,9 @@ def _key_commented_out(lines: list[str], number: int) -> _Mistake | None:
         return None
     return _Mistake(
         f"the key '{found.group(2)}:' on this line is still a comment, so the lines under it belong to no key",
-        "Delete the '# ' at the start of the key's line too.", number, len(found.group(1)) + 1,
+        "Delete the '# ' at the start of the key's line too.",
+        number,
+        len(found.group(1)) + 1,
     )
 
 
@@ -303,7 +336,12 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _build(
-    node: yaml.Node, loader: Any, path: PathKey, document: YamlDocument, seen: set[int], used_at: Any
+    node: yaml.Node,
+    loader: Any,
+    path: PathKey,
+    document: YamlDocument,
+    seen: set[int],
+    used_at: Any,
 ) -> Any:
     if id(node) in seen:
         raise yaml.MarkedYAMLError(problem=_ALIAS, problem_mark=used_at)
@@ -326,7 +364,9 @@ def _build(
                     problem_mark=key_node.start_mark,
                 )
             document.keys[path + (key,)] = _location(key_node, document)
-            result[key] = _build(value_node, loader, path + (key,), document, seen, key_node.start_mark)
+            result[key] = _build(
+                value_node, loader, path + (key,), document, seen, key_node.start_mark
+            )
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -336,7 +376,9 @@ def _build(
     try:
         value = loader.construct_object(node, deep=True)
     except ValueError as error:  # a date that does not exist, a number too long to read
-        raise yaml.MarkedYAMLError(problem=_scalar_problem(node, error), problem_mark=node.start_mark) from None
+        raise yaml.MarkedYAMLError(
+            problem=_scalar_problem(node, error), problem_mark=node.start_mark
+        ) from None
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:

@@ -63,9 +63,16 @@ ADOPTED = "status: adopted\nadopted: {date: 2027-06-10, by: Board of Education, 
 
 
 def git(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Coach", "GIT_AUTHOR_EMAIL": "coach@example.org",
-           "GIT_COMMITTER_NAME": "Coach", "GIT_COMMITTER_EMAIL": "coach@example.org"}
-    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Coach",
+        "GIT_AUTHOR_EMAIL": "coach@example.org",
+        "GIT_COMMITTER_NAME": "Coach",
+        "GIT_COMMITTER_EMAIL": "coach@example.org",
+    }
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -89,14 +96,18 @@ def make_state(repository: Path) -> Path:
     repository.mkdir(parents=True)
     git("init", "-q", "-b", "main", cwd=repository)
     for tag, version, count in (("v1", "2026.1", "six"), ("v2", "2027.1", "eight")):
-        (repository / "agency.yml").write_text(STATE.format(version=version, count=count), encoding="utf-8")
+        (repository / "agency.yml").write_text(
+            STATE.format(version=version, count=count), encoding="utf-8"
+        )
         commit_and_tag(repository, tag)
     return repository
 
 
 def write_district(agency: Path, extends: str, *, second: bool) -> None:
     version, when = ("2027.1", "month") if second else ("2026.1", "quarter")
-    agency.write_text(DISTRICT.format(extends=extends, version=version, when=when), encoding="utf-8")
+    agency.write_text(
+        DISTRICT.format(extends=extends, version=version, when=when), encoding="utf-8"
+    )
 
 
 def _district(directory: Path) -> Path:
@@ -114,7 +125,16 @@ def make_submodule_layout(where: Path, *, lock: bool = False) -> Path:
     district = where / "district"
     district.mkdir()
     git("init", "-q", "-b", "main", cwd=district)
-    git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(state), "state", cwd=district)
+    git(
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(state),
+        "state",
+        cwd=district,
+    )
     (district / "docs").mkdir()
     (district / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
     for tag, second in (("v1", False), ("v2", True)):
@@ -154,11 +174,19 @@ def root_options(kind: str) -> tuple[str, ...]:
 def write_site_config(project: Path, options: dict[str, Any], site: Path | None = None) -> Path:
     """A minimal mkdocs.yml for ``project`` with these lstoolkit options and mike's selector."""
     config = project / "mkdocs.yml"
-    config.write_text(yaml.safe_dump({
-        "site_name": "Springfield", "docs_dir": "docs", **({"site_dir": str(site)} if site else {}),
-        "theme": {"name": "material"}, "extra": {"version": {"provider": "mike"}},
-        "plugins": ["search", {"lstoolkit": options}],
-    }), encoding="utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "site_name": "Springfield",
+                "docs_dir": "docs",
+                **({"site_dir": str(site)} if site else {}),
+                "theme": {"name": "material"},
+                "extra": {"version": {"provider": "mike"}},
+                "plugins": ["search", {"lstoolkit": options}],
+            }
+        ),
+        encoding="utf-8",
+    )
     return config
 
 
@@ -166,7 +194,10 @@ def build_site(project: Path, site: Path, options: dict[str, str]) -> str:
     """Build ``project``'s site with compare_with v1 and no handouts; the What changed page."""
     config = write_site_config(project, {**options, "handouts": False, "compare_with": "v1"}, site)
     try:
-        with contextlib.chdir(project), mock.patch.dict(os.environ):  # the build date it sets stays here
+        with (
+            contextlib.chdir(project),
+            mock.patch.dict(os.environ),
+        ):  # the build date it sets stays here
             build(load_config(config_file=str(config)))
     finally:
         config.unlink()
@@ -196,9 +227,13 @@ def run_journey(kind: str, where: Path) -> Journey:
     ``lstoolkit diff``, built with ``compare_with: v1``, then published as a draft and adopted."""
     district = make_layout(kind, where, lock=True)
     journey = Journey(kind, district)
-    journey.locks = {tag: yaml.safe_load(git("show", f"{tag}:agency.lock", cwd=district)) for tag in ("v1", "v2")}
+    journey.locks = {
+        tag: yaml.safe_load(git("show", f"{tag}:agency.lock", cwd=district)) for tag in ("v1", "v2")
+    }
     for fmt in FORMATS:
-        status, out, err = lstoolkit("diff", "v1", "v2", *root_options(kind), "--format", fmt, cwd=district)
+        status, out, err = lstoolkit(
+            "diff", "v1", "v2", *root_options(kind), "--format", fmt, cwd=district
+        )
         assert status == 0, err
         journey.diffs[fmt] = out
     options = {"agency": "agency.yml", **({"root": ".."} if kind == "sibling" else {})}
@@ -217,5 +252,13 @@ def run_journey(kind: str, where: Path) -> Journey:
         assert status == 0, out + err
         journey.versions[step] = json.loads(git("show", "gh-pages:versions.json", cwd=district))
         journey.branches[step] = where / f"pages-{step}"
-        git("worktree", "add", "-q", "--detach", str(journey.branches[step]), "gh-pages", cwd=district)
+        git(
+            "worktree",
+            "add",
+            "-q",
+            "--detach",
+            str(journey.branches[step]),
+            "gh-pages",
+            cwd=district,
+        )
     return journey

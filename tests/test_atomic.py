@@ -26,7 +26,10 @@ def on_post_page(output, page, config):
 
 def project(tmp_path: Path, *, hook: bool = False, agency: str = "") -> Path:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "agency.yml").write_text(agency or "agency: {name: X, level: district}\nversion: '1'\nvalues: {facilitator_positions: 2}\n")
+    (tmp_path / "agency.yml").write_text(
+        agency
+        or "agency: {name: X, level: district}\nversion: '1'\nvalues: {facilitator_positions: 2}\n"
+    )
     config = "site_name: Test\nplugins:\n  - search\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n"
     if hook:
         (tmp_path / "hooks.py").write_text(HOOK)
@@ -38,7 +41,11 @@ def project(tmp_path: Path, *, hook: bool = False, agency: str = "") -> Path:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if "lstoolkit-staging" in p.name or "lstoolkit-previous" in p.name)
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if "lstoolkit-staging" in p.name or "lstoolkit-previous" in p.name
+    )
 
 
 def test_a_build_failing_midway_keeps_the_previous_site(tmp_path: Path) -> None:
@@ -51,8 +58,11 @@ def test_a_build_failing_midway_keeps_the_previous_site(tmp_path: Path) -> None:
 
 
 def test_a_build_failing_strict_keeps_the_previous_site(tmp_path: Path) -> None:
-    root = project(tmp_path, agency="agency: {name: X, level: district}\nversion: '1'\nvalues: {facilitator_positions: 2}\n"
-                   "changes:\n  - remove: elements/monitoring\n    why: x\n")
+    root = project(
+        tmp_path,
+        agency="agency: {name: X, level: district}\nversion: '1'\nvalues: {facilitator_positions: 2}\n"
+        "changes:\n  - remove: elements/monitoring\n    why: x\n",
+    )
     with pytest.raises(Abort, match="strict"):
         build(load_config(str(root / "mkdocs.yml"), strict=True))
     assert (root / "site" / "index.html").read_text() == "the previous site"
@@ -68,7 +78,9 @@ def test_a_successful_build_replaces_the_site(tmp_path: Path) -> None:
     assert leftovers(root) == []
 
 
-def test_write_atomically_leaves_no_temporary_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_atomically_leaves_no_temporary_file_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "out.pdf"
     target.write_bytes(b"old")
 

@@ -33,7 +33,8 @@ def make_project(case: dict[str, Any], where: Path) -> Path:
         with open(project / name, "wb") as f:
             f.write(b"# padding\n" * (size // 10))
     (project / "mkdocs.yml").write_text(
-        "site_name: Test\nplugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n", encoding="utf-8"
+        "site_name: Test\nplugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n",
+        encoding="utf-8",
     )
     (project / "site").mkdir()
     (project / "site" / "index.html").write_text("the previous site\n", encoding="utf-8")
@@ -44,22 +45,36 @@ def where(expect: dict[str, Any]) -> str:
     """'agency.yml:4:11:' (the column when the case gives it), 'agency.yml:4:', or 'agency.yml:'."""
     if not expect["line"]:
         return f"{expect['file']}:"
-    return f"{expect['file']}:{expect['line']}:" + (f"{expect['column']}:" if expect.get("column") else "")
+    return f"{expect['file']}:{expect['line']}:" + (
+        f"{expect['column']}:" if expect.get("column") else ""
+    )
 
 
 def test_every_case_says_what_its_error_says() -> None:
-    vague = [c.name for c in CASES if (e := yaml.safe_load(c.read_text(encoding="utf-8"))["expect"]) != "valid"
-             and len(e.get("message", "")) < 10]
+    vague = [
+        c.name
+        for c in CASES
+        if (e := yaml.safe_load(c.read_text(encoding="utf-8"))["expect"]) != "valid"
+        and len(e.get("message", "")) < 10
+    ]
     assert not vague, f"give these cases the start of their message: {vague}"
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
-def test_bad_input(case_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input(
+    case_file: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     project = make_project(case, tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "lstoolkit.cli", "check", "agency.yml"],
-        cwd=project, capture_output=True, text=True, check=False,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     output = result.stdout + result.stderr

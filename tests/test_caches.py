@@ -55,10 +55,14 @@ changes:
 
 def project(root: Path) -> tuple[Path, Path]:
     (root / "state.yml").write_text(STATE, encoding="utf-8")
-    (root / "imperative.md").write_text("Why **Lincoln** needs learning supports.\n", encoding="utf-8")
+    (root / "imperative.md").write_text(
+        "Why **Lincoln** needs learning supports.\n", encoding="utf-8"
+    )
     for name in ("a", "b"):
         (root / name).mkdir()
-        (root / name / "agency.yml").write_text(DISTRICT.format(name=f"District {name.upper()}"), encoding="utf-8")
+        (root / name / "agency.yml").write_text(
+            DISTRICT.format(name=f"District {name.upper()}"), encoding="utf-8"
+        )
     return root / "a" / "agency.yml", root / "b" / "agency.yml"
 
 
@@ -72,14 +76,18 @@ def test_a_parent_layer_is_shared_and_never_changed_by_adapting(tmp_path: Path) 
     check_adapted(adapted)
     again = read_chain(second, root=tmp_path, display_base=tmp_path)
     assert again[0].document is state.document  # parsed once
-    assert again[0].sections["design/imperative"] is state.sections["design/imperative"]  # converted once
+    assert (
+        again[0].sections["design/imperative"] is state.sections["design/imperative"]
+    )  # converted once
     assert state.document.data == data and state.file == file
     second_adapted = adapt(tree, again)
     assert [c.after for c in second_adapted.changes] == [c.after for c in adapted.changes]
     assert second_adapted.raw == adapted.raw
 
 
-def test_a_parent_changed_on_disk_is_read_again_even_with_the_same_size_and_time(tmp_path: Path) -> None:
+def test_a_parent_changed_on_disk_is_read_again_even_with_the_same_size_and_time(
+    tmp_path: Path,
+) -> None:
     first, _ = project(tmp_path)
     state, section = tmp_path / "state.yml", tmp_path / "imperative.md"
     before = read_chain(first, root=tmp_path, display_base=tmp_path)
@@ -97,7 +105,9 @@ def test_a_parent_changed_on_disk_is_read_again_even_with_the_same_size_and_time
 
 def test_an_error_in_a_parent_is_raised_every_time(tmp_path: Path) -> None:
     first, second = project(tmp_path)
-    (tmp_path / "state.yml").write_text(STATE.replace("level: state", "level: nation"), encoding="utf-8")
+    (tmp_path / "state.yml").write_text(
+        STATE.replace("level: state", "level: nation"), encoding="utf-8"
+    )
     messages = []
     for district in (first, second, first):
         with pytest.raises(LstoolkitError) as error:
@@ -113,10 +123,14 @@ def test_addresses_are_those_of_the_index_in_its_order() -> None:
 
 def test_the_copy_of_raw_content_is_a_deep_copy() -> None:
     shared = {"id": "x", "text": "shared"}
-    raw: dict[str, dict[str, Any]] = {"a": {"items": [shared, {"id": "y", "children": [shared]}], "n": 1, "t": (1, [2])}}
+    raw: dict[str, dict[str, Any]] = {
+        "a": {"items": [shared, {"id": "y", "children": [shared]}], "n": 1, "t": (1, [2])}
+    }
     copied = _copied(raw)
     assert copied == copy.deepcopy(raw)
-    assert copied["a"]["items"][0] is copied["a"]["items"][1]["children"][0] is not shared  # met twice, copied once
+    assert (
+        copied["a"]["items"][0] is copied["a"]["items"][1]["children"][0] is not shared
+    )  # met twice, copied once
     assert copied["a"]["t"][1] is not raw["a"]["t"][1]
     tree = load_content()
     assert _copied(tree.raw) == tree.raw
@@ -129,12 +143,18 @@ def slow_renaming(renaming: Renaming, text: str) -> str:
     return plain(text)
 
 
-WORDS = st.sampled_from(["coach", "Coach", "COACHES", "body", "Steering", "İstanbul", "team", "-", " ", ".", "x1", "ß"])
+WORDS = st.sampled_from(
+    ["coach", "Coach", "COACHES", "body", "Steering", "İstanbul", "team", "-", " ", ".", "x1", "ß"]
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    terms=st.dictionaries(st.lists(WORDS, min_size=1, max_size=3).map(" ".join), st.text(min_size=1, max_size=12), max_size=4),
+    terms=st.dictionaries(
+        st.lists(WORDS, min_size=1, max_size=3).map(" ".join),
+        st.text(min_size=1, max_size=12),
+        max_size=4,
+    ),
     text=st.lists(WORDS, max_size=12).map("".join),
 )
 def test_the_search_for_a_first_word_changes_no_renaming(terms: dict[str, str], text: str) -> None:

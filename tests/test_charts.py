@@ -22,8 +22,18 @@ LABELS = {
 COUNTS = {"LS202": 7, "LS203": 4, "LS101": 3, "LS102": 2}
 #: 11 of 20 districts adopted, from March to November 2026.
 SPREAD = [
-    "2026-03-10", "2026-03-28", "2026-04-15", "2026-05-02", "2026-05-20", "2026-06-30",
-    "2026-08-11", "2026-09-01", "2026-09-19", "2026-10-07", "2026-11-03", *[""] * 9,
+    "2026-03-10",
+    "2026-03-28",
+    "2026-04-15",
+    "2026-05-02",
+    "2026-05-20",
+    "2026-06-30",
+    "2026-08-11",
+    "2026-09-01",
+    "2026-09-19",
+    "2026-10-07",
+    "2026-11-03",
+    *[""] * 9,
 ]
 
 
@@ -80,12 +90,23 @@ def samples() -> Iterator[Chart]:
 def test_adoption_counts_districts_cumulatively_at_the_end_of_each_month() -> None:
     chart = must(adoption_chart(["2026-05-14", "2026-05-30", "", "2026-08-02"], 5))
     assert chart.headers == ("Month", "Districts adopted by the end of the month")
-    assert chart.rows == (("May 2026", "2"), ("June 2026", "2"), ("July 2026", "2"), ("August 2026", "3"))
-    assert chart.caption == "Districts that have adopted their design document, by month, from May 2026 to August 2026."
+    assert chart.rows == (
+        ("May 2026", "2"),
+        ("June 2026", "2"),
+        ("July 2026", "2"),
+        ("August 2026", "3"),
+    )
+    assert (
+        chart.caption
+        == "Districts that have adopted their design document, by month, from May 2026 to August 2026."
+    )
     root = parse(chart)
     rects = bars(root)
     assert [r.findtext(f"{SVG}title") for r in rects] == [
-        "May 2026: 2 districts", "June 2026: 2 districts", "July 2026: 2 districts", "August 2026: 3 districts",
+        "May 2026: 2 districts",
+        "June 2026: 2 districts",
+        "July 2026: 2 districts",
+        "August 2026: 3 districts",
     ]
     # every bar stands on the axis, and its height is to the dashed line's as its count is to the total
     axis = root.find(f"{SVG}line[@class='axis']")
@@ -94,10 +115,17 @@ def test_adoption_counts_districts_cumulatively_at_the_end_of_each_month() -> No
     assert total.get("stroke-dasharray")
     full = number(axis, "y1") - number(total, "y1")
     for rect, count in zip(rects, (2, 2, 2, 3), strict=True):
-        assert number(rect, "y") + number(rect, "height") == pytest.approx(number(axis, "y1"), abs=0.11)
+        assert number(rect, "y") + number(rect, "height") == pytest.approx(
+            number(axis, "y1"), abs=0.11
+        )
         assert number(rect, "height") == pytest.approx(full * count / 5, abs=0.11)
     assert "all 5 districts" in texts(root)
-    assert texts(group(root, "values")) == ["2", "2", "2", "3"]  # the numbers are written, not only drawn
+    assert texts(group(root, "values")) == [
+        "2",
+        "2",
+        "2",
+        "3",
+    ]  # the numbers are written, not only drawn
 
 
 def test_until_extends_the_range_to_its_month() -> None:
@@ -133,8 +161,14 @@ def test_36_months_stay_months_and_37_are_grouped_by_quarter() -> None:
 
 
 def test_more_than_36_quarters_are_grouped_by_year() -> None:
-    chart = must(adoption_chart(["2016-03-01", "2026-01-01"], 2))  # a typo'd year must not draw 120 bars
-    assert chart.headers[0] == "Year" and chart.rows[0] == ("2016", "1") and chart.rows[-1] == ("2026", "2")
+    chart = must(
+        adoption_chart(["2016-03-01", "2026-01-01"], 2)
+    )  # a typo'd year must not draw 120 bars
+    assert (
+        chart.headers[0] == "Year"
+        and chart.rows[0] == ("2016", "1")
+        and chart.rows[-1] == ("2026", "2")
+    )
     assert len(chart.rows) == 11
     with pytest.raises(ValueError, match="'0206-05-01' is more than 36 years before '2026-05-01'"):
         adoption_chart(["0206-05-01", "2026-05-01"], 2)
@@ -151,11 +185,16 @@ def test_at_most_12_bars_are_labelled_the_last_always_and_every_bar_has_a_title(
     month_row = [t for t in ticks.iter(f"{SVG}text") if number(t, "y") == positions[0]]
     assert 2 <= len(month_row) <= 12
     last = dates[-1]
-    assert month_row[-1].text == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
-        int(last[5:7]) - 1
-    ]
+    assert (
+        month_row[-1].text
+        == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+            int(last[5:7]) - 1
+        ]
+    )
     years = [label(t) for t in ticks.iter(f"{SVG}text") if number(t, "y") == positions[-1]]
-    assert len(positions) == 2 and years == sorted(set(years))  # each year named once, under its first label
+    assert len(positions) == 2 and years == sorted(
+        set(years)
+    )  # each year named once, under its first label
     # labels and numbers do not run into each other (widths estimated at 0.6 em a character)
     for row in (month_row, list(group(root, "values").iter(f"{SVG}text"))):
         xs = [number(t, "x") for t in row]
@@ -170,11 +209,15 @@ def test_the_total_label_gets_its_own_row_when_a_full_bar_would_write_its_number
     assert numbers and all(number(label, "y") <= number(t, "y") - 14 for t in numbers)
     total = root.find(f"{SVG}line[@class='total']")
     assert total is not None
-    assert [number(r, "y") for r in bars(root)] == [number(total, "y1")] * 2  # full bars reach the line
+    assert [number(r, "y") for r in bars(root)] == [
+        number(total, "y1")
+    ] * 2  # full bars reach the line
     assert number(label, "y") < number(total, "y1")
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01", "2026-02-30", "2026/05/01", "20260501", "May 2026", " 2026-05-01"])
+@pytest.mark.parametrize(
+    "bad", ["2026-13-01", "2026-02-30", "2026/05/01", "20260501", "May 2026", " 2026-05-01"]
+)
 def test_a_bad_date_is_refused_by_name(bad: str) -> None:
     with pytest.raises(ValueError, match=re.escape(repr(bad))):
         adoption_chart(["2026-05-01", bad], 5)
@@ -217,10 +260,15 @@ def test_findings_in_the_order_given_with_their_numbers_written() -> None:
         *label, value = texts(finding)
         assert " ".join(label) == name and value == count
     widths = [number(r, "width") for r in bars(root)]
-    assert [r.findtext(f"{SVG}title") for r in bars(root)] == [f"{n}: {c} districts" for n, c in chart.rows]
+    assert [r.findtext(f"{SVG}title") for r in bars(root)] == [
+        f"{n}: {c} districts" for n, c in chart.rows
+    ]
     assert [w / widths[0] for w in widths] == pytest.approx([1, 4 / 7, 3 / 7, 2 / 7], abs=0.01)
     desc = root.findtext(f"{SVG}desc")
-    assert desc == f"{chart.caption} LS202 (adds a local element) is the most common finding, in 7 districts."
+    assert (
+        desc
+        == f"{chart.caption} LS202 (adds a local element) is the most common finding, in 7 districts."
+    )
 
 
 def test_each_label_is_above_its_bar_and_starts_where_the_bar_does() -> None:
@@ -229,12 +277,17 @@ def test_each_label_is_above_its_bar_and_starts_where_the_bar_does() -> None:
         rect = finding.find(f"{SVG}rect")
         assert rect is not None
         label = finding.findall(f"{SVG}text")[:-1]
-        assert all(number(t, "y") < number(rect, "y") and t.get("x") == rect.get("x") for t in label)
+        assert all(
+            number(t, "y") < number(rect, "y") and t.get("x") == rect.get("x") for t in label
+        )
 
 
 def test_ties_a_zero_and_a_code_without_a_label() -> None:
     chart = must(findings_chart({"LS101": 2, "LS999": 2, "LS102": 0}, LABELS))
-    assert chart.rows[1:] == (("LS999", "2"), ("renames a mechanism without saying so (LS102)", "0"))
+    assert chart.rows[1:] == (
+        ("LS999", "2"),
+        ("renames a mechanism without saying so (LS102)", "0"),
+    )
     root = parse(chart)
     assert len(bars(root)) == 2  # no bar for zero, but its number
     assert texts(root.findall(f"{SVG}g[@class='finding']")[2])[-1] == "0"
@@ -258,7 +311,9 @@ def test_a_label_is_shown_as_text_never_as_markup() -> None:
     chart = must(findings_chart({"LS101": 1}, {"LS101": label}))
     assert "<script" not in chart.svg and "<a " not in chart.svg
     root = parse(chart)
-    assert not [e for e in root.iter() if e.tag.split("}")[-1] in ("script", "a", "foreignObject", "style")]
+    assert not [
+        e for e in root.iter() if e.tag.split("}")[-1] in ("script", "a", "foreignObject", "style")
+    ]
     assert not [e for e in root.iter() if any(name.endswith("href") for name in e.attrib)]
     finding = root.find(f"{SVG}g[@class='finding']")
     assert finding is not None
@@ -285,7 +340,14 @@ def test_nothing_that_loads_or_runs(chart: Chart) -> None:
     assert "href" not in chart.svg and "@import" not in chart.svg
     root = parse(chart)
     for element in root.iter():
-        assert element.tag.split("}")[-1] not in ("script", "foreignObject", "style", "image", "use", "a")
+        assert element.tag.split("}")[-1] not in (
+            "script",
+            "foreignObject",
+            "style",
+            "image",
+            "use",
+            "a",
+        )
         assert not any(name.endswith("href") or name.startswith("on") for name in element.attrib)
         assert "font-family" not in element.attrib  # the page's font is inherited
 
@@ -300,19 +362,32 @@ def test_the_accessible_name_and_description(chart: Chart) -> None:
     title_id, desc_id = (root.get("aria-labelledby") or "").split()
     ids = {e.get("id"): e for e in root.iter() if e.get("id")}
     assert ids[title_id].tag == f"{SVG}title" and (ids[title_id].text or "").strip()
-    assert ids[desc_id].tag == f"{SVG}desc" and (ids[desc_id].text or "").startswith(chart.caption + " ")
+    assert ids[desc_id].tag == f"{SVG}desc" and (ids[desc_id].text or "").startswith(
+        chart.caption + " "
+    )
     assert chart.caption.endswith(".") and chart.caption.count(". ") == 0  # one sentence
     assert len(ids) == 2
 
 
 def test_ids_are_fixed_per_kind_and_the_prefix_sets_them_apart() -> None:
     adoption, findings = must(adoption_chart(SPREAD, 20)), must(findings_chart(COUNTS, LABELS))
-    assert parse(adoption).get("aria-labelledby") == "ls-chart-adoption-title ls-chart-adoption-desc"
-    assert parse(findings).get("aria-labelledby") == "ls-chart-findings-title ls-chart-findings-desc"
+    assert (
+        parse(adoption).get("aria-labelledby") == "ls-chart-adoption-title ls-chart-adoption-desc"
+    )
+    assert (
+        parse(findings).get("aria-labelledby") == "ls-chart-findings-title ls-chart-findings-desc"
+    )
     other = parse(must(adoption_chart(SPREAD, 20, id_prefix="north")))
     assert other.get("aria-labelledby") == "north-adoption-title north-adoption-desc"
-    assert {e.get("id") for e in other.iter() if e.get("id")} == {"north-adoption-title", "north-adoption-desc"}
-    assert parse(must(findings_chart(COUNTS, LABELS, id_prefix="x1"))).get("aria-labelledby", "").startswith("x1-")
+    assert {e.get("id") for e in other.iter() if e.get("id")} == {
+        "north-adoption-title",
+        "north-adoption-desc",
+    }
+    assert (
+        parse(must(findings_chart(COUNTS, LABELS, id_prefix="x1")))
+        .get("aria-labelledby", "")
+        .startswith("x1-")
+    )
     for bad in ("", "1a", "a b", 'a"><script>'):
         with pytest.raises(ValueError, match="id_prefix"):
             adoption_chart(SPREAD, 20, id_prefix=bad)
@@ -320,7 +395,10 @@ def test_ids_are_fixed_per_kind_and_the_prefix_sets_them_apart() -> None:
 
 def test_the_same_input_gives_the_same_bytes_and_short_numbers() -> None:
     assert must(adoption_chart(SPREAD, 20)).svg == must(adoption_chart(list(SPREAD), 20)).svg
-    assert must(findings_chart(COUNTS, LABELS)).svg == must(findings_chart(dict(COUNTS), dict(LABELS))).svg
+    assert (
+        must(findings_chart(COUNTS, LABELS)).svg
+        == must(findings_chart(dict(COUNTS), dict(LABELS))).svg
+    )
     for chart in samples():
         assert not re.search(r"\d\.\d\d", chart.svg)  # 1 decimal at most: no float noise
         assert not re.search(r'"-0"|\.0"', chart.svg)

@@ -101,7 +101,11 @@ def _markers(hint: Any) -> tuple[Any, ...]:
 def test_a_key_is_treated_alike_in_every_class() -> None:
     """Adaptation matches raw keys by name, at any depth: a name must not be renamed in one class
     and kept, or pruned, in another."""
-    treatment = {FieldRole.PROSE: "renamed", FieldRole.RECORDS: "records", FieldRole.DERIVED: "pruned"}
+    treatment = {
+        FieldRole.PROSE: "renamed",
+        FieldRole.RECORDS: "records",
+        FieldRole.DERIVED: "pruned",
+    }
     seen: dict[str, set[str]] = defaultdict(set)
     for cls in content_classes():
         for name, role in field_roles(cls).items():
@@ -110,14 +114,28 @@ def test_a_key_is_treated_alike_in_every_class() -> None:
 
 
 def test_roles_decide_what_adaptation_renames_and_prunes() -> None:
-    assert {"id", "requires", "about", "lessons", "templates", "to", "url", "kind", "levels"} <= NON_PROSE_KEYS
+    assert {
+        "id",
+        "requires",
+        "about",
+        "lessons",
+        "templates",
+        "to",
+        "url",
+        "kind",
+        "levels",
+    } <= NON_PROSE_KEYS
     assert not {"title", "text", "description", "children", "source"} & NON_PROSE_KEYS
     assert "requires" not in PRUNED_REFERENCES and {"about", "lessons"} <= PRUNED_REFERENCES
 
 
 def test_terms_rename_prose_and_nothing_else() -> None:
     raw = load_content().raw
-    terms = {"Learning Supports": "Student Supports", "Team": "Crew", "Steering Body": "Guiding Group"}
+    terms = {
+        "Learning Supports": "Student Supports",
+        "Team": "Crew",
+        "Steering Body": "Guiding Group",
+    }
     renamed = rename_terms(copy.deepcopy(raw), terms)
     for name, spec in COLLECTION_SPECS.items():
         if spec.verbatim:
@@ -153,7 +171,9 @@ def test_every_collection_is_published() -> None:
     exist; one without is published on another collection's page."""
     in_sections = [name for section in SITE_SECTIONS for name in section.collections]
     assert len(in_sections) == len(set(in_sections)) and set(in_sections) <= set(COLLECTION_SPECS)
-    own_pages = {spec.list_page for spec in COLLECTION_SPECS.values() if spec.list_page} | {"reference/addresses.md"}
+    own_pages = {spec.list_page for spec in COLLECTION_SPECS.values() if spec.list_page} | {
+        "reference/addresses.md"
+    }
     pages = templates_dir() / "pages"
     for name, spec in COLLECTION_SPECS.items():
         if spec.list_page or spec.item_template:
@@ -170,7 +190,10 @@ def test_a_tree_without_a_collection_file_has_it_empty(tmp_path: Path) -> None:
     (content / "quotes.yml").unlink()
     (content / "roles.yml").unlink()
     toolkit = load_content(content).toolkit
-    assert toolkit["quotes"].items == () and toolkit["quotes"].title == COLLECTION_SPECS["quotes"].title
+    assert (
+        toolkit["quotes"].items == ()
+        and toolkit["quotes"].title == COLLECTION_SPECS["quotes"].title
+    )
     assert toolkit["roles"].title == "Coaches and mentors"
     assert [c.name for c in toolkit.collections] == list(COLLECTION_SPECS)
 
@@ -180,11 +203,17 @@ def test_a_folder_without_content_files_is_refused(tmp_path: Path) -> None:
         load_content(tmp_path)
 
 
-def test_a_dangling_address_in_a_record_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dangling_address_in_a_record_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     content = tmp_path / "content"
     shutil.copytree(MINIMAL, content)
     mechanisms = content / "mechanisms.yml"
-    mechanisms.write_text(mechanisms.read_text(encoding="utf-8").replace("to: elements/infrastructure", "to: elements/infra"))
+    mechanisms.write_text(
+        mechanisms.read_text(encoding="utf-8").replace(
+            "to: elements/infrastructure", "to: elements/infra"
+        )
+    )
     monkeypatch.chdir(content)
     with pytest.raises(LstoolkitError) as raised:
         load_content(content)

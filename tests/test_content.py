@@ -33,7 +33,10 @@ def source(name: str) -> str:
 PRINT_REWORDING = (
     (r"to facilitate the above functions", "to facilitate their functions"),
     (r"\(see\s+Appendix\s+A\)", "(see the essential elements)"),
-    (r"See Appendix A for list of (Planning|Implementation) Team Functions", r"See the mechanisms for the list of \1 Team Functions"),
+    (
+        r"See Appendix A for list of (Planning|Implementation) Team Functions",
+        r"See the mechanisms for the list of \1 Team Functions",
+    ),
 )
 
 
@@ -44,7 +47,9 @@ def web_source(name: str) -> str:
     for pattern, replacement in PRINT_REWORDING:
         text = re.sub(pattern, replacement, text)
 
-    def exhibit(match: re.Match[str]) -> str:  # "(See Exhibit on next page.)": the exhibit that follows
+    def exhibit(
+        match: re.Match[str],
+    ) -> str:  # "(See Exhibit on next page.)": the exhibit that follows
         following = re.search(r"^### (.+)$", text[match.end() :], flags=re.M)
         assert following is not None
         return f"(See the task list ‘{following.group(1).strip()}’.)"
@@ -59,7 +64,14 @@ def toolkit() -> Toolkit:
 
 def normalize(text: str) -> str:
     """Compare wording, not layout: quotes, markers, emphasis, case and spacing are folded."""
-    folded: dict[str, str | int | None] = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}
+    folded: dict[str, str | int | None] = {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+    }
     text = text.translate(str.maketrans(folded))
     text = re.sub(r"[*\\]", "", text)
     text = re.sub(r"[\uf0a8\uf020•>]|(?<!\w)\([a-z0-9]\)\s", " ", text)
@@ -130,16 +142,37 @@ def assert_all_in(expected: list[str], haystack: str) -> None:
 
 FIXED_IDS = {
     "elements": [
-        "three-component-policy", "intervention-framework", "operational-infrastructure",
-        "capacity-building", "monitoring",
+        "three-component-policy",
+        "intervention-framework",
+        "operational-infrastructure",
+        "capacity-building",
+        "monitoring",
     ],
     "mechanisms": [
-        "superintendent-and-governing-body", "transformation-leader", "steering-body",
-        "planning-team", "implementation-team", "work-groups", "external-change-agents",
-        "external-collaborators", "administrative-lead", "leadership-team", "leadership-council",
+        "superintendent-and-governing-body",
+        "transformation-leader",
+        "steering-body",
+        "planning-team",
+        "implementation-team",
+        "work-groups",
+        "external-change-agents",
+        "external-collaborators",
+        "administrative-lead",
+        "leadership-team",
+        "leadership-council",
     ],
-    "jobs": ["learning-supports-facilitator", "administrative-leader", "district-partnership-facilitator"],
-    "templates": ["introductory-session", "design-document", "strategic-plan", "action-plan", "mou"],
+    "jobs": [
+        "learning-supports-facilitator",
+        "administrative-leader",
+        "district-partnership-facilitator",
+    ],
+    "templates": [
+        "introductory-session",
+        "design-document",
+        "strategic-plan",
+        "action-plan",
+        "mou",
+    ],
 }
 
 
@@ -179,7 +212,9 @@ MECHANISM_HEADINGS = {
 
 def coaching_guide_functions() -> dict[str, list[str]]:
     """Function bullets of the coaching guide's Appendix A, by mechanism."""
-    text = region("coaching-guide", "## Functions of the Systemic Change Mechanisms", "## Appendix B")
+    text = region(
+        "coaching-guide", "## Functions of the Systemic Change Mechanisms", "## Appendix B"
+    )
     found: dict[str, list[str]] = {}
     current = ""
     for line in text.splitlines():
@@ -221,26 +256,41 @@ def test_steering_and_planning_composition_and_process() -> None:
         mech = item("mechanisms", mechanism)
         assert mech.composition and mech.process, mechanism
     for paragraph in re.findall(r"\*\*(?:Composition|Process)\.\*\* (.+)", guide):
-        assert_all_in(_sentences(paragraph), corpus(*(item("mechanisms", m) for m in MECHANISM_HEADINGS.values())))
+        assert_all_in(
+            _sentences(paragraph),
+            corpus(*(item("mechanisms", m) for m in MECHANISM_HEADINGS.values())),
+        )
 
 
 # -- elements -----------------------------------------------------------------------------------
 
 
 def test_five_essential_elements_in_order() -> None:
-    appendix = region("strategic-planning-guide", "Five Essential Elements of a Unified and Comprehensive \nSystem", "Appendix B\n")
+    appendix = region(
+        "strategic-planning-guide",
+        "Five Essential Elements of a Unified and Comprehensive \nSystem",
+        "Appendix B\n",
+    )
     titles = re.findall(r"^\s*\((\d)\) (.+)$", appendix, flags=re.M)
     assert [int(n) for n, _ in titles] == [1, 2, 3, 4, 5]
     elements = toolkit().items("elements")
     assert [e.number for e in elements] == [1, 2, 3, 4, 5]
     for (_, title), element in zip(titles, elements, strict=True):
-        assert normalize(title).startswith(normalize(element.title)) or normalize(element.title) in normalize(appendix)
+        assert normalize(title).startswith(normalize(element.title)) or normalize(
+            element.title
+        ) in normalize(appendix)
     infrastructure = item("elements", "operational-infrastructure")
-    assert {"mechanisms/administrative-lead", "mechanisms/leadership-team", "mechanisms/work-groups"} <= set(infrastructure.requires)
+    assert {
+        "mechanisms/administrative-lead",
+        "mechanisms/leadership-team",
+        "mechanisms/work-groups",
+    } <= set(infrastructure.requires)
 
 
 def test_essential_elements_warning_is_quoted() -> None:
-    assert "care must be taken not to eliminate elements that are essential" in corpus(toolkit()["elements"].intro)
+    assert "care must be taken not to eliminate elements that are essential" in corpus(
+        toolkit()["elements"].intro
+    )
     assert "adopt the terminology and not the substance" in corpus(toolkit()["elements"].intro)
 
 
@@ -250,7 +300,9 @@ def test_essential_elements_warning_is_quoted() -> None:
 def test_introductory_session_seven_points_and_next_steps() -> None:
     notes = source("facilitator-notes")
     points = re.findall(r"^- \((\d)\) (.+)$", notes, flags=re.M)
-    next_steps = [s for s in bullets(region("facilitator-notes", "Examples of next steps", "Our experiences")) ]
+    next_steps = [
+        s for s in bullets(region("facilitator-notes", "Examples of next steps", "Our experiences"))
+    ]
     session = item("templates", "introductory-session")
     assert [int(n) for n, _ in points] == list(range(1, 8))
     assert_all_in([p for _, p in points], corpus(session))
@@ -285,7 +337,9 @@ def test_district_facilitator_twelve_activities() -> None:
 
 def test_facilitator_title_guidance() -> None:
     job = item("jobs", "learning-supports-facilitator")
-    assert "better than" in corpus(job.title_guidance) and "coordinator" in corpus(job.title_guidance)
+    assert "better than" in corpus(job.title_guidance) and "coordinator" in corpus(
+        job.title_guidance
+    )
 
 
 # -- cautions -----------------------------------------------------------------------------------
@@ -317,7 +371,16 @@ def _sentences(text: str, min_words: int = 5) -> list[str]:
 
 def lessons_learned_blocks() -> list[str]:
     text = web_source("strategic-planning-guide")
-    stops = ("http", "#####", "The nonplanner", "There’s never time", "What are the basic", "Appendices", "Exhibit", "IV. Formative")
+    stops = (
+        "http",
+        "#####",
+        "The nonplanner",
+        "There’s never time",
+        "What are the basic",
+        "Appendices",
+        "Exhibit",
+        "IV. Formative",
+    )
     blocks = []
     for chunk in text.split("Addressing Lessons Learned")[1:]:
         lines = []
@@ -357,7 +420,11 @@ def test_every_step_links_its_lessons() -> None:
 
 
 def test_four_phases_and_four_steps() -> None:
-    phases = re.findall(r"^(First|Second|Third|Fourth) Phase – (.+)$", source("strategic-planning-guide"), flags=re.M)
+    phases = re.findall(
+        r"^(First|Second|Third|Fourth) Phase – (.+)$",
+        source("strategic-planning-guide"),
+        flags=re.M,
+    )
     assert len(phases) == 4
     assert [p.number for p in toolkit().items("phases")] == [1, 2, 3, 4]
     for (_, title), phase in zip(phases, toolkit().items("phases"), strict=True):
@@ -366,9 +433,18 @@ def test_four_phases_and_four_steps() -> None:
 
 
 def test_first_phases_major_steps() -> None:
-    appendix = region("strategic-planning-guide", "Illustrative Examples of Major Steps During the First Phases of \nEstablishing", "Appendix D")
+    appendix = region(
+        "strategic-planning-guide",
+        "Illustrative Examples of Major Steps During the First Phases of \nEstablishing",
+        "Appendix D",
+    )
     expected = _sentences(re.sub(r"\s*\n\s*-\s", ". ", appendix.replace("•", ". ")), min_words=6)
-    assert_all_in([e for e in expected if "Phase:" not in e], corpus(item("phases", "introduction-and-readiness"), item("phases", "start-up-and-phase-in")))
+    assert_all_in(
+        [e for e in expected if "Phase:" not in e],
+        corpus(
+            item("phases", "introduction-and-readiness"), item("phases", "start-up-and-phase-in")
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -388,7 +464,11 @@ def test_task_lists(task_list: str, start: str, end: str) -> None:
 
 def test_action_plan_tasks_with_who_how_when() -> None:
     appendix = region("coaching-guide", "For each of the following, clarify", "## Exhibit")
-    schools = region("coaching-guide", "#### **(4) Plan for Start-up and Phase-in with SCHOOLS**", "***AND, of course")
+    schools = region(
+        "coaching-guide",
+        "#### **(4) Plan for Start-up and Phase-in with SCHOOLS**",
+        "***AND, of course",
+    )
     plan = item("templates", "action-plan")
     assert [f.lower() for f in plan.fields] == ["who", "how", "when"]
     assert len(plan.sections) == 4
@@ -434,7 +514,9 @@ def _prose_of(value: Any, where: str) -> Iterator[tuple[str, str]]:
     elif dataclasses.is_dataclass(value):
         for f in dataclasses.fields(value):
             if is_wording(value, f.name) and f.name not in CITATION_FIELDS:
-                yield from _prose_of(getattr(value, f.name), f"{where}/{f.name}" if f.name != "text" else where)
+                yield from _prose_of(
+                    getattr(value, f.name), f"{where}/{f.name}" if f.name != "text" else where
+                )
 
 
 def every_string() -> Iterator[tuple[str, str, str]]:
@@ -466,12 +548,19 @@ PRINT_REFERENCE = re.compile(
     r"|\bbelow\b|\bof\s+this\s+plan\b",
     re.IGNORECASE,
 )
-URL = re.compile(r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)+\.(?:edu|org|com|gov|net)/|\.(?:html?|pdf)\b", re.IGNORECASE)
+URL = re.compile(
+    r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)+\.(?:edu|org|com|gov|net)/|\.(?:html?|pdf)\b",
+    re.IGNORECASE,
+)
 STRAY_PUNCTUATION = re.compile(r"\.:|\.\s+\.|\s\.|\.\.|\s,")
 
 
 def _hits(pattern: re.Pattern[str]) -> list[str]:
-    return [f"{where}: …{text[max(0, m.start() - 30) : m.end() + 30]}…" for where, text in prose() for m in pattern.finditer(text)]
+    return [
+        f"{where}: …{text[max(0, m.start() - 30) : m.end() + 30]}…"
+        for where, text in prose()
+        for m in pattern.finditer(text)
+    ]
 
 
 def test_no_appendix_or_exhibit_of_a_source_in_the_text() -> None:
@@ -483,7 +572,11 @@ def test_no_reference_to_a_printed_page() -> None:
 
 
 def test_urls_only_in_url_fields() -> None:
-    found = [f"{where}/{name}: {text[:80]}" for where, name, text in every_string() if name != "url" and URL.search(text)]
+    found = [
+        f"{where}/{name}: {text[:80]}"
+        for where, name, text in every_string()
+        if name != "url" and URL.search(text)
+    ]
     assert not found
 
 
@@ -500,7 +593,9 @@ def test_relations_read_as_lead_ins() -> None:
     """A relation is shown as '<text>: <the related mechanism>', so its text ends in neither '.' nor ':'."""
     for mech in toolkit().items("mechanisms"):
         for relation in mech.relations:
-            assert not relation.text.rstrip().endswith((".", ":")), f"mechanisms/{mech.id}: {relation.text}"
+            assert not relation.text.rstrip().endswith((".", ":")), (
+                f"mechanisms/{mech.id}: {relation.text}"
+            )
 
 
 def _entries(entries: tuple[Any, ...]) -> Iterator[Any]:
@@ -554,8 +649,13 @@ def infrastructure_named_by_the_sources() -> set[str]:
     """The operational infrastructure as the sources name it: the box of the mechanism diagram (the
     strategic-planning guide's Appendix B), the Implementation Team's first task (coaching guide) and
     the leadership-team brief's note on reworking the operational infrastructure."""
-    names = re.findall(r"^>(.+)$", region("strategic-planning-guide", "(including mentors,", "http"), flags=re.M)
-    task = re.search(r"establishing operational infrastructure for [^(]+\(e\.g\., ([^)]+)\)", source("coaching-guide"))
+    names = re.findall(
+        r"^>(.+)$", region("strategic-planning-guide", "(including mentors,", "http"), flags=re.M
+    )
+    task = re.search(
+        r"establishing operational infrastructure for [^(]+\(e\.g\., ([^)]+)\)",
+        source("coaching-guide"),
+    )
     assert task is not None
     names += task.group(1).split(", ")
     brief = " ".join(source("leadership-team-brief").split())
@@ -571,14 +671,26 @@ def test_mechanisms_have_a_kind_and_the_infrastructure_is_the_sources_set() -> N
     assert all(m.kind in ("change", "infrastructure") for m in mechanisms)
     infrastructure = {m.id for m in mechanisms if m.kind == "infrastructure"}
     assert infrastructure == infrastructure_named_by_the_sources()
-    assert infrastructure == {"administrative-lead", "leadership-team", "work-groups", "leadership-council"}
-    for heading_mechanism in MECHANISM_HEADINGS.values():  # the coaching guide's systemic change mechanisms
+    assert infrastructure == {
+        "administrative-lead",
+        "leadership-team",
+        "work-groups",
+        "leadership-council",
+    }
+    for (
+        heading_mechanism
+    ) in MECHANISM_HEADINGS.values():  # the coaching guide's systemic change mechanisms
         assert item("mechanisms", heading_mechanism).kind == "change"
 
 
 def test_mechanisms_intro_keeps_temporary_for_the_change_mechanisms() -> None:
     intro = normalize(toolkit()["mechanisms"].intro)
-    assert normalize("Mechanisms specifically established to facilitate systemic change are temporary ones") in intro
+    assert (
+        normalize(
+            "Mechanisms specifically established to facilitate systemic change are temporary ones"
+        )
+        in intro
+    )
     assert "operational infrastructure" in intro
 
 
@@ -586,7 +698,9 @@ def test_leadership_team_members_have_their_lead_in() -> None:
     team = item("mechanisms", "leadership-team")
     assert team.composition_intro.endswith("This might include the following:")
     assert "might include" not in team.description
-    lead_in = region("leadership-team-brief", "Who’s on Such a Team?", "• Administrative").removeprefix("Who’s on Such a Team?")
+    lead_in = region(
+        "leadership-team-brief", "Who’s on Such a Team?", "• Administrative"
+    ).removeprefix("Who’s on Such a Team?")
     assert_all_in(_sentences(lead_in), normalize(team.composition_intro))
 
 
@@ -598,9 +712,13 @@ def test_job_duties_are_duties() -> None:
         for e in _entries((*job.duties, *job.district_duties)):
             assert not FIRST_PERSON_OBSERVATION.search(e.text), f"jobs/{job.id}/duties/{e.id}"
             assert "caution" not in e.text.lower(), f"jobs/{job.id}/duties/{e.id}"
-            assert not re.match(r"(?i)(the need is for|it is crucial)\b", e.text), f"jobs/{job.id}/duties/{e.id}"
+            assert not re.match(r"(?i)(the need is for|it is crucial)\b", e.text), (
+                f"jobs/{job.id}/duties/{e.id}"
+            )
         for e in _entries((*job.what_it_is_not, *job.duties)):
-            assert "better than" not in e.text, f"jobs/{job.id}: the argument about the title belongs in title_guidance"
+            assert "better than" not in e.text, (
+                f"jobs/{job.id}: the argument about the title belongs in title_guidance"
+            )
 
 
 def test_facilitator_sentences_moved_not_lost() -> None:
@@ -610,7 +728,14 @@ def test_facilitator_sentences_moved_not_lost() -> None:
     job = item("jobs", "learning-supports-facilitator")
     cautions = [c for c in toolkit().items("cautions") if f"jobs/{job.id}" in c.about]
     supervising = corpus(job.supervising, *cautions)
-    posting = corpus(job.purpose, job.summary, job.what_it_is, job.what_it_is_not, job.duties, job.district_duties)
+    posting = corpus(
+        job.purpose,
+        job.summary,
+        job.what_it_is,
+        job.what_it_is_not,
+        job.duties,
+        job.district_duties,
+    )
     for sentence in (
         "We find that the facilitator and school-based student and learning supports staff need time and capacity building",
         "The need is for administrators as well as the facilitators to learn how to introduce the position",

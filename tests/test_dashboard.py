@@ -39,7 +39,9 @@ UPDATE = os.environ.get("LSTOOLKIT_UPDATE_GOLDENS") == "1"
 @pytest.fixture(scope="module")
 def renderer() -> SiteRenderer:
     adapted = adapt(load_content(), read_chain(STATE, root=ROOT, display_base=ROOT))
-    reports = rollup.rollup(STATE, rollup.find_district_files(DISTRICTS), jobs=2, root=ROOT, display_base=ROOT)
+    reports = rollup.rollup(
+        STATE, rollup.find_district_files(DISTRICTS), jobs=2, root=ROOT, display_base=ROOT
+    )
     site = SiteRenderer(adapted, check_adapted(adapted), page_environment())
     site.extra_pages = rollup_pages(rollup_view(reports, adapted))
     return site
@@ -48,7 +50,11 @@ def renderer() -> SiteRenderer:
 @pytest.fixture(scope="module")
 def state_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("state-site")
-    build(load_config(str(ROOT / "tests" / "sites" / "state" / "mkdocs.yml"), site_dir=str(site), strict=True))
+    build(
+        load_config(
+            str(ROOT / "tests" / "sites" / "state" / "mkdocs.yml"), site_dir=str(site), strict=True
+        )
+    )
     return site
 
 
@@ -57,7 +63,9 @@ def markdown_of(renderer: SiteRenderer, uri: str) -> str:
     return renderer.render(page)
 
 
-@pytest.mark.parametrize("uri", ["districts/index.md", "districts/oakdale.md", "districts/maple-grove.md"])
+@pytest.mark.parametrize(
+    "uri", ["districts/index.md", "districts/oakdale.md", "districts/maple-grove.md"]
+)
 def test_pages_match_their_goldens(renderer: SiteRenderer, uri: str) -> None:
     text = markdown_of(renderer, uri)
     golden = GOLDENS / uri.replace("/", "-")
@@ -70,21 +78,36 @@ def test_the_dashboard_says_what_needs_attention_in_words(renderer: SiteRenderer
     text = markdown_of(renderer, "districts/index.md")
     attention = html.unescape(text.split("## Needs attention", 1)[1].split("\n## ", 1)[0])
     assert [line.split("](", 1)[0].lstrip("- [") for line in attention.strip().splitlines()] == [
-        "maple-grove", "Oakdale Public Schools", "Westbrook School District",
+        "maple-grove",
+        "Oakdale Public Schools",
+        "Westbrook School District",
     ]
     assert "removed the essential element “Capacity building”" in attention
     assert "builds on version 2025.2 of the state's design, not 2026.1" in attention
-    assert "Harbor City" not in attention  # its removal of a protected item was reviewed and accepted
+    assert (
+        "Harbor City" not in attention
+    )  # its removal of a protected item was reviewed and accepted
 
 
 def test_each_cell_of_the_matrix_has_a_symbol_and_a_word(renderer: SiteRenderer) -> None:
     text = markdown_of(renderer, "districts/index.md")
-    rows = {line.split("](", 1)[0].lstrip("| ["): line for line in text.splitlines() if line.startswith("| [")}
+    rows = {
+        line.split("](", 1)[0].lstrip("| ["): line
+        for line in text.splitlines()
+        if line.startswith("| [")
+    }
     assert len(rows) == 6
     oakdale = rows["Oakdale Public Schools"].split(" | ")
-    assert oakdale[2:4] == ["draft", "2026\\.1"]  # a number at the start of a cell is escaped, not a list
+    assert oakdale[2:4] == [
+        "draft",
+        "2026\\.1",
+    ]  # a number at the start of a cell is escaped, not a list
     assert re.findall(r'ls-element--(\w+)">([^<]+)<', rows["Oakdale Public Schools"]) == [
-        ("kept", "✓ kept"), ("kept", "✓ kept"), ("kept", "✓ kept"), ("removed", "x removed"), ("kept", "✓ kept"),
+        ("kept", "✓ kept"),
+        ("kept", "✓ kept"),
+        ("kept", "✓ kept"),
+        ("removed", "x removed"),
+        ("kept", "✓ kept"),
     ]
     assert "2025\\.2 (earlier)" in rows["Westbrook School District"]
     assert "cannot be read" in rows["maple-grove"] and "ls-element" not in rows["maple-grove"]
@@ -92,21 +115,46 @@ def test_each_cell_of_the_matrix_has_a_symbol_and_a_word(renderer: SiteRenderer)
 
 def test_two_districts_in_folders_of_the_same_name_get_two_pages(tmp_path: Path) -> None:
     for region in ("north", "south"):
-        shutil.copytree(DISTRICTS / "riverton", tmp_path / "state" / "districts" / region / "riverton")
-    shutil.copytree(ROOT / "examples" / "state", tmp_path / "state", ignore=shutil.ignore_patterns("districts"), dirs_exist_ok=True)
+        shutil.copytree(
+            DISTRICTS / "riverton", tmp_path / "state" / "districts" / region / "riverton"
+        )
+    shutil.copytree(
+        ROOT / "examples" / "state",
+        tmp_path / "state",
+        ignore=shutil.ignore_patterns("districts"),
+        dirs_exist_ok=True,
+    )
     for district in (tmp_path / "state" / "districts").glob("*/riverton/agency.yml"):
-        district.write_text(district.read_text(encoding="utf-8").replace("../../agency.yml", "../../../agency.yml"), encoding="utf-8")
+        district.write_text(
+            district.read_text(encoding="utf-8").replace("../../agency.yml", "../../../agency.yml"),
+            encoding="utf-8",
+        )
     state = tmp_path / "state" / "agency.yml"
     reports = rollup.rollup(state, rollup.find_district_files(state.parent / "districts"), jobs=1)
     adapted = adapt(load_content(), read_chain(state))
-    assert [row.page for row in rollup_view(reports, adapted).rows] == ["districts/riverton.md", "districts/riverton-2.md"]
+    assert [row.page for row in rollup_view(reports, adapted).rows] == [
+        "districts/riverton.md",
+        "districts/riverton-2.md",
+    ]
 
 
-def test_the_state_site_has_the_dashboard_a_page_per_district_and_the_summary(state_site: Path) -> None:
+def test_the_state_site_has_the_dashboard_a_page_per_district_and_the_summary(
+    state_site: Path,
+) -> None:
     pages = sorted(p.parent.name for p in (state_site / "districts").glob("*/index.html"))
-    assert pages == ["cedar-falls", "harbor-city", "maple-grove", "oakdale", "riverton", "westbrook"]
+    assert pages == [
+        "cedar-falls",
+        "harbor-city",
+        "maple-grove",
+        "oakdale",
+        "riverton",
+        "westbrook",
+    ]
     dashboard = (state_site / "districts" / "index.html").read_text(encoding="utf-8")
-    assert dashboard.count('role="img"') == 2 and "<script" not in dashboard.split("<article", 1)[1].split("</article>")[0]
+    assert (
+        dashboard.count('role="img"') == 2
+        and "<script" not in dashboard.split("<article", 1)[1].split("</article>")[0]
+    )
     assert 'assets/lstoolkit/districts.js"' in dashboard
     assert (state_site / "assets" / "lstoolkit" / "districts.js").is_file()
     home = (state_site / "index.html").read_text(encoding="utf-8")
@@ -120,7 +168,11 @@ def test_the_state_site_has_the_dashboard_a_page_per_district_and_the_summary(st
 
 def test_the_summary_pdf_is_tagged_and_lists_every_district(state_site: Path) -> None:
     path = state_site / "handouts" / "districts-summary.pdf"
-    text = " ".join(" ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
+    text = " ".join(
+        " ".join(
+            (page.extract_text() or "") for page in PdfReader(io.BytesIO(path.read_bytes())).pages
+        ).split()
+    )
     for name in ("Cedar Falls", "Harbor City", "maple-grove", "Oakdale", "Riverton", "Westbrook"):
         assert name in text
     assert "x removed" in text and "2025.2 (earlier)" in text
@@ -130,14 +182,19 @@ def test_the_summary_pdf_is_tagged_and_lists_every_district(state_site: Path) ->
         assert b"pdfuaid" in bytes(pdf.Root.Metadata.read_bytes())
 
 
-def test_rollup_needs_the_state_and_an_existing_folder(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_rollup_needs_the_state_and_an_existing_folder(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(ROOT / "examples" / "state", site / "state")
     (site / "docs").mkdir()
     base = "site_name: S\ntheme: {name: material, font: false}\nplugins:\n  - lstoolkit:\n      handouts: false\n"
     for options, message in [
         ("      rollup: state/districts\n", "set 'agency' to the state's customization file"),
-        ("      agency: state/agency.yml\n      rollup: state/nowhere\n", "'state/nowhere' does not exist"),
+        (
+            "      agency: state/agency.yml\n      rollup: state/nowhere\n",
+            "'state/nowhere' does not exist",
+        ),
     ]:
         (site / "mkdocs.yml").write_text(base + options, encoding="utf-8")
         caplog.clear()

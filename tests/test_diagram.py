@@ -50,7 +50,9 @@ def district(prototype: ContentTree) -> Adapted:
 
 
 def district_svg(district: Adapted, layout: Layout = "wide") -> str:
-    return mechanism_diagram(district.toolkit, district.prototype.toolkit, removed_mechanisms(district), layout=layout)
+    return mechanism_diagram(
+        district.toolkit, district.prototype.toolkit, removed_mechanisms(district), layout=layout
+    )
 
 
 def with_mechanisms(toolkit: Toolkit, change: Any) -> Toolkit:
@@ -64,7 +66,10 @@ def with_mechanisms(toolkit: Toolkit, change: Any) -> Toolkit:
 
 def retitled(toolkit: Toolkit, mechanism_id: str, title: str) -> Toolkit:
     return with_mechanisms(
-        toolkit, lambda items: [dataclasses.replace(m, title=title) if m.id == mechanism_id else m for m in items]
+        toolkit,
+        lambda items: [
+            dataclasses.replace(m, title=title) if m.id == mechanism_id else m for m in items
+        ],
     )
 
 
@@ -72,7 +77,9 @@ def retitled(toolkit: Toolkit, mechanism_id: str, title: str) -> Toolkit:
 
 
 def parse(svg: str) -> Element:
-    root = ElementTree.fromstring(svg)  # defusedxml is untyped: it returns the standard library's Element
+    root = ElementTree.fromstring(
+        svg
+    )  # defusedxml is untyped: it returns the standard library's Element
     assert isinstance(root, Element)
     return root
 
@@ -101,7 +108,12 @@ def lines_of(text: Element, default_size: float) -> list[tuple[str, float, float
     """(text, x, y, font size) of every tspan of a <text>."""
     size = float(text.get("font-size", default_size))
     return [
-        (span.text or "", float(attr(span, "x")), float(attr(span, "y")), float(span.get("font-size", size)))
+        (
+            span.text or "",
+            float(attr(span, "x")),
+            float(attr(span, "y")),
+            float(span.get("font-size", size)),
+        )
         for span in text.iter(f"{SVG}tspan")
     ]
 
@@ -111,12 +123,18 @@ def boxes(root: Element) -> list[dict[str, Any]]:
     for g in root.iter(f"{SVG}g"):
         if g.get("class") == "box":
             lines = lines_of(child(g, f"{SVG}text"), float(attr(root, "font-size")))
-            result.append({
-                "slot": g.get("data-slot"), "mechanism": g.get("data-mechanism"), "state": g.get("data-state"),
-                "rect": rect_of(g), "lines": lines, "element": g,
-                "label": " ".join(line for line, _, _, size in lines if size >= 15),
-                "text": " ".join(line for line, *_ in lines),
-            })
+            result.append(
+                {
+                    "slot": g.get("data-slot"),
+                    "mechanism": g.get("data-mechanism"),
+                    "state": g.get("data-state"),
+                    "rect": rect_of(g),
+                    "lines": lines,
+                    "element": g,
+                    "label": " ".join(line for line, _, _, size in lines if size >= 15),
+                    "text": " ".join(line for line, *_ in lines),
+                }
+            )
     return result
 
 
@@ -137,19 +155,30 @@ def arrows(root: Element) -> list[dict[str, Any]]:
     for g in root.iter(f"{SVG}g"):
         if g.get("class") == "arrow":
             path, head = child(g, f"{SVG}path"), child(g, f"{SVG}polygon")
-            points = [tuple(map(float, p.split(","))) for p in re.findall(r"-?[\d.]+,-?[\d.]+", attr(path, "d"))]
+            points = [
+                tuple(map(float, p.split(",")))
+                for p in re.findall(r"-?[\d.]+,-?[\d.]+", attr(path, "d"))
+            ]
             tip = tuple(map(float, attr(head, "points").split()[0].split(",")))
-            result.append({
-                "from": g.get("data-from"), "to": g.get("data-to"), "style": g.get("data-style"),
-                "dashed": path.get("stroke-dasharray") is not None, "colour": path.get("stroke"),
-                "points": points, "tip": tip,
-            })
+            result.append(
+                {
+                    "from": g.get("data-from"),
+                    "to": g.get("data-to"),
+                    "style": g.get("data-style"),
+                    "dashed": path.get("stroke-dasharray") is not None,
+                    "colour": path.get("stroke"),
+                    "points": points,
+                    "tip": tip,
+                }
+            )
     return result
 
 
 def texts(root: Element, cls: str) -> str:
     return " ".join(
-        " ".join(line for line, *_ in lines_of(t, 14)) for t in root.iter(f"{SVG}text") if t.get("class") == cls
+        " ".join(line for line, *_ in lines_of(t, 14))
+        for t in root.iter(f"{SVG}text")
+        if t.get("class") == cls
     )
 
 
@@ -182,7 +211,9 @@ def contrast(a: str, b: str) -> float:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_every_box_of_the_prototype_figure_is_drawn_with_its_label(prototype: ContentTree, layout: Layout) -> None:
+def test_every_box_of_the_prototype_figure_is_drawn_with_its_label(
+    prototype: ContentTree, layout: Layout
+) -> None:
     root = parse(mechanism_diagram(prototype.toolkit, prototype.toolkit, {}, layout=layout))
     labels = sorted(b["label"] for b in boxes(root))
     assert labels == sorted(FIGURE_LABELS)
@@ -192,7 +223,9 @@ def test_every_box_of_the_prototype_figure_is_drawn_with_its_label(prototype: Co
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_work_groups_sit_inside_the_operational_infrastructure(prototype: ContentTree, layout: Layout) -> None:
+def test_work_groups_sit_inside_the_operational_infrastructure(
+    prototype: ContentTree, layout: Layout
+) -> None:
     root = parse(mechanism_diagram(prototype.toolkit, prototype.toolkit, {}, layout=layout))
     area = rect_of(group(root))
     contained = {b["slot"] for b in boxes(root) if inside(b["rect"], area)}
@@ -209,11 +242,16 @@ def test_arrows_join_the_boxes_the_sources_relate(prototype: ContentTree, layout
     rects["operational-infrastructure"] = rect_of(group(root))
     found = {(a["from"], a["to"]): a for a in arrows(root)}
     assert set(found) == {
-        ("steering-body", "planning-team"), ("planning-team", "work-groups-planning"),
-        ("planning-team", "implementation-team"), ("implementation-team", "operational-infrastructure"),
-        ("external-collaborators", "steering-body"), ("external-collaborators", "planning-team"),
-        ("external-collaborators", "implementation-team"), ("change-agents", "steering-body"),
-        ("change-agents", "planning-team"), ("change-agents", "implementation-team"),
+        ("steering-body", "planning-team"),
+        ("planning-team", "work-groups-planning"),
+        ("planning-team", "implementation-team"),
+        ("implementation-team", "operational-infrastructure"),
+        ("external-collaborators", "steering-body"),
+        ("external-collaborators", "planning-team"),
+        ("external-collaborators", "implementation-team"),
+        ("change-agents", "steering-body"),
+        ("change-agents", "planning-team"),
+        ("change-agents", "implementation-team"),
         ("change-agents", "operational-infrastructure"),
     }
     for (source, target), arrow in found.items():
@@ -224,11 +262,15 @@ def test_arrows_join_the_boxes_the_sources_relate(prototype: ContentTree, layout
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_the_change_agents_arrows_reach_the_implementation_team(district: Adapted, layout: Layout) -> None:
+def test_the_change_agents_arrows_reach_the_implementation_team(
+    district: Adapted, layout: Layout
+) -> None:
     root = parse(district_svg(district, layout))
     team = box(root, "implementation-team")["rect"]
     agents = box(root, "change-agents")["rect"]
-    reaching = [a for a in arrows(root) if a["from"] == "change-agents" and on_border(a["tip"], team)]
+    reaching = [
+        a for a in arrows(root) if a["from"] == "change-agents" and on_border(a["tip"], team)
+    ]
     assert len(reaching) == 1 and reaching[0]["to"] == "implementation-team"
     assert reaching[0]["dashed"] and on_border(reaching[0]["points"][0], agents)
 
@@ -242,7 +284,12 @@ def test_no_arrow_runs_through_a_box(district: Adapted, layout: Layout) -> None:
         for (x1, y1), (x2, y2) in itertools.pairwise(points):
             for b in all_boxes:
                 x, y, w, h = b["rect"]
-                crosses = min(x1, x2) < x + w - 1 and max(x1, x2) > x + 1 and min(y1, y2) < y + h - 1 and max(y1, y2) > y + 1
+                crosses = (
+                    min(x1, x2) < x + w - 1
+                    and max(x1, x2) > x + 1
+                    and min(y1, y2) < y + h - 1
+                    and max(y1, y2) > y + 1
+                )
                 assert not crosses, (arrow["from"], arrow["to"], b["slot"])
 
 
@@ -263,7 +310,9 @@ def test_the_legend_explains_solid_and_dashed_arrows_and_grey_boxes(
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_a_removed_mechanism_is_greyed_with_who_removed_it(district: Adapted, layout: Layout) -> None:
+def test_a_removed_mechanism_is_greyed_with_who_removed_it(
+    district: Adapted, layout: Layout
+) -> None:
     root = parse(district_svg(district, layout))
     collaborators = box(root, "external-collaborators")
     assert collaborators["state"] == "removed"
@@ -278,12 +327,20 @@ def test_a_removed_mechanism_is_greyed_with_who_removed_it(district: Adapted, la
     black = {a["colour"] for a in arrows(root) if a["from"] == "change-agents"}
     assert len(grey) == 1 and grey != black
     assert [b["slot"] for b in boxes(root) if b["state"] == "removed"] == ["external-collaborators"]
-    description = diagram_description(district.toolkit, district.prototype.toolkit, removed_mechanisms(district))
-    assert f"External Collaborators is drawn greyed, with grey arrows: the prototype has it, and it was removed by {AGENCY}." in description
+    description = diagram_description(
+        district.toolkit, district.prototype.toolkit, removed_mechanisms(district)
+    )
+    assert (
+        f"External Collaborators is drawn greyed, with grey arrows: the prototype has it, and it was removed by {AGENCY}."
+        in description
+    )
 
 
 def test_removed_mechanisms_reads_who_removed_them_from_the_chain(district: Adapted) -> None:
-    assert removed_mechanisms(district) == {"external-collaborators": AGENCY, "leadership-council": AGENCY}
+    assert removed_mechanisms(district) == {
+        "external-collaborators": AGENCY,
+        "leadership-council": AGENCY,
+    }
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -291,16 +348,26 @@ def test_renamed_mechanisms_show_their_adapted_titles(district: Adapted, layout:
     root = parse(district_svg(district, layout))
     assert box(root, "steering-body")["label"] == "Learning Supports Steering Committee"
     renamed = retitled(district.toolkit, "external-change-agents", "Regional Coaches & Mentors")
-    root = parse(mechanism_diagram(renamed, district.prototype.toolkit, removed_mechanisms(district), layout=layout))
+    root = parse(
+        mechanism_diagram(
+            renamed, district.prototype.toolkit, removed_mechanisms(district), layout=layout
+        )
+    )
     assert box(root, "change-agents")["label"] == "Regional Coaches & Mentors"
     assert "Regional Coaches & Mentors" in diagram_description(renamed, district.prototype.toolkit)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_every_mechanism_of_the_toolkit_is_drawn_or_named_in_the_note(district: Adapted, layout: Layout) -> None:
+def test_every_mechanism_of_the_toolkit_is_drawn_or_named_in_the_note(
+    district: Adapted, layout: Layout
+) -> None:
     added = next(m for m in district.toolkit.items("mechanisms") if m.id == "transformation-leader")
     toolkit = with_mechanisms(
-        district.toolkit, lambda items: [*items, dataclasses.replace(added, id="family-council", title="Family Council")]
+        district.toolkit,
+        lambda items: [
+            *items,
+            dataclasses.replace(added, id="family-council", title="Family Council"),
+        ],
     )
     removed = removed_mechanisms(district)
     root = parse(mechanism_diagram(toolkit, district.prototype.toolkit, removed, layout=layout))
@@ -311,9 +378,17 @@ def test_every_mechanism_of_the_toolkit_is_drawn_or_named_in_the_note(district: 
         if mechanism.id not in drawn:
             assert mechanism.title in note, mechanism.id
             assert mechanism.title in description, mechanism.id
-    assert note.startswith("Not drawn: Superintendent and Governing Body; Transformation Leader; Family Council.")
-    assert f"Learning Supports Leadership Council (removed by {AGENCY})" in note  # removed, not in the figure
-    assert {"superintendent-and-governing-body", "transformation-leader", "family-council"}.isdisjoint(drawn)
+    assert note.startswith(
+        "Not drawn: Superintendent and Governing Body; Transformation Leader; Family Council."
+    )
+    assert (
+        f"Learning Supports Leadership Council (removed by {AGENCY})" in note
+    )  # removed, not in the figure
+    assert {
+        "superintendent-and-governing-body",
+        "transformation-leader",
+        "family-council",
+    }.isdisjoint(drawn)
 
 
 # Layouts -----------------------------------------------------------------------------------------
@@ -321,9 +396,19 @@ def test_every_mechanism_of_the_toolkit_is_drawn_or_named_in_the_note(district: 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_labels_wrap_inside_their_boxes(district: Adapted, layout: Layout) -> None:
-    long = retitled(district.toolkit, "planning-team", "District Planning Team for Transformative Systemic Changes in Student and Learning Supports, Year One")
-    long = retitled(long, "leadership-team", "Supercalifragilisticexpialidociouslearningsupportsleadershipteam")
-    root = parse(mechanism_diagram(long, district.prototype.toolkit, removed_mechanisms(district), layout=layout))
+    long = retitled(
+        district.toolkit,
+        "planning-team",
+        "District Planning Team for Transformative Systemic Changes in Student and Learning Supports, Year One",
+    )
+    long = retitled(
+        long, "leadership-team", "Supercalifragilisticexpialidociouslearningsupportsleadershipteam"
+    )
+    root = parse(
+        mechanism_diagram(
+            long, district.prototype.toolkit, removed_mechanisms(district), layout=layout
+        )
+    )
     for b in boxes(root):
         x, y, w, h = b["rect"]
         assert len(b["lines"]) >= 1
@@ -344,8 +429,17 @@ def test_the_narrow_layout_is_a_stack_for_a_phone(district: Adapted) -> None:
     width = float(attr(root, "width"))
     assert width <= 360 and attr(root, "viewBox").split()[2] == root.get("width")
     rects = {b["slot"]: b["rect"] for b in boxes(root)}
-    order = ["external-collaborators", "steering-body", "planning-team", "work-groups-planning",
-             "implementation-team", "change-agents", "administrative-lead", "leadership-team", "work-groups-infrastructure"]
+    order = [
+        "external-collaborators",
+        "steering-body",
+        "planning-team",
+        "work-groups-planning",
+        "implementation-team",
+        "change-agents",
+        "administrative-lead",
+        "leadership-team",
+        "work-groups-infrastructure",
+    ]
     tops = [rects[slot][1] for slot in order]
     assert tops == sorted(tops) and len(set(tops)) == len(tops)  # one box a row
     for slot in order:
@@ -378,28 +472,42 @@ def test_the_svg_is_plain(district: Adapted, layout: Layout) -> None:
     assert tags <= {"svg", "title", "desc", "rect", "g", "path", "polygon", "text", "tspan"}
     assert "href" not in svg and "url(" not in svg and "@import" not in svg and "<script" not in svg
     # the handouts' face, then the face whose widths the wrap estimates, then a generic family
-    assert root.get("font-family", "").split(", ") == ["Noto Sans", "DejaVu Sans", "Arial", "Helvetica", "sans-serif"]
+    assert root.get("font-family", "").split(", ") == [
+        "Noto Sans",
+        "DejaVu Sans",
+        "Arial",
+        "Helvetica",
+        "sans-serif",
+    ]
     assert all(not k.startswith("on") for element in root.iter() for k in element.attrib)
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title is not None and title.text is not None and len(title.text) <= 40
-    assert desc is not None and desc.text == diagram_description(district.toolkit, district.prototype.toolkit, removed_mechanisms(district))
+    assert desc is not None and desc.text == diagram_description(
+        district.toolkit, district.prototype.toolkit, removed_mechanisms(district)
+    )
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_hostile_titles_and_names_are_escaped(district: Adapted, layout: Layout) -> None:
-    hostile = 'Board & "Friends" <script>alert(1)</script> \'x\' ]]>'
+    hostile = "Board & \"Friends\" <script>alert(1)</script> 'x' ]]>"
     toolkit = retitled(district.toolkit, "steering-body", hostile)
     toolkit = retitled(toolkit, "transformation-leader", "<b>Leader</b> & co")
     removed = {"external-collaborators": 'Springfield <img src=x onerror="alert(1)"> & Co'}
     svg = mechanism_diagram(toolkit, district.prototype.toolkit, removed, layout=layout)
     root = parse(svg)
     assert not [e for e in root.iter() if e.tag.removeprefix(SVG) in ("script", "b", "img")]
-    assert box(root, "steering-body")["label"].replace(" ", "") == hostile.replace(" ", "")  # long words break
-    assert removed["external-collaborators"].replace(" ", "") in box(root, "external-collaborators")["text"].replace(" ", "")
+    assert box(root, "steering-body")["label"].replace(" ", "") == hostile.replace(
+        " ", ""
+    )  # long words break
+    assert removed["external-collaborators"].replace(" ", "") in box(
+        root, "external-collaborators"
+    )["text"].replace(" ", "")
     assert "<b>Leader</b> & co" in texts(root, "note")
     description = child(root, f"{SVG}desc").text
-    assert description is not None and hostile in description and "<b>Leader</b> & co" in description
+    assert (
+        description is not None and hostile in description and "<b>Leader</b> & co" in description
+    )
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
@@ -434,25 +542,41 @@ def test_the_one_argument_calls_still_work(prototype: ContentTree, district: Ada
 def test_a_removal_without_a_name_is_still_greyed(district: Adapted) -> None:
     root = parse(mechanism_diagram(district.toolkit, district.prototype.toolkit))
     assert "removed by the agency" in box(root, "external-collaborators")["text"]
-    assert "Learning Supports Leadership Council (removed by the agency)" in " ".join(texts(root, "note").split())
+    assert "Learning Supports Leadership Council (removed by the agency)" in " ".join(
+        texts(root, "note").split()
+    )
     named = parse(mechanism_diagram(district.toolkit, removed={"external-collaborators": AGENCY}))
     assert f"removed by {AGENCY}" in box(named, "external-collaborators")["text"]
 
 
 def test_the_description_is_complete_and_reads_as_sentences(district: Adapted) -> None:
-    description = diagram_description(district.toolkit, district.prototype.toolkit, removed_mechanisms(district))
+    description = diagram_description(
+        district.toolkit, district.prototype.toolkit, removed_mechanisms(district)
+    )
     sentences = re.split(r"(?<=\.) (?=[A-Z])", description)
     assert len(sentences) >= 10
     assert all(s[0].isupper() and s.endswith(".") for s in sentences)
-    for label in ("Learning Supports Steering Committee", "Planning Team for Transformative Systemic Changes",
-                  "Implementation Team", "External & Internal Change Agents (including mentors, coaches)",
-                  "Administrative Lead", "Learning Supports Leadership Team", "Work Groups",
-                  "External Collaborators", "Operational infrastructure"):
+    for label in (
+        "Learning Supports Steering Committee",
+        "Planning Team for Transformative Systemic Changes",
+        "Implementation Team",
+        "External & Internal Change Agents (including mentors, coaches)",
+        "Administrative Lead",
+        "Learning Supports Leadership Team",
+        "Work Groups",
+        "External Collaborators",
+        "Operational infrastructure",
+    ):
         assert label in description, label
     assert "Solid arrows" in description and "Dashed arrows" in description
     assert description.count("One goes from") == 4  # the four solid arrows
-    assert ("Dashed arrows go from External & Internal Change Agents (including mentors, coaches) to "
-            "Learning Supports Steering Committee, Planning Team for Transformative Systemic Changes, "
-            "Implementation Team, and the operational infrastructure group") in description
-    assert "Not drawn in the figure, but among this toolkit's mechanisms: Superintendent and Governing Body; Transformation Leader." in description
+    assert (
+        "Dashed arrows go from External & Internal Change Agents (including mentors, coaches) to "
+        "Learning Supports Steering Committee, Planning Team for Transformative Systemic Changes, "
+        "Implementation Team, and the operational infrastructure group"
+    ) in description
+    assert (
+        "Not drawn in the figure, but among this toolkit's mechanisms: Superintendent and Governing Body; Transformation Leader."
+        in description
+    )
     assert f"Learning Supports Leadership Council (removed by {AGENCY})" in description

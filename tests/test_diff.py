@@ -28,7 +28,14 @@ SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}
 
 def lstoolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "lstoolkit.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "lstoolkit.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("fmt", list(SUFFIX))
@@ -63,23 +70,41 @@ def test_diff_between_git_revisions(tmp_path: Path) -> None:
     git("commit", "-q", "-m", "2026.1", cwd=repo)
     git("tag", "v2026.1", cwd=repo)
     district = repo / "examples" / "district" / "agency.yml"
-    district.write_text(district.read_text().replace('version: "2026.1"', 'version: "2027.1"').replace(
-        "facilitator_positions: 12", "facilitator_positions: 14"))
+    district.write_text(
+        district.read_text()
+        .replace('version: "2026.1"', 'version: "2027.1"')
+        .replace("facilitator_positions: 12", "facilitator_positions: 14")
+    )
     state = repo / "examples" / "state" / "agency.yml"
-    state.write_text(state.read_text() + "  - remove: mechanisms/leadership-team\n    why: Merged into the cabinet.\n")
+    state.write_text(
+        state.read_text()
+        + "  - remove: mechanisms/leadership-team\n    why: Merged into the cabinet.\n"
+    )
 
     worktree = lstoolkit("diff", "v2026.1", "--agency", "examples/district/agency.yml", cwd=repo)
     assert worktree.returncode == 0, worktree.stderr
-    assert worktree.stdout.startswith("v2026.1 -> working tree\nagency file: examples/district/agency.yml\n\nSummary:\n")
+    assert worktree.stdout.startswith(
+        "v2026.1 -> working tree\nagency file: examples/district/agency.yml\n\nSummary:\n"
+    )
     assert "  version: [-2026.1-]{+2027.1+}\n" in worktree.stdout
     assert "  facilitator_positions: [-12-]{+14+}\n" in worktree.stdout
-    appeared = worktree.stdout.split("Fidelity findings that appeared (1):\n", 1)[1].split("\n", 1)[0]
-    assert appeared == "  LS102 'mechanisms/leadership-team' is removed but required by elements/operational-infrastructure"
-    assert "  removed mechanisms/leadership-team: Learning Supports Leadership Team\n" in worktree.stdout
+    appeared = worktree.stdout.split("Fidelity findings that appeared (1):\n", 1)[1].split("\n", 1)[
+        0
+    ]
+    assert (
+        appeared
+        == "  LS102 'mechanisms/leadership-team' is removed but required by elements/operational-infrastructure"
+    )
+    assert (
+        "  removed mechanisms/leadership-team: Learning Supports Leadership Team\n"
+        in worktree.stdout
+    )
     assert "Fidelity findings resolved" not in worktree.stdout
 
     git("commit", "-q", "-am", "2027.1", cwd=repo)
-    revisions = lstoolkit("diff", "v2026.1", "HEAD", "--agency", "examples/district/agency.yml", cwd=repo)
+    revisions = lstoolkit(
+        "diff", "v2026.1", "HEAD", "--agency", "examples/district/agency.yml", cwd=repo
+    )
     assert revisions.stdout.replace("HEAD", "working tree") == worktree.stdout
     missing = lstoolkit("diff", "no-such-tag", "--agency", "examples/district/agency.yml", cwd=repo)
     assert missing.returncode == 1 and "'no-such-tag' is not a revision" in missing.stderr
@@ -96,6 +121,7 @@ def test_each_side_computes_its_log_and_findings_once(monkeypatch: pytest.Monkey
         def count(*args: Any) -> list[str]:
             calls[name] += 1
             return original(*args)  # type: ignore[no-any-return]
+
         return count
 
     for name in ("_log", "_findings"):
@@ -120,11 +146,23 @@ def test_titles_and_texts_do_not_run_together() -> None:
 def test_a_renamed_term_shows_the_changed_words_once_with_a_count() -> None:
     case = Path(__file__).parent / "cases" / "diff" / "term-rename"
     text = lstoolkit("diff", "old.yml", "new.yml", cwd=case).stdout
-    assert "\nSame words replaced in several places (1):\n  [-Coach-]{+Navigator+} in 5 places, in 3 items: " in text
+    assert (
+        "\nSame words replaced in several places (1):\n  [-Coach-]{+Navigator+} in 5 places, in 3 items: "
+        in text
+    )
     items = text.split("\nItems (2):\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert items[1] == "      duties/meets-principals: The Learning Supports [-Coach-]{+Navigator+} meets each principal every [-month-]{+week+}."
-    assert items[-1].startswith("      text: … attention must be paid to integrating Learning Supports [-Coaches-]{+Navigators+} with")
+    assert (
+        items[1]
+        == "      duties/meets-principals: The Learning Supports [-Coach-]{+Navigator+} meets each principal every [-month-]{+week+}."
+    )
+    assert items[-1].startswith(
+        "      text: … attention must be paid to integrating Learning Supports [-Coaches-]{+Navigators+} with"
+    )
     assert all(len(line) < 200 for line in items)  # the changed words, not whole paragraphs again
     data = json.loads(lstoolkit("diff", "old.yml", "new.yml", "--format", "json", cwd=case).stdout)
-    assert len(data["changed"]) == 8  # the JSON keeps every rewording, whole: the 5 and the 3 listed
-    assert [(r["old"], r["new"], len(r["places"])) for r in data["replacements"]] == [("Coach", "Navigator", 5)]
+    assert (
+        len(data["changed"]) == 8
+    )  # the JSON keeps every rewording, whole: the 5 and the 3 listed
+    assert [(r["old"], r["new"], len(r["places"])) for r in data["replacements"]] == [
+        ("Coach", "Navigator", 5)
+    ]

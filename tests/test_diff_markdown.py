@@ -40,7 +40,11 @@ ALLOWED = {"root", "h1", "h2", "h3", "p", "ul", "li", "strong", "code", "del", "
 
 #: Characters that mean something in Markdown, HTML or one of the extensions, and plain ones.
 SPECIALS = "#-+*_`[]()<>&!?~:|={}\\'\".1 \n"
-word = st.text(alphabet=st.sampled_from(list("abcXYZ" + SPECIALS.replace(" ", "").replace("\n", ""))), min_size=1, max_size=6)
+word = st.text(
+    alphabet=st.sampled_from(list("abcXYZ" + SPECIALS.replace(" ", "").replace("\n", ""))),
+    min_size=1,
+    max_size=6,
+)
 paragraph = st.lists(word, min_size=1, max_size=3).map(" ".join)
 #: At most 9 words: short enough that no unchanged words are left out ("…").
 text = st.lists(paragraph, min_size=1, max_size=3).map(lambda ps: "\n\n".join(ps))
@@ -54,6 +58,7 @@ def render(source: str) -> ET.Element:
 def words_of(element: ET.Element, *, without: str) -> str:
     """The text of ``element`` (not of its nested lists, nor of ``without`` elements), one space
     between words."""
+
     def texts(node: ET.Element) -> list[str]:
         out = [node.text or ""]
         for child in node:
@@ -61,6 +66,7 @@ def words_of(element: ET.Element, *, without: str) -> str:
                 out += texts(child)
             out.append(child.tail or "")
         return out
+
     return " ".join("".join(texts(element)).replace("¶", " ").split())  # ¶: a break one side has
 
 
@@ -73,14 +79,22 @@ def hand_made(old: str, new: str, line: str) -> SemanticDiff:
     a replacement."""
     address = "mechanisms/steering-body/functions/x"
     return SemanticDiff(
-        old_label="v1", new_label="v2",
+        old_label="v1",
+        new_label="v2",
         changed=(TextChange(address, old, new),),
         terms=(TextChange("Steering Body", old, new),),
         findings_new=(line,),
-        items=(ItemChange("mechanisms/steering-body", "changed", line, changes=(
-            EntryChange(address, "reworded", old, new, word_diff(old, new)),
-            EntryChange(address + "-new", "added", "", new),
-        )),),
+        items=(
+            ItemChange(
+                "mechanisms/steering-body",
+                "changed",
+                line,
+                changes=(
+                    EntryChange(address, "reworded", old, new, word_diff(old, new)),
+                    EntryChange(address + "-new", "added", "", new),
+                ),
+            ),
+        ),
         replacements=(Replacement(line, line, (address,)),),
     )
 
@@ -89,7 +103,9 @@ def check_structure(body: ET.Element, old: str, new: str, line: str) -> None:
     """The sections as lists with one item per entry, and each entry's words exactly."""
     assert {e.tag for e in body.iter()} <= ALLOWED, ET.tostring(body, encoding="unicode")
     lists = [e for e in body if e.tag == "ul"]
-    assert [len(ul.findall("li")) for ul in lists] == [4, 1, 1, 1, 1], ET.tostring(body, encoding="unicode")
+    assert [len(ul.findall("li")) for ul in lists] == [4, 1, 1, 1, 1], ET.tostring(
+        body, encoding="unicode"
+    )
     summary, finding, term, replacement, items = lists
     assert words_of(finding[0], without="del") == flat(line)
     assert words_of(term[0], without="del") == flat(f"Steering Body: {new}")
@@ -111,7 +127,9 @@ def site() -> SiteRenderer:
     return SiteRenderer(adapted, check_adapted(adapted), page_environment())
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(old=text, new=text, line=text)
 @example(old="< 1", new="<1", line="1")  # a space only one side has between two kept words
 def test_any_text_stays_in_its_list_item(site: SiteRenderer, old: str, new: str, line: str) -> None:
@@ -128,13 +146,17 @@ def test_any_text_stays_in_its_list_item(site: SiteRenderer, old: str, new: str,
 
 @pytest.mark.parametrize("case", ["paragraphs-and-markup", "revision-2027", "term-rename"])
 def test_golden_cases_render_one_list_item_per_entry(case: str) -> None:
-    expected = (ROOT / "tests" / "cases" / "diff" / case / "expected.md").read_text(encoding="utf-8")
+    expected = (ROOT / "tests" / "cases" / "diff" / case / "expected.md").read_text(
+        encoding="utf-8"
+    )
     body = render(expected)
     assert {e.tag for e in body.iter()} <= ALLOWED
     listed = [line for line in expected.splitlines() if line.startswith("- ")]
     assert len(listed) == sum(len(ul.findall("li")) for ul in body if ul.tag == "ul")
     nested = [line for line in expected.splitlines() if line.startswith("    - ")]
-    assert len(nested) == sum(len(ul.findall("li")) for li in body.iter("li") for ul in li.findall("ul"))
+    assert len(nested) == sum(
+        len(ul.findall("li")) for li in body.iter("li") for ul in li.findall("ul")
+    )
 
 
 def test_multi_paragraph_text_stays_inside_its_item() -> None:
@@ -144,7 +166,11 @@ def test_multi_paragraph_text_stays_inside_its_item() -> None:
     items = [e for e in body if e.tag == "ul"][-1]
     reworded = items[0].find("ul")[0]  # type: ignore[index]
     assert [p.tag for p in reworded] == ["p", "p", "p"]  # three paragraphs, none a list or heading
-    assert ET.tostring(reworded[0], encoding="unicode").rstrip().endswith("every <del>two</del><ins>three</ins> weeks.</p>")
+    assert (
+        ET.tostring(reworded[0], encoding="unicode")
+        .rstrip()
+        .endswith("every <del>two</del><ins>three</ins> weeks.</p>")
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -153,4 +179,6 @@ def test_the_word_diff_gives_back_both_texts(old: str, new: str) -> None:
     words = word_diff(old, new)
     assert "".join(w.text for w in words if w.op != "+") == normalise(old)
     assert "".join(w.text for w in words if w.op != "-") == normalise(new)
-    assert all(w.text for w in words) and all(a.op != b.op for a, b in zip(words, words[1:], strict=False))
+    assert all(w.text for w in words) and all(
+        a.op != b.op for a, b in zip(words, words[1:], strict=False)
+    )

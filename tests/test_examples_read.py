@@ -27,7 +27,9 @@ FOR_REVIEWERS = {"fidelity-report.pdf"}
 @pytest.fixture(scope="module", params=["state", "district", "school"])
 def example(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp(request.param)
-    config = load_config(str(SITES / request.param / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    config = load_config(
+        str(SITES / request.param / "mkdocs.yml"), site_dir=str(site_dir), strict=True
+    )
     build(config)  # strict: a leak in any page or handout aborts the build
     return site_dir
 

@@ -67,8 +67,12 @@ def test_job_description_has_adapted_duties_and_cautions(rendered: dict[str, Pat
     text = " ".join(text_of(rendered["job-learning-supports-facilitator"]).split())
     assert text.count("Learning Supports Coach") >= 2
     assert "serves two elementary schools" in text
-    assert "co-opt" not in text.lower()  # the posting is for applicants; cautions are for the supervisor
-    supervising = " ".join(text_of(rendered["job-learning-supports-facilitator-supervising"]).split())
+    assert (
+        "co-opt" not in text.lower()
+    )  # the posting is for applicants; cautions are for the supervisor
+    supervising = " ".join(
+        text_of(rendered["job-learning-supports-facilitator-supervising"]).split()
+    )
     assert "Co-opting" in supervising or "co-opt" in supervising
 
 
@@ -89,11 +93,21 @@ def test_fidelity_report_lists_changes_and_findings(rendered: dict[str, Path]) -
 #: The example district's handouts: two session sheets, as its agency.yml lists two sessions,
 #: and the printed action plan, as it gives plan answers.
 DISTRICT_HANDOUTS = [
-    "introductory-session-district-kickoff", "introductory-session-washington-elementary", "facilitator-briefing",
-    "job-learning-supports-facilitator", "job-learning-supports-facilitator-supervising", "job-administrative-leader",
-    "job-administrative-leader-supervising", "job-district-partnership-facilitator",
+    "introductory-session-district-kickoff",
+    "introductory-session-washington-elementary",
+    "facilitator-briefing",
+    "job-learning-supports-facilitator",
+    "job-learning-supports-facilitator-supervising",
+    "job-administrative-leader",
+    "job-administrative-leader-supervising",
+    "job-district-partnership-facilitator",
     "job-district-partnership-facilitator-supervising",
-    "mechanism-sheets", "action-plan-worksheet", "action-plan", "design-document", "at-a-glance", "fidelity-report",
+    "mechanism-sheets",
+    "action-plan-worksheet",
+    "action-plan",
+    "design-document",
+    "at-a-glance",
+    "fidelity-report",
 ]
 HANDOUTS = [h for h in DISTRICT_HANDOUTS if h != "at-a-glance"]
 
@@ -111,19 +125,28 @@ def test_tagged_pdf_ua(rendered: dict[str, Path], name: str) -> None:
         display_title: object = root.ViewerPreferences.DisplayDocTitle
         assert display_title is True
         assert b"pdfuaid" in bytes(root.Metadata.read_bytes())
-        figures = [node for node in _struct_elements(root.StructTreeRoot) if node.get("/S") == "/Figure"]
+        figures = [
+            node for node in _struct_elements(root.StructTreeRoot) if node.get("/S") == "/Figure"
+        ]
         assert figures, "the agency logo, at least, is a figure"
         assert all(str(f.get("/Alt", "")) for f in figures)
 
 
 def test_the_diagram_is_a_described_figure(rendered: dict[str, Path]) -> None:
     with pikepdf.open(rendered["design-document"]) as pdf:
-        alts = [str(n.get("/Alt", "")) for n in _struct_elements(pdf.Root.StructTreeRoot) if n.get("/S") == "/Figure"]
+        alts = [
+            str(n.get("/Alt", ""))
+            for n in _struct_elements(pdf.Root.StructTreeRoot)
+            if n.get("/S") == "/Figure"
+        ]
         assert "The system change mechanisms, described in the paragraph after the figure." in alts
     text = " ".join(text_of(rendered["design-document"]).split())
     # The description is printed once, under the figure, for every reader; the caption is short.
     assert text.count("Solid arrows show the line of the work.") == 1
-    assert "Figure 1. The system change mechanisms, after the prototype of the strategic-planning guide." in text
+    assert (
+        "Figure 1. The system change mechanisms, after the prototype of the strategic-planning guide."
+        in text
+    )
 
 
 def _struct_elements(node: object) -> list[pikepdf.Dictionary]:
@@ -138,7 +161,9 @@ def _struct_elements(node: object) -> list[pikepdf.Dictionary]:
     return found
 
 
-def test_worksheet_has_a_form_field_per_task_and_column(rendered: dict[str, Path], district: Adapted) -> None:
+def test_worksheet_has_a_form_field_per_task_and_column(
+    rendered: dict[str, Path], district: Adapted
+) -> None:
     plan = district.toolkit["templates"].get("action-plan")
     assert isinstance(plan, Template)
     tasks = sum(len(section.children) for section in plan_sections(district.toolkit, "district"))
@@ -148,9 +173,15 @@ def test_worksheet_has_a_form_field_per_task_and_column(rendered: dict[str, Path
         assert "start-up-with-schools.district-implementation-team.who" in names
 
 
-def test_two_renders_are_byte_identical_and_the_cache_renders_nothing(district: Adapted, tmp_path: Path) -> None:
+def test_two_renders_are_byte_identical_and_the_cache_renders_nothing(
+    district: Adapted, tmp_path: Path
+) -> None:
     renderer = HandoutRenderer(district, check_adapted(district), handout_environment())
-    only = [h for h in plan_handouts(district) if h.name in ("fidelity-report", "job-administrative-leader")]
+    only = [
+        h
+        for h in plan_handouts(district)
+        if h.name in ("fidelity-report", "job-administrative-leader")
+    ]
     first = render_handouts(renderer, only, tmp_path / "a", cache_dir=tmp_path / "cache-a", jobs=1)
     second = render_handouts(renderer, only, tmp_path / "b", cache_dir=tmp_path / "cache-b", jobs=2)
     assert [written(r).read_bytes() for r in first] == [written(r).read_bytes() for r in second]
@@ -202,5 +233,9 @@ def test_a_school_without_a_logo_prints_its_districts(tmp_path: Path) -> None:
     only = [h for h in plan_handouts(school) if h.name == "fidelity-report"]
     [done] = render_handouts(renderer, only, tmp_path / "out", cache_dir=tmp_path / "cache")
     with pikepdf.open(written(done)) as pdf:
-        alts = [str(n.get("/Alt", "")) for n in _struct_elements(pdf.Root.StructTreeRoot) if n.get("/S") == "/Figure"]
+        alts = [
+            str(n.get("/Alt", ""))
+            for n in _struct_elements(pdf.Root.StructTreeRoot)
+            if n.get("/S") == "/Figure"
+        ]
     assert "Logo of Lincoln Elementary School" in alts

@@ -20,19 +20,19 @@ HOSTILE = {
     "heading": "# not a heading\n\n- not a list",
 }
 AGENCY = f"""
-agency: {{name: "{HOSTILE['name']}", level: district}}
+agency: {{name: "{HOSTILE["name"]}", level: district}}
 version: '1'
-component_name: "{HOSTILE['component']}"
+component_name: "{HOSTILE["component"]}"
 values: {{facilitator_positions: 12}}
 terms:
   Steering Body: "Steering _Body_ Committee"
 changes:
   - add: mechanisms/steering-body/functions
-    text: "{HOSTILE['text']}"
-    why: "{HOSTILE['block']}"
+    text: "{HOSTILE["text"]}"
+    why: "{HOSTILE["block"]}"
   - replace: mechanisms/planning-team/process
     text: |
-      {HOSTILE['heading'].replace(chr(10), chr(10) + '      ')}
+      {HOSTILE["heading"].replace(chr(10), chr(10) + "      ")}
     why: test
 """
 
@@ -58,7 +58,9 @@ def page(site: Path, path: str) -> str:
 def test_no_markup_from_agency_strings_anywhere(site: Path) -> None:
     for html_file in site.rglob("*.html"):
         html = html_file.read_text(encoding="utf-8")
-        assert "alert(" not in re.sub(r"&#x27;|&#39;", "'", "".join(re.findall(r"<[^>]*alert\([^>]*>", html))), html_file
+        assert "alert(" not in re.sub(
+            r"&#x27;|&#39;", "'", "".join(re.findall(r"<[^>]*alert\([^>]*>", html))
+        ), html_file
         assert not re.search(r"<script>alert", html), html_file
         assert not re.search(r"<img src=\"?x", html), html_file
         assert 'href="javascript:' not in html and 'href="data:' not in html, html_file
@@ -80,7 +82,9 @@ def test_agency_strings_show_as_text(site: Path) -> None:
     assert "(twelve positions)" in page(site, "documents/introductory-session")
 
 
-def test_override_templates_run_in_a_sandbox(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_override_templates_run_in_a_sandbox(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "overrides" / "lstoolkit").mkdir(parents=True)
     (tmp_path / "overrides" / "lstoolkit" / "home.md.j2").write_text(
@@ -88,7 +92,8 @@ def test_override_templates_run_in_a_sandbox(tmp_path: Path, caplog: pytest.LogC
     )
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: Test\ntheme: {name: mkdocs, custom_dir: overrides}\n"
-        "plugins:\n  - lstoolkit: {handouts: 'false'}\n", encoding="utf-8",
+        "plugins:\n  - lstoolkit: {handouts: 'false'}\n",
+        encoding="utf-8",
     )
     caplog.set_level(logging.ERROR)
     with pytest.raises(Abort):

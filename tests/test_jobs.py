@@ -37,7 +37,11 @@ from lstoolkit.models import PLACEHOLDER, Entry, Job, Toolkit
 from lstoolkit.render import Page, SiteRenderer, page_environment
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-JOBS = ("learning-supports-facilitator", "administrative-leader", "district-partnership-facilitator")
+JOBS = (
+    "learning-supports-facilitator",
+    "administrative-leader",
+    "district-partnership-facilitator",
+)
 #: The posting's facts (row headers of its first table), then its sections (h2), in this order.
 FACTS = ("Reports to", "FTE", "Number of positions", "Classification and salary schedule")
 SECTIONS = ("Summary", "Essential duties", "Qualifications", "Working conditions", "Evaluation")
@@ -48,8 +52,13 @@ POSTING_VALUES = {
     "district-partnership-facilitator": "partnership_facilitator",
 }
 FIELD_VALUES = {
-    "reports_to": "reports_to", "fte": "fte", "positions": "positions", "classification": "salary_schedule",
-    "qualifications": "qualifications", "working_conditions": "working_conditions", "evaluation": "evaluation",
+    "reports_to": "reports_to",
+    "fte": "fte",
+    "positions": "positions",
+    "classification": "salary_schedule",
+    "qualifications": "qualifications",
+    "working_conditions": "working_conditions",
+    "evaluation": "evaluation",
 }
 #: How an observation, a caution or a note to the reader starts; a duty never does.
 OBSERVATION_START = re.compile(
@@ -73,7 +82,11 @@ def supervising_handout(adapted: Adapted, job: Job) -> Handout:
     """The supervising page of ``job``: as planned, or as plan_handouts is asked to plan it."""
     planned = {h.name: h for h in plan_handouts(adapted)}
     return planned.get(f"job-{job.id}-supervising") or Handout(
-        f"job-{job.id}-supervising", f"Supervising the position: {job.title}", "job-supervising.html.j2", {"item": job})
+        f"job-{job.id}-supervising",
+        f"Supervising the position: {job.title}",
+        "job-supervising.html.j2",
+        {"item": job},
+    )
 
 
 def cautions_about(adapted: Adapted, job: Job) -> list[Any]:
@@ -89,7 +102,14 @@ def entries(items: tuple[Entry, ...]) -> list[Entry]:
 
 def words(text: str) -> str:
     """Text compared as words: quotes and spacing folded, gap marks dropped."""
-    fold: dict[str, str | int | None] = {"’": "'", "‘": "'", "“": '"', "”": '"', GAP_OPEN: " ", "\ue001": " "}
+    fold: dict[str, str | int | None] = {
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        GAP_OPEN: " ",
+        "\ue001": " ",
+    }
     text = text.translate(str.maketrans(fold))
     return " ".join(text.split())
 
@@ -115,7 +135,9 @@ def district() -> Adapted:
 
 
 @pytest.fixture(scope="module")
-def rendered(district: Adapted, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path]]:
+def rendered(
+    district: Adapted, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[str, Path]]:
     """The example district's postings and supervising pages: name -> (HTML, PDF)."""
     planned = {h.name: h for h in plan_handouts(district)}
     handouts = [planned[f"job-{job.id}"] for job in district.toolkit.items("jobs")]
@@ -132,22 +154,33 @@ def prototype() -> Adapted:
 
 
 @pytest.mark.parametrize("job_id", JOBS)
-def test_no_duty_is_an_observation_or_a_caution(prototype: Adapted, district: Adapted, job_id: str) -> None:
+def test_no_duty_is_an_observation_or_a_caution(
+    prototype: Adapted, district: Adapted, job_id: str
+) -> None:
     for adapted in (prototype, district):
         job = job_of(adapted.toolkit, job_id)
         caution_sentences = {
-            s.lower() for c in cautions_about(adapted, job) for t in (c.text, *(p.text for p in entries(c.points))) for s in sentences(t)
+            s.lower()
+            for c in cautions_about(adapted, job)
+            for t in (c.text, *(p.text for p in entries(c.points)))
+            for s in sentences(t)
         }
         supervising = {words(e.text).lower().rstrip(" .") for e in entries(job.supervising)}
         for duty in entries((*job.duties, *job.district_duties)):
             text = words(duty.text)
             where = f"jobs/{job_id}/duties/{duty.id}: {text[:60]}"
             assert not OBSERVATION_START.match(text), f"an observation under duties: {where}"
-            assert not re.search(r"(?i)\b(we|us|our)\b", text), f"the sources' 'we' under duties: {where}"
+            assert not re.search(r"(?i)\b(we|us|our)\b", text), (
+                f"the sources' 'we' under duties: {where}"
+            )
             assert "caution" not in text.lower(), where
-            assert text.lower().rstrip(" .") not in supervising, f"a supervising note under duties: {where}"
+            assert text.lower().rstrip(" .") not in supervising, (
+                f"a supervising note under duties: {where}"
+            )
             for sentence in sentences(text):
-                assert sentence.lower() not in caution_sentences, f"a caution's sentence under duties: {where}"
+                assert sentence.lower() not in caution_sentences, (
+                    f"a caution's sentence under duties: {where}"
+                )
 
 
 @pytest.mark.parametrize("job_id", JOBS)
@@ -161,7 +194,9 @@ def test_posting_fields_ask_the_agency_where_the_sources_say_nothing(job_id: str
     for name, suffix in FIELD_VALUES.items():
         value = f"{POSTING_VALUES[job_id]}_{suffix}"
         assert getattr(job, name) == f"${{{value}}}", f"jobs/{job_id}/{name}"
-        assert value in declared and declared[value].description and declared[value].prototype, value
+        assert value in declared and declared[value].description and declared[value].prototype, (
+            value
+        )
         assert declared[value].gap, f"{value}: a reader sees a labelled gap while it is missing"
 
 
@@ -169,7 +204,11 @@ def test_every_posting_value_is_asked_for() -> None:
     """A job's value that no text asks for would never be seen (nor reported, LS203)."""
     content = load_content()
     used = set(PLACEHOLDER.findall(str(content.raw["jobs"])))
-    declared = {v.id for v in content.toolkit.items("values") if v.id.startswith(tuple(POSTING_VALUES.values()))}
+    declared = {
+        v.id
+        for v in content.toolkit.items("values")
+        if v.id.startswith(tuple(POSTING_VALUES.values()))
+    }
     assert len(declared) >= 3 * len(FIELD_VALUES) - 1
     assert declared <= used
 
@@ -181,22 +220,40 @@ def test_moved_sentences_stay_in_the_toolkit(prototype: Adapted) -> None:
     partnerships = job_of(prototype.toolkit, "district-partnership-facilitator")
     steps = words(str(prototype.raw["steps"])) + words(str(prototype.raw["mechanisms"]))
     assert "designate that the steering group, along with the administrative leader" in steps
-    assert "Ensure that the administrative leader and the Learning Supports Leadership Team use the formative evaluation" in steps
-    assert any("External Mentors provide professional preparation" in e.text for e in leader.supervising)
-    assert any("Immediate need to designate a dedicated administrative leader position" in words(e.text) for e in leader.notes)
+    assert (
+        "Ensure that the administrative leader and the Learning Supports Leadership Team use the formative evaluation"
+        in steps
+    )
+    assert any(
+        "External Mentors provide professional preparation" in e.text for e in leader.supervising
+    )
+    assert any(
+        "Immediate need to designate a dedicated administrative leader position" in words(e.text)
+        for e in leader.notes
+    )
     assert "not just be tacked on" in words(leader.title_guidance)
-    assert any("No one is expected to conduct all 50 activities" in words(e.text) for e in partnerships.supervising)
+    assert any(
+        "No one is expected to conduct all 50 activities" in words(e.text)
+        for e in partnerships.supervising
+    )
 
 
 # -- the posting --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("job_id", JOBS)
-def test_posting_shows_each_hr_heading_in_order(rendered: dict[str, tuple[str, Path]], job_id: str) -> None:
+def test_posting_shows_each_hr_heading_in_order(
+    rendered: dict[str, tuple[str, Path]], job_id: str
+) -> None:
     html, pdf = rendered[f"job-{job_id}"]
     parsed = read_html(html)
     assert [h for h in parsed.headings if h in SECTIONS] == list(SECTIONS)
-    assert set(parsed.headings[1:]) <= {*SECTIONS, "What the position is", "What the position is not", "At the district level"}
+    assert set(parsed.headings[1:]) <= {
+        *SECTIONS,
+        "What the position is",
+        "What the position is not",
+        "At the district level",
+    }
     assert re.findall(r'<th scope="row">([^<]+)</th>', html) == list(FACTS)
     # In the PDF: each heading at the start of a line, after the one before it.
     text, at = pdf_text(pdf), 0
@@ -207,7 +264,9 @@ def test_posting_shows_each_hr_heading_in_order(rendered: dict[str, tuple[str, P
     # In the tags a screen reader follows: the same headings, as headings, in the same order.
     tags = read_tags(pdf)
     tagged = [_plain(tags.text(h)) for h in tags.elements(*(f"/{h.upper()}" for h in HEADINGS))]
-    assert [h for h in tagged if h in {_plain(s) for s in SECTIONS}] == [_plain(s) for s in SECTIONS]
+    assert [h for h in tagged if h in {_plain(s) for s in SECTIONS}] == [
+        _plain(s) for s in SECTIONS
+    ]
     assert [_plain(tags.text(th)) for th in tags.elements("/TH")] == [_plain(f) for f in FACTS]
     assert_consistent(tags)
 
@@ -221,15 +280,21 @@ def test_posting_has_the_adapted_title_and_the_values_or_labelled_gaps(
     text = CITATION.sub(" ", words(pdf_text(pdf)))  # the citation names the source's own title
     assert f"<h1>{job.title}</h1>" in html and f"<title>Job description: {job.title}" in html
     if job_id == "learning-supports-facilitator":
-        assert job.title == "Learning Supports Coach" and "Learning Supports Facilitator" not in text
+        assert (
+            job.title == "Learning Supports Coach" and "Learning Supports Facilitator" not in text
+        )
     given = {k: str(v) for layer in district.layers for k, v in layer.file.values.items()}
     declared = {v.id: v for v in district.toolkit.items("values")}
     cells = dict(re.findall(r'<th scope="row">([^<]+)</th><td>(.*?)</td>', html))
     sections = dict(re.findall(r"<h2>([^<]+)</h2>\s*<p>(.*?)</p>", html))
     shown = {
-        "reports_to": cells["Reports to"], "fte": cells["FTE"], "positions": cells["Number of positions"],
-        "classification": cells["Classification and salary schedule"], "qualifications": sections["Qualifications"],
-        "working_conditions": sections["Working conditions"], "evaluation": sections["Evaluation"],
+        "reports_to": cells["Reports to"],
+        "fte": cells["FTE"],
+        "positions": cells["Number of positions"],
+        "classification": cells["Classification and salary schedule"],
+        "qualifications": sections["Qualifications"],
+        "working_conditions": sections["Working conditions"],
+        "evaluation": sections["Evaluation"],
     }
     for field, suffix in FIELD_VALUES.items():
         name = f"{POSTING_VALUES[job_id]}_{suffix}"
@@ -242,14 +307,22 @@ def test_posting_has_the_adapted_title_and_the_values_or_labelled_gaps(
 
 
 @pytest.mark.parametrize("job_id", JOBS)
-def test_posting_holds_no_supervising_text(district: Adapted, rendered: dict[str, tuple[str, Path]], job_id: str) -> None:
+def test_posting_holds_no_supervising_text(
+    district: Adapted, rendered: dict[str, tuple[str, Path]], job_id: str
+) -> None:
     job = job_of(district.toolkit, job_id)
     html, pdf = rendered[f"job-{job_id}"]
     text = words(pdf_text(pdf)).lower()
     for caution in cautions_about(district, job):
-        assert words(caution.title).lower() not in text, f"the caution '{caution.title}' is on the posting"
-        for sentence in sentences(caution.text) + [s for p in entries(caution.points) for s in sentences(p.text)]:
-            assert sentence.lower() not in text, f"the caution '{caution.title}' is on the posting: {sentence[:60]}"
+        assert words(caution.title).lower() not in text, (
+            f"the caution '{caution.title}' is on the posting"
+        )
+        for sentence in sentences(caution.text) + [
+            s for p in entries(caution.points) for s in sentences(p.text)
+        ]:
+            assert sentence.lower() not in text, (
+                f"the caution '{caution.title}' is on the posting: {sentence[:60]}"
+            )
     for note in entries(job.supervising):
         for sentence in sentences(note.text) or [words(note.text)]:
             assert sentence.lower() not in text, f"supervising/{note.id} is on the posting"
@@ -262,7 +335,9 @@ def test_posting_holds_no_supervising_text(district: Adapted, rendered: dict[str
 
 
 @pytest.mark.parametrize("job_id", JOBS)
-def test_supervising_page_holds_the_cautions_and_notes(district: Adapted, rendered: dict[str, tuple[str, Path]], job_id: str) -> None:
+def test_supervising_page_holds_the_cautions_and_notes(
+    district: Adapted, rendered: dict[str, tuple[str, Path]], job_id: str
+) -> None:
     job = job_of(district.toolkit, job_id)
     html, pdf = rendered[f"job-{job_id}-supervising"]
     text = words(pdf_text(pdf)).lower()
@@ -273,7 +348,9 @@ def test_supervising_page_holds_the_cautions_and_notes(district: Adapted, render
         assert all(s.lower() in text for s in sentences(note.text) or [words(note.text)]), note.id
     for caution in cautions_about(district, job):
         assert words(caution.title).lower() in text
-        for sentence in sentences(caution.text) + [s for p in entries(caution.points) for s in sentences(p.text)]:
+        for sentence in sentences(caution.text) + [
+            s for p in entries(caution.points) for s in sentences(p.text)
+        ]:
             assert sentence.lower() in text, f"{caution.id}: {sentence[:60]}"
     # Tagged as the other handouts: headings as headings, the tree consistent with the content.
     tags = read_tags(pdf)
@@ -286,9 +363,15 @@ def test_supervising_page_is_deterministic_and_cached(district: Adapted, tmp_pat
     renderer = HandoutRenderer(district, check_adapted(district), handout_environment())
     job = job_of(district.toolkit, "administrative-leader")
     handout = supervising_handout(district, job)
-    first = render_handouts(renderer, [handout], tmp_path / "a", cache_dir=tmp_path / "cache-a", jobs=1)
-    second = render_handouts(renderer, [handout], tmp_path / "b", cache_dir=tmp_path / "cache-b", jobs=1)
-    again = render_handouts(renderer, [handout], tmp_path / "c", cache_dir=tmp_path / "cache-a", jobs=1)
+    first = render_handouts(
+        renderer, [handout], tmp_path / "a", cache_dir=tmp_path / "cache-a", jobs=1
+    )
+    second = render_handouts(
+        renderer, [handout], tmp_path / "b", cache_dir=tmp_path / "cache-b", jobs=1
+    )
+    again = render_handouts(
+        renderer, [handout], tmp_path / "c", cache_dir=tmp_path / "cache-a", jobs=1
+    )
     assert first[0].data == second[0].data and not first[0].cached
     assert again[0].cached and again[0].data == first[0].data
 
@@ -312,7 +395,9 @@ def test_web_page_has_the_postings_structure_then_the_rest(district: Adapted, jo
     headings = re.findall(r"^## (.+)$", page, flags=re.M)
     assert [h for h in headings if h in SECTIONS] == list(SECTIONS)
     assert headings[: len(SECTIONS)] == list(SECTIONS)
-    assert re.findall(r"^- \*\*([^*]+)\*\*: ", page.split("## Summary")[0], flags=re.M) == list(FACTS)
+    assert re.findall(r"^- \*\*([^*]+)\*\*: ", page.split("## Summary")[0], flags=re.M) == list(
+        FACTS
+    )
     posting, _, rest = page.partition("## Supervising the position")
     assert rest, "no supervising section"
     for caution in cautions_about(district, job):
@@ -349,26 +434,39 @@ def without_evaluation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     return folder / "agency.yml", adapt(load_content(), read_chain(folder / "agency.yml"))
 
 
-def test_a_missing_value_is_ls203_at_the_agency_file(without_evaluation: tuple[Path, Adapted]) -> None:
+def test_a_missing_value_is_ls203_at_the_agency_file(
+    without_evaluation: tuple[Path, Adapted],
+) -> None:
     path, adapted = without_evaluation
     missing = [f for f in check_adapted(adapted) if f.code == "LS203"]
     evaluation = [f for f in missing if "'facilitator_evaluation'" in f.message]
     assert evaluation, "no LS203 for the missing evaluation"
-    for given in ("facilitator_reports_to", "facilitator_fte", "facilitator_salary_schedule", "facilitator_positions"):
+    for given in (
+        "facilitator_reports_to",
+        "facilitator_fte",
+        "facilitator_salary_schedule",
+        "facilitator_positions",
+    ):
         assert not any(f"'{given}'" in f.message for f in missing), given
     location = evaluation[0].location
     assert location is not None and Path(location.path).resolve() == path.resolve()
     assert location.line == AGENCY.splitlines().index("values:") + 1
 
 
-def test_a_missing_value_is_a_labelled_gap_on_the_posting(without_evaluation: tuple[Path, Adapted], tmp_path: Path) -> None:
+def test_a_missing_value_is_a_labelled_gap_on_the_posting(
+    without_evaluation: tuple[Path, Adapted], tmp_path: Path
+) -> None:
     _, adapted = without_evaluation
     job = job_of(adapted.toolkit, "learning-supports-facilitator")
-    posting = Handout(f"job-{job.id}", f"Job description: {job.title}", "job.html.j2", {"item": job})
+    posting = Handout(
+        f"job-{job.id}", f"Job description: {job.title}", "job.html.j2", {"item": job}
+    )
     html, pdf = render(adapted, [posting], tmp_path)[posting.name]
     assert re.search(r'<th scope="row">Reports to</th><td>Director of Student Supports</td>', html)
     assert re.search(r'<th scope="row">FTE</th><td>1.0 FTE, 190 days</td>', html)
-    assert re.search(r'<h2>Evaluation</h2>\s*<p><span class="ls-gap">evaluation to be decided</span></p>', html)
+    assert re.search(
+        r'<h2>Evaluation</h2>\s*<p><span class="ls-gap">evaluation to be decided</span></p>', html
+    )
     assert html.count('class="ls-gap"') == 1
     text = words(pdf_text(pdf))
     assert "Certificated salary schedule, grade 24" in text and "evaluation to be decided" in text

@@ -33,7 +33,10 @@ FOUND = [
     ("attribute-list", "<p>An intervention framework { #framework }</p>"),
     ("attribute-list", "<p>Note {: .warning }</p>"),
     ("attribute-list", "<li>Work groups {#work-groups}</li>"),
-    ("table-markup", "<p>Next steps\n| Task | DECISION | DATE |\n|---|---|---|\n| plan |  |  |</p>"),
+    (
+        "table-markup",
+        "<p>Next steps\n| Task | DECISION | DATE |\n|---|---|---|\n| plan |  |  |</p>",
+    ),
     ("table-markup", "<p>| a | b |</p>"),
     ("table-markup", "<p>|---|---|</p>"),
     ("table-markup", "<p>Task | Date\n--- | ---</p>"),
@@ -53,7 +56,10 @@ FOUND = [
     ("visible-markup", "<p>The plan should\n- establish a date\n- train the group</p>"),
     ("visible-markup", "<p>Intro\n## Functions</p>"),
     ("doubled-punctuation", "<p>Engage stakeholders. .</p>"),
-    ("doubled-punctuation", "<li>can constitute an implementation team.: <a href='x/'>Team</a></li>"),
+    (
+        "doubled-punctuation",
+        "<li>can constitute an implementation team.: <a href='x/'>Team</a></li>",
+    ),
     ("doubled-punctuation", "<p>The end..</p>"),
     ("doubled-punctuation", "<p>staff,, and families</p>"),
     ("doubled-punctuation", "<p>the steering group , which meets weekly</p>"),
@@ -76,14 +82,20 @@ FOUND = [
     ("appendix-reference", "<p>For examples, see Appendix.</p>"),
     ("bare-url", "<p>The outline is at http://smhp.psych.ucla.edu/pdfdocs/outline.pdf</p>"),
     ("bare-url", "<p>(https://example.org/report)</p>"),
-    ("insecure-link", '<p><a href="http://smhp.psych.ucla.edu/coaching.pdf">Coaching guide</a></p>'),
+    (
+        "insecure-link",
+        '<p><a href="http://smhp.psych.ucla.edu/coaching.pdf">Coaching guide</a></p>',
+    ),
 ]
 
 ALONE = [
     ("attribute-list", "<p>the set {1, 2} and {name}</p>"),
     ("attribute-list", "<p>costs {about 5.5} units</p>"),
     ("table-markup", "<p>either | or</p>"),
-    ("table-markup", "<table><tr><td>Task</td><td>Date</td></tr><tr><td>---</td><td>---</td></tr></table>"),
+    (
+        "table-markup",
+        "<table><tr><td>Task</td><td>Date</td></tr><tr><td>---</td><td>---</td></tr></table>",
+    ),
     ("template-syntax", "<p>It costs $5 {approximately} [1] [x] [name]</p>"),
     ("template-syntax", "<p>Braces { } and brackets [ ] alone</p>"),
     ("visible-markup", "<p>2 * 3 * 4 and snake_case_name and a - b and foo__bar__</p>"),
@@ -99,11 +111,17 @@ ALONE = [
     ("print-reference", "<p>above all, below average, rise above the noise; pages of notes</p>"),
     ("print-reference", "<p>the abovementioned page; next steps; a following</p>"),
     ("print-reference", "<p>whales breathe above the water; a longnext page</p>"),
-    ("appendix-reference", "<p>the appendix of the body; they exhibit a calm manner; Appendix And</p>"),
+    (
+        "appendix-reference",
+        "<p>the appendix of the body; they exhibit a calm manner; Appendix And</p>",
+    ),
     ("appendix-reference", '<p><small class="ls-citation">Source: Guide, Appendix A.</small></p>'),
     ("bare-url", '<p>Go to <a href="https://example.org/a.pdf">https://example.org/a.pdf</a>.</p>'),
     ("bare-url", "<p>Run <code>curl http://localhost:8000</code>.</p>"),
-    ("insecure-link", '<p><a href="https://example.org/">secure</a> <a href="../mou/">relative</a></p>'),
+    (
+        "insecure-link",
+        '<p><a href="https://example.org/">secure</a> <a href="../mou/">relative</a></p>',
+    ),
     ("insecure-link", '<p><a href="mailto:coach@example.org">mail</a> <a href="#top">top</a></p>'),
 ]
 
@@ -121,8 +139,15 @@ def test_each_rule_leaves_look_alikes_alone(rule: str, html: str) -> None:
 def test_every_rule_is_tested_both_ways() -> None:
     names = [rule.name for rule in RULES]
     assert names == [
-        "attribute-list", "table-markup", "template-syntax", "visible-markup",
-        "doubled-punctuation", "print-reference", "appendix-reference", "bare-url", "insecure-link",
+        "attribute-list",
+        "table-markup",
+        "template-syntax",
+        "visible-markup",
+        "doubled-punctuation",
+        "print-reference",
+        "appendix-reference",
+        "bare-url",
+        "insecure-link",
     ]
     assert {r for r, _ in FOUND} == set(names) == {r for r, _ in ALONE}
 
@@ -181,8 +206,12 @@ def test_exempt_regions_are_not_read(html: str) -> None:
 def test_the_same_text_outside_an_exempt_region_leaks() -> None:
     found = set(rules(page(f"<p>{LEAK}</p>")))
     assert found == {
-        "template-syntax", "table-markup", "appendix-reference", "print-reference",
-        "doubled-punctuation", "bare-url",
+        "template-syntax",
+        "table-markup",
+        "appendix-reference",
+        "print-reference",
+        "doubled-punctuation",
+        "bare-url",
     }
 
 
@@ -210,7 +239,9 @@ def test_a_handout_is_read_from_its_body_masthead_included() -> None:
         "<main><h1>Mechanism sheets</h1><p>on the previous page</p></main></body></html>"
     )
     assert [(leak.rule, leak.line) for leak in leaks_in_html(html)] == [
-        ("template-syntax", 2), ("print-reference", 4)]
+        ("template-syntax", 2),
+        ("print-reference", 4),
+    ]
 
 
 def test_an_images_text_alternative_is_read() -> None:
@@ -248,7 +279,9 @@ def test_a_table_shown_as_text_is_one_leak_on_its_first_row() -> None:
 def test_text_is_joined_across_inline_elements() -> None:
     assert rules("<p>and other stakeholders. <em>.</em></p>") == ["doubled-punctuation"]
     assert rules("<p>{<span>{ name }</span>}</p>") == ["template-syntax"]
-    assert rules("<p>the <strong>previous</strong> <a href='#p'>page</a></p>") == ["print-reference"]
+    assert rules("<p>the <strong>previous</strong> <a href='#p'>page</a></p>") == [
+        "print-reference"
+    ]
     assert rules("<p>see <em>Appendix</em> C</p>") == ["appendix-reference"]
 
 
@@ -276,8 +309,12 @@ def test_order_is_the_readers_and_results_are_repeatable() -> None:
     )
     first = leaks_in_html(html)
     assert [leak.rule for leak in first] == [
-        "template-syntax", "print-reference", "bare-url", "doubled-punctuation",
-        "insecure-link", "attribute-list",
+        "template-syntax",
+        "print-reference",
+        "bare-url",
+        "doubled-punctuation",
+        "insecure-link",
+        "attribute-list",
     ]
     assert [leak.line for leak in first] == sorted(leak.line for leak in first)
     assert all(leaks_in_html(html) == first for _ in range(3))
@@ -328,9 +365,12 @@ def test_a_space_before_the_period_after_a_bare_url_is_left_to_the_url() -> None
 def test_plain_text_from_a_pdf() -> None:
     text = "Mechanism sheets\nPage 1 of 3\nSee Appendix A.\n\nThe plan | a | b |\nVersion 2026.1"
     assert [(leak.rule, leak.line) for leak in leaks_in_text(text)] == [
-        ("appendix-reference", 3), ("table-markup", 5)]
+        ("appendix-reference", 3),
+        ("table-markup", 5),
+    ]
     assert leaks_in_text("Fine text, e.g. this.\n- not a list in a PDF?") == [
-        Leak("visible-markup", "Fine text, e.g. this. - not a list in a PDF?", 2)]
+        Leak("visible-markup", "Fine text, e.g. this. - not a list in a PDF?", 2)
+    ]
     assert leaks_in_text("") == []
 
 
@@ -371,11 +411,14 @@ def _seconds(html: str) -> float:
     return time.perf_counter() - start
 
 
-@pytest.mark.parametrize("text", [
-    "is removed but protected by ../../../examples/state/agency.yml (accepted)",
-    "see ../state/agency.yml.",
-    "at ./agency.yml:4:5 of the district",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is removed but protected by ../../../examples/state/agency.yml (accepted)",
+        "see ../state/agency.yml.",
+        "at ./agency.yml:4:5 of the district",
+    ],
+)
 def test_file_paths_are_not_punctuation(text: str) -> None:
     assert leaks_in_text(text) == []
 

@@ -41,16 +41,24 @@ HOSTILE = {
     "onload": ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "event handler"),
     "onclick-upper": (SVG.format('<rect width="1" height="1" ONCLICK="alert(1)"/>'), "ONCLICK"),
     "image-http": (SVG.format('<image href="http://127.0.0.1/x.png"/>'), "http://127.0.0.1/x.png"),
-    "image-file": (SVG.format('<image xlink:href="file:///etc/hostname"/>'), "file:///etc/hostname"),
+    "image-file": (
+        SVG.format('<image xlink:href="file:///etc/hostname"/>'),
+        "file:///etc/hostname",
+    ),
     "use-other-file": (SVG.format('<use href="other.svg#a"/>'), "other.svg#a"),
     "foreign-object": (
-        SVG.format('<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">hi</div></foreignObject>'),
+        SVG.format(
+            '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">hi</div></foreignObject>'
+        ),
         "<foreignObject>",
     ),
     "style-url": (SVG.format('<rect style="fill:url(http://x/)"/>'), "url(http://x/)"),
     "style-import": (SVG.format("<style>@import url(x.css)</style>"), "url(x.css)"),
     "javascript-link": (SVG.format('<a href="javascript:alert(1)"><rect/></a>'), "javascript:"),
-    "set-href": (SVG.format('<a href="#a"><set attributeName="href" to="javascript:alert(1)"/></a>'), "<set>"),
+    "set-href": (
+        SVG.format('<a href="#a"><set attributeName="href" to="javascript:alert(1)"/></a>'),
+        "<set>",
+    ),
     "billion-laughs": (
         '<?xml version="1.0"?>\n<!DOCTYPE svg [\n<!ENTITY a "lol">\n<!ENTITY b "&a;&a;&a;&a;&a;">\n]>\n'
         + SVG.format("<text>&b;</text>"),
@@ -61,7 +69,8 @@ HOSTILE = {
         "DOCTYPE",
     ),
     "stylesheet-pi": (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet href="http://x/a.css"?>\n' + SVG.format(""),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet href="http://x/a.css"?>\n'
+        + SVG.format(""),
         "processing instruction",
     ),
     "xhtml-root": ('<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', "root element"),
@@ -88,7 +97,7 @@ PLAIN = {
         '<rect width="10" height="10" fill="url(#g)"/><use href="#a"/><use xlink:href="#a" x="5"/>'
     ),
     "style": '<?xml version="1.0" encoding="UTF-8"?>\n'
-    + SVG.format("<style>.a{fill:url(#g)} .b{fill:url( '#g' )}</style><circle class=\"a\" r=\"2\"/>"),
+    + SVG.format('<style>.a{fill:url(#g)} .b{fill:url( \'#g\' )}</style><circle class="a" r="2"/>'),
 }
 
 
@@ -98,7 +107,9 @@ def test_plain_svg_is_returned_unchanged(tmp_path: Path, svg: str) -> None:
     assert read_logo(path, named_at=AT) == svg.encode()
 
 
-@pytest.mark.parametrize(("name", "data"), [("logo.png", PNG), ("logo.jpg", JPEG), ("logo.jpeg", JPEG)])
+@pytest.mark.parametrize(
+    ("name", "data"), [("logo.png", PNG), ("logo.jpg", JPEG), ("logo.jpeg", JPEG)]
+)
 def test_png_and_jpeg_are_accepted(tmp_path: Path, name: str, data: bytes) -> None:
     assert read_logo(write(tmp_path, name, data), named_at=None) == data
 
@@ -114,7 +125,9 @@ def test_gif_is_refused_by_extension(tmp_path: Path) -> None:
     assert ".svg" in error.hint and ".png" in error.hint
 
 
-def test_too_large_file_is_refused_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_large_file_is_refused_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "logo.png"
     with open(path, "wb") as f:
         f.truncate(MAX_LOGO_BYTES + 1)

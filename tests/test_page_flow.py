@@ -110,9 +110,12 @@ class Page:
 def _multiply(a: list[float], b: list[float]) -> list[float]:
     """The product of two PDF matrices [a b c d e f]: a, then b."""
     return [
-        a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-        a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
     ]
 
 
@@ -132,11 +135,16 @@ def _owners(pdf: pikepdf.Pdf) -> dict[int, list[Owner]]:
         for entry in entries:
             element: pikepdf.Object | None = entry
             path: list[tuple[str, tuple[int, int]]] = []
-            while isinstance(element, pikepdf.Dictionary) and element.get("/Type") != "/StructTreeRoot":
+            while (
+                isinstance(element, pikepdf.Dictionary)
+                and element.get("/Type") != "/StructTreeRoot"
+            ):
                 path.append((str(element.get("/S", "")), element.objgen))
                 element = element.get("/P")
             path.reverse()
-            paths.append((tuple(t for t, _ in path), tuple(ref for _, ref in path)) if path else None)
+            paths.append(
+                (tuple(t for t, _ in path), tuple(ref for _, ref in path)) if path else None
+            )
         owners[int(nums[i])] = paths
     return owners
 
@@ -166,7 +174,9 @@ def read_pages(path: Path) -> list[Page]:
                 ctm = _multiply([float(v) for v in operands], ctm)
             elif op == "BDC":
                 properties = operands[1]
-                mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+                mcid = (
+                    properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+                )
                 if str(operands[0]) == "/Artifact":
                     marks.append(None)
                 elif mcid is not None and int(mcid) < len(mcids):
@@ -174,7 +184,9 @@ def read_pages(path: Path) -> list[Page]:
                 else:
                     marks.append(marks[-1] if marks else None)
             elif op == "BMC":
-                marks.append(None if str(operands[0]) == "/Artifact" else (marks[-1] if marks else None))
+                marks.append(
+                    None if str(operands[0]) == "/Artifact" else (marks[-1] if marks else None)
+                )
             elif op == "EMC":
                 marks.pop()
             elif op == "BT":
@@ -192,17 +204,29 @@ def read_pages(path: Path) -> list[Page]:
                     font, name = maps[selected.objgen], str(selected.get("/BaseFont", ""))
             elif op in ("Tj", "TJ"):
                 shown = operands[-1]
-                strings = [s for s in shown if isinstance(s, pikepdf.String)] if isinstance(
-                    shown, pikepdf.Array) else [shown]
+                strings = (
+                    [s for s in shown if isinstance(s, pikepdf.String)]
+                    if isinstance(shown, pikepdf.Array)
+                    else [shown]
+                )
                 text = "".join(
-                    font.get(int.from_bytes(bytes(s)[i:i + 2], "big"), "")
-                    for s in strings for i in range(0, len(bytes(s)) - 1, 2))
+                    font.get(int.from_bytes(bytes(s)[i : i + 2], "big"), "")
+                    for s in strings
+                    for i in range(0, len(bytes(s)) - 1, 2)
+                )
                 matrix = _multiply(tm, ctm)
                 owner = marks[-1] if marks else None
-                runs.append(Run(
-                    text, matrix[4], height - matrix[5], name.split("+")[-1],
-                    round(size * math.hypot(matrix[0], matrix[1]), 2),
-                    owner[0] if owner else None, owner[1] if owner else ()))
+                runs.append(
+                    Run(
+                        text,
+                        matrix[4],
+                        height - matrix[5],
+                        name.split("+")[-1],
+                        round(size * math.hypot(matrix[0], matrix[1]), 2),
+                        owner[0] if owner else None,
+                        owner[1] if owner else (),
+                    )
+                )
         pages.append(Page(number, height, runs))
     return pages
 
@@ -256,13 +280,24 @@ def pages(district: Adapted, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 #: Handouts set at the reading size (10.5-11 pt). The one-page sheets fit their page: a mechanism
 #: sheet at 9.5 pt at least; the introductory session's sheets and briefing set their own sizes.
-READING_SIZE = ("job-", "action-plan-worksheet", "design-document", "at-a-glance", "fidelity-report")
+READING_SIZE = (
+    "job-",
+    "action-plan-worksheet",
+    "design-document",
+    "at-a-glance",
+    "fidelity-report",
+)
 SHEET_SIZE = {"mechanism-sheets": 9.5}
 
 
 def test_every_handout_is_read(pages: dict[str, list[Page]]) -> None:
-    assert {"mechanism-sheets", "action-plan-worksheet", "design-document", "at-a-glance",
-            "fidelity-report"} <= set(pages)
+    assert {
+        "mechanism-sheets",
+        "action-plan-worksheet",
+        "design-document",
+        "at-a-glance",
+        "fidelity-report",
+    } <= set(pages)
     assert any(name.startswith("job-") for name in pages)
 
 
@@ -286,7 +321,9 @@ def sheet_problems(sheets: list[Page], titles: list[str]) -> list[str]:
             current = first_pages[page.number]
             continue
         if not (plain(current) in plain(page.header) and "continued" in plain(page.header)):
-            problems.append(f"page {page.number} continues {current!r} without saying so: {page.header!r}")
+            problems.append(
+                f"page {page.number} continues {current!r} without saying so: {page.header!r}"
+            )
         if "continued" not in plain(sheets[page.number - 2].footer):
             problems.append(f"page {page.number - 1} does not say that {current!r} goes on")
         if page.number - 1 not in first_pages:
@@ -294,7 +331,9 @@ def sheet_problems(sheets: list[Page], titles: list[str]) -> list[str]:
     return problems
 
 
-def test_a_mechanism_sheet_is_one_page_or_says_continued(pages: dict[str, list[Page]], district: Adapted) -> None:
+def test_a_mechanism_sheet_is_one_page_or_says_continued(
+    pages: dict[str, list[Page]], district: Adapted
+) -> None:
     """The example district's nine mechanisms: nine pages."""
     titles = [m.title for m in district.toolkit.items("mechanisms")]
     assert sheet_problems(pages["mechanism-sheets"], titles) == []
@@ -310,11 +349,15 @@ def test_a_mechanism_too_long_for_its_page_goes_on_to_a_second(tmp_path: Path) -
         f"  - add: mechanisms/leadership-team/functions\n    id: extra-{i}\n"
         "    text: a further function the school gives its leadership team, described at some length"
         " so that it takes two lines\n    why: The school asked for it.\n"
-        for i in range(14))
+        for i in range(14)
+    )
     school = tmp_path / "examples" / "long" / "agency.yml"
     school.parent.mkdir()
-    school.write_text("extends: ../district/agency.yml\nagency:\n  name: Long School\n  level: school\n"
-                      f"version: '2026.1'\nstatus: draft\nchanges:\n{extra}", encoding="utf-8")
+    school.write_text(
+        "extends: ../district/agency.yml\nagency:\n  name: Long School\n  level: school\n"
+        f"version: '2026.1'\nstatus: draft\nchanges:\n{extra}",
+        encoding="utf-8",
+    )
     adapted = adapt(load_content(), read_chain(school, root=tmp_path))
     renderer = HandoutRenderer(adapted, check_adapted(adapted), handout_environment())
     [sheets] = [h for h in plan_handouts(adapted) if h.name == "mechanism-sheets"]
@@ -340,8 +383,10 @@ def test_no_near_empty_last_page(pages: dict[str, list[Page]]) -> None:
         heights = [max(r.y for r in p.body) - min(r.y for r in p.body) for p in document if p.body]
         filled = heights[-1] / max(heights) if document[-1].body else 0.0
         if last < NEAR_EMPTY * typical or filled < NEAR_EMPTY:
-            near_empty.append(f"{name}: page {len(document)} holds {last / typical:.0%} of a typical page's text,"
-                              f" {filled:.0%} of a full page's height ({document[-1].text()[:80]!r})")
+            near_empty.append(
+                f"{name}: page {len(document)} holds {last / typical:.0%} of a typical page's text,"
+                f" {filled:.0%} of a full page's height ({document[-1].text()[:80]!r})"
+            )
     assert near_empty == [], "near-empty last pages:\n" + "\n".join(near_empty)
 
 
@@ -352,7 +397,9 @@ def test_no_page_ends_with_a_heading(pages: dict[str, list[Page]]) -> None:
         for page in document:
             body = lines(page.body)
             if body and all(run.heading for run in body[-1]):
-                stranded.append(f"{name}, page {page.number}: {''.join(r.text for r in body[-1])!r}")
+                stranded.append(
+                    f"{name}, page {page.number}: {''.join(r.text for r in body[-1])!r}"
+                )
     assert stranded == [], "headings at the foot of a page:\n" + "\n".join(stranded)
 
 
@@ -367,9 +414,15 @@ def test_the_running_header_names_the_current_section(pages: dict[str, list[Page
             if not body:
                 continue
             top = min(r.y for r in body)
-            before = [text for p, y, text in sections if p < page.number or (p == page.number and y <= top + 1)]
+            before = [
+                text
+                for p, y, text in sections
+                if p < page.number or (p == page.number and y <= top + 1)
+            ]
             if before and plain(before[-1]) not in plain(page.header):
-                wrong.append(f"{name}, page {page.number}: in {before[-1]!r}, the header says {page.header!r}")
+                wrong.append(
+                    f"{name}, page {page.number}: in {before[-1]!r}, the header says {page.header!r}"
+                )
     assert wrong == [], "running headers that name another section:\n" + "\n".join(wrong)
 
 
@@ -382,11 +435,15 @@ html { font: 9pt "Noto Sans" } h2 { string-set: section content(text) }
 <h2 class="last">Third</h2><p>Three, on the next page.</p></main></body></html>"""
 
 
-def test_the_checks_see_a_stranded_heading_and_a_header_naming_the_next_section(tmp_path: Path) -> None:
+def test_the_checks_see_a_stranded_heading_and_a_header_naming_the_next_section(
+    tmp_path: Path,
+) -> None:
     """What the checks above look for, made on purpose: a heading at the foot of page 1, and
     page 2's running header (string(section), "first") naming a section that starts lower."""
-    html = STRANDED.replace("Three, on the next page.</p>", "Three, on the next page.</p>" + "<p>More.</p>" * 3
-                            + "<h2>Fourth</h2><p>Four.</p>")
+    html = STRANDED.replace(
+        "Three, on the next page.</p>",
+        "Three, on the next page.</p>" + "<p>More.</p>" * 3 + "<h2>Fourth</h2><p>Four.</p>",
+    )
     _, pdf, refused = render_pdf(html, "stranded")
     assert not refused
     (tmp_path / "stranded.pdf").write_bytes(pdf)
@@ -410,7 +467,9 @@ def test_the_body_text_is_noto_sans_at_a_reading_size(pages: dict[str, list[Page
             for run in page.runs:
                 if "/Figure" in (run.tags or ()):
                     continue
-                if "NotoSans" not in run.font.replace("-", "") and re.search(r"[A-Za-z0-9]", run.text):
+                if "NotoSans" not in run.font.replace("-", "") and re.search(
+                    r"[A-Za-z0-9]", run.text
+                ):
                     fallback[f"{run.font}: {run.text.strip()[:30]}"] += 1
                 tags = set(run.tags or ())
                 if tags & {"/P", "/LI"} and not tags & {"/TD", "/TH", "/Caption"}:

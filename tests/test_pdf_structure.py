@@ -38,11 +38,21 @@ from lstoolkit.models import Template
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 HANDOUTS = [
-    "introductory-session-district-kickoff", "introductory-session-washington-elementary", "facilitator-briefing",
-    "job-learning-supports-facilitator", "job-learning-supports-facilitator-supervising", "job-administrative-leader",
-    "job-administrative-leader-supervising", "job-district-partnership-facilitator",
+    "introductory-session-district-kickoff",
+    "introductory-session-washington-elementary",
+    "facilitator-briefing",
+    "job-learning-supports-facilitator",
+    "job-learning-supports-facilitator-supervising",
+    "job-administrative-leader",
+    "job-administrative-leader-supervising",
+    "job-district-partnership-facilitator",
     "job-district-partnership-facilitator-supervising",
-    "mechanism-sheets", "action-plan-worksheet", "action-plan", "design-document", "at-a-glance", "fidelity-report",
+    "mechanism-sheets",
+    "action-plan-worksheet",
+    "action-plan",
+    "design-document",
+    "at-a-glance",
+    "fidelity-report",
 ]
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -58,8 +68,9 @@ def renderer(district: Adapted) -> HandoutRenderer:
 
 
 @pytest.fixture(scope="module")
-def handouts(renderer: HandoutRenderer, district: Adapted, tmp_path_factory: pytest.TempPathFactory
-             ) -> dict[str, tuple[str, Path]]:
+def handouts(
+    renderer: HandoutRenderer, district: Adapted, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[str, Path]]:
     """Each handout's HTML and PDF, rendered once for the module."""
     out = tmp_path_factory.mktemp("structure")
     planned = plan_handouts(district)
@@ -149,7 +160,8 @@ class Node:
 
     def has_content(self, skip: str = "") -> bool:
         return bool(self.annotations or self.content) or any(
-            k.has_content() for k in self.kids if k.tag != skip)
+            k.has_content() for k in self.kids if k.tag != skip
+        )
 
 
 @dataclass
@@ -180,7 +192,9 @@ def _content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], set[tuple[in
             operands, op = instruction.operands, str(instruction.operator)
             if op == "BDC":
                 properties = operands[1]
-                mcid = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+                mcid = (
+                    properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+                )
                 stack.append(None if mcid is None else int(mcid))
                 if mcid is not None:
                     assert (number, int(mcid)) not in marked, "an MCID is used twice on a page"
@@ -196,13 +210,18 @@ def _content(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], set[tuple[in
                 font = maps[selected.objgen] if selected is not None else {}
             elif op in ("Tj", "TJ") and stack and stack[-1] is not None:
                 shown = operands[-1]
-                strings = [s for s in shown if isinstance(s, pikepdf.String)] if isinstance(
-                    shown, pikepdf.Array) else [shown]
+                strings = (
+                    [s for s in shown if isinstance(s, pikepdf.String)]
+                    if isinstance(shown, pikepdf.Array)
+                    else [shown]
+                )
                 key = (number, stack[-1])
                 for string in strings:
                     raw = bytes(string)
                     texts[key] = texts.get(key, "") + "".join(
-                        font.get(int.from_bytes(raw[i:i + 2], "big"), "") for i in range(0, len(raw) - 1, 2))
+                        font.get(int.from_bytes(raw[i : i + 2], "big"), "")
+                        for i in range(0, len(raw) - 1, 2)
+                    )
     return texts, marked
 
 
@@ -217,7 +236,9 @@ def read_tags(path: Path) -> Tagged:
         page = pages.get(obj.Pg.objgen) if "/Pg" in obj else None
         node = Node(obj, str(obj.get("/S", "")), parent, page)
         kids = obj.get("/K")
-        for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]):
+        for kid in (
+            list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+        ):
             if isinstance(kid, int):
                 assert page is not None, f"{node.tag} marks content but has no /Pg"
                 node.content.append((page, kid))
@@ -226,7 +247,9 @@ def read_tags(path: Path) -> Tagged:
             elif kid.get("/Type") == "/OBJR":
                 node.annotations += 1
             else:
-                assert isinstance(kid, pikepdf.Dictionary), f"{node.tag} has a kid that is not an element"
+                assert isinstance(kid, pikepdf.Dictionary), (
+                    f"{node.tag} has a kid that is not an element"
+                )
                 node.kids.append(build(kid, node))
         return node
 
@@ -255,12 +278,15 @@ def test_every_handout_is_checked(handouts: dict[str, tuple[str, Path]]) -> None
 
 
 @pytest.mark.parametrize("name", HANDOUTS)
-def test_each_table_row_and_list_is_one_element(handouts: dict[str, tuple[str, Path]],
-                                                tagged: dict[str, Tagged], name: str) -> None:
+def test_each_table_row_and_list_is_one_element(
+    handouts: dict[str, tuple[str, Path]], tagged: dict[str, Tagged], name: str
+) -> None:
     html = read_html(handouts[name][0])
     found = Counter(n.tag for n in tagged[name].elements())
     assert found["/Table"] == html.tags["table"], "a table is split at a page break"
-    assert found["/TR"] == html.tags["tr"], "a row is split at a page break, or a header row repeated"
+    assert found["/TR"] == html.tags["tr"], (
+        "a row is split at a page break, or a header row repeated"
+    )
     assert found["/L"] == html.tags["ul"] + html.tags["ol"], "a list is split at a page break"
     assert found["/LI"] == html.tags["li"], "a list item is split at a page break"
     for table in tagged[name].elements("/Table"):
@@ -269,7 +295,8 @@ def test_each_table_row_and_list_is_one_element(handouts: dict[str, tuple[str, P
 
 
 def test_the_worksheet_has_one_table_per_section_and_one_row_per_task(
-        tagged: dict[str, Tagged], district: Adapted) -> None:
+    tagged: dict[str, Tagged], district: Adapted
+) -> None:
     plan = district.toolkit["templates"].get("action-plan")
     assert isinstance(plan, Template)
     tables = tagged["action-plan-worksheet"].elements("/Table")
@@ -279,11 +306,16 @@ def test_the_worksheet_has_one_table_per_section_and_one_row_per_task(
         [body] = [k for k in table.kids if k.tag == "/TBody"]
         assert len(body.kids) == len(section.children)
         # each task's row holds its WHO, HOW and WHEN fields, even when it crosses a page
-        assert all(sum(cell.has_content() for cell in row.kids) == 1 + len(plan.fields) for row in body.kids)
+        assert all(
+            sum(cell.has_content() for cell in row.kids) == 1 + len(plan.fields)
+            for row in body.kids
+        )
 
 
 @pytest.mark.parametrize("name", HANDOUTS)
-def test_headings_are_headings(handouts: dict[str, tuple[str, Path]], tagged: dict[str, Tagged], name: str) -> None:
+def test_headings_are_headings(
+    handouts: dict[str, tuple[str, Path]], tagged: dict[str, Tagged], name: str
+) -> None:
     html = read_html(handouts[name][0])
     assert html.bold_paragraphs == [], "a heading written as a bold paragraph is tagged P"
     headings = tagged[name].elements("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
@@ -291,11 +323,15 @@ def test_headings_are_headings(handouts: dict[str, tuple[str, Path]], tagged: di
     assert [_plain(tagged[name].text(h)) for h in headings] == [_plain(h) for h in html.headings]
 
 
-def test_the_design_documents_section_titles_are_headings(tagged: dict[str, Tagged], district: Adapted) -> None:
+def test_the_design_documents_section_titles_are_headings(
+    tagged: dict[str, Tagged], district: Adapted
+) -> None:
     toolkit = district.toolkit
     titles = {"Composition", "Process", "Functions"}
     titles |= {part.title or part.text for step in toolkit.items("steps") for part in step.parts}
-    titles |= {s.title or s.text for template in toolkit.items("templates") for s in template.sections}
+    titles |= {
+        s.title or s.text for template in toolkit.items("templates") for s in template.sections
+    }
     document = tagged["design-document"]
     headings = {_plain(document.text(h)) for h in document.elements("/H3", "/H4", "/H5")}
     paragraphs = {_plain(document.text(p)).rstrip(".") for p in document.elements("/P")}
@@ -306,8 +342,13 @@ def test_the_design_documents_section_titles_are_headings(tagged: dict[str, Tagg
 
 @pytest.mark.parametrize("name", HANDOUTS)
 def test_no_list_item_is_empty(tagged: dict[str, Tagged], name: str) -> None:
-    empty = [n for n in tagged[name].elements("/LI")
-             if not n.kids or not n.has_content(skip="/Lbl") or not _plain(tagged[name].text(n, skip="/Lbl"))]
+    empty = [
+        n
+        for n in tagged[name].elements("/LI")
+        if not n.kids
+        or not n.has_content(skip="/Lbl")
+        or not _plain(tagged[name].text(n, skip="/Lbl"))
+    ]
     assert empty == [], f"{len(empty)} empty list items"
     assert all(n.kids for n in tagged[name].elements("/L"))
 
@@ -323,7 +364,9 @@ def test_headers_resolve_through_the_id_tree(tagged: dict[str, Tagged], name: st
     assert tree is not None, "elements have an /ID but the StructTreeRoot has no /IDTree"
     names = dict(pikepdf.NameTree(tree).items())
     assert {key.encode("latin-1") for key in names} == set(with_id)
-    assert all(names[key.decode("latin-1")].objgen == node.obj.objgen for key, node in with_id.items())
+    assert all(
+        names[key.decode("latin-1")].objgen == node.obj.objgen for key, node in with_id.items()
+    )
     cells = [n for n in document.elements("/TD", "/TH") if "/Headers" in n.obj.get("/A", {})]
     assert cells or name not in ("action-plan-worksheet", "action-plan", "fidelity-report")
     for cell in cells:
@@ -349,14 +392,17 @@ def test_captions_are_in_their_figure_or_table(tagged: dict[str, Tagged], name: 
     captions = tagged[name].elements("/Caption")
     assert all(c.parent is not None and c.parent.tag in ("/Figure", "/Table") for c in captions)
     if name == "design-document":
-        [figure] = [c.parent for c in captions if c.parent is not None and c.parent.tag == "/Figure"]
+        [figure] = [
+            c.parent for c in captions if c.parent is not None and c.parent.tag == "/Figure"
+        ]
         assert str(figure.obj.Alt).startswith("The system change mechanisms")
         assert _plain(tagged[name].text(figure.kids[-1])).startswith(_plain("Figure 1. The system"))
 
 
 @pytest.mark.parametrize("name", HANDOUTS)
-def test_the_tree_matches_the_content(handouts: dict[str, tuple[str, Path]], tagged: dict[str, Tagged],
-                                      name: str) -> None:
+def test_the_tree_matches_the_content(
+    handouts: dict[str, tuple[str, Path]], tagged: dict[str, Tagged], name: str
+) -> None:
     assert_consistent(tagged[name])
     # Reading the PDF as a whole still works, and its text is all there.
     reader = PdfReader(io.BytesIO(handouts[name][1].read_bytes()))
@@ -419,15 +465,18 @@ def test_edge_cases_of_the_repairs(tmp_path: Path) -> None:
         assert all(bytes(h) in ids for h in cell.obj.A.Headers)
     body = next(k for k in table.kids if k.tag == "/TBody")
     assert all(len(row.obj.A.Headers if "/A" in row.obj else []) == 0 for row in body.kids)
-    assert [len(cell.obj.A.Headers) for row in body.kids for cell in row.kids if cell.tag == "/TD"] == [2] * 40
+    assert [
+        len(cell.obj.A.Headers) for row in body.kids for cell in row.kids if cell.tag == "/TD"
+    ] == [2] * 40
     [item] = document.elements("/LI")
     assert _plain(document.text(item)).endswith("Theonlyitem")
     [figure] = document.elements("/Figure")
     assert figure.kids[0].tag == "/Caption" and figure.parent is not None
 
 
-def test_repairs_are_deterministic(renderer: HandoutRenderer, district: Adapted,
-                                   handouts: dict[str, tuple[str, Path]]) -> None:
+def test_repairs_are_deterministic(
+    renderer: HandoutRenderer, district: Adapted, handouts: dict[str, tuple[str, Path]]
+) -> None:
     [worksheet] = [h for h in plan_handouts(district) if h.name == "action-plan-worksheet"]
     _, again, refused = render_pdf(renderer.html(worksheet), worksheet.name)
     assert not refused

@@ -17,7 +17,9 @@ from lstoolkit.plugin import LstoolkitConfig, LstoolkitPlugin
 def options(where: Path, text: str) -> LstoolkitConfig:
     """The validated options of ``- lstoolkit: {text}`` in a site at ``where``."""
     (where / "docs").mkdir(exist_ok=True)
-    (where / "mkdocs.yml").write_text(f"site_name: Test\nplugins:\n  - lstoolkit: {text}\n", encoding="utf-8")
+    (where / "mkdocs.yml").write_text(
+        f"site_name: Test\nplugins:\n  - lstoolkit: {text}\n", encoding="utf-8"
+    )
     plugin = load_config(str(where / "mkdocs.yml")).plugins["lstoolkit"]
     assert isinstance(plugin, LstoolkitPlugin)
     return plugin.config
@@ -30,25 +32,49 @@ def refused(where: Path, text: str, caplog: pytest.LogCaptureFixture) -> str:
     return caplog.text
 
 
-@pytest.mark.parametrize(("given", "value"), [
-    ("true", True), ("false", False), ("yes", True), ("'true'", True), ("'false'", False), ("auto", "auto"),
-    ("'auto'", "auto"), ("True", True),
-])
-def test_handouts_is_auto_or_a_boolean_written_either_way(given: str, value: object, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("given", "value"),
+    [
+        ("true", True),
+        ("false", False),
+        ("yes", True),
+        ("'true'", True),
+        ("'false'", False),
+        ("auto", "auto"),
+        ("'auto'", "auto"),
+        ("True", True),
+    ],
+)
+def test_handouts_is_auto_or_a_boolean_written_either_way(
+    given: str, value: object, tmp_path: Path
+) -> None:
     assert options(tmp_path, f"{{handouts: {given}}}").handouts == value
     assert options(tmp_path, "{}").handouts == "auto"
 
 
 @pytest.mark.parametrize("given", ["1", "0", "'yes'", "maybe", "[true]"])
-def test_other_handouts_values_are_refused_by_name(given: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    assert "Plugin 'lstoolkit' option 'handouts': Expected auto, true or false" in refused(tmp_path, f"{{handouts: {given}}}", caplog)
+def test_other_handouts_values_are_refused_by_name(
+    given: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert "Plugin 'lstoolkit' option 'handouts': Expected auto, true or false" in refused(
+        tmp_path, f"{{handouts: {given}}}", caplog
+    )
 
 
-@pytest.mark.parametrize(("handouts", "command", "wanted"), [
-    (True, "serve", True), ("true", "build", True), (False, "build", False), ("false", "serve", False),
-    ("auto", "build", True), ("auto", "serve", False),
-])
-def test_handouts_wanted(handouts: object, command: str, wanted: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("handouts", "command", "wanted"),
+    [
+        (True, "serve", True),
+        ("true", "build", True),
+        (False, "build", False),
+        ("false", "serve", False),
+        ("auto", "build", True),
+        ("auto", "serve", False),
+    ],
+)
+def test_handouts_wanted(
+    handouts: object, command: str, wanted: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("LSTOOLKIT_HANDOUTS", raising=False)
     plugin = LstoolkitPlugin()
     plugin.load_config({"handouts": handouts})
@@ -56,22 +82,44 @@ def test_handouts_wanted(handouts: object, command: str, wanted: bool, tmp_path:
     assert plugin._handouts_wanted() is wanted
 
 
-def test_paths_are_relative_to_mkdocs_yml_whatever_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_are_relative_to_mkdocs_yml_whatever_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     (site / "content").mkdir(parents=True)
-    (site / "agency.yml").write_text("agency: {name: X, level: district}\nversion: '1'\n", encoding="utf-8")
+    (site / "agency.yml").write_text(
+        "agency: {name: X, level: district}\nversion: '1'\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     found = options(site, "{agency: agency.yml, content: content, root: ..}")
-    assert (found.agency, found.content, found.root) == (str(site / "agency.yml"), str(site / "content"), str(tmp_path))
+    assert (found.agency, found.content, found.root) == (
+        str(site / "agency.yml"),
+        str(site / "content"),
+        str(tmp_path),
+    )
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{agency: missing.yml}", "option 'agency': The path '{site}/missing.yml' isn't an existing file."),
-    ("{agency: docs}", "option 'agency': The path '{site}/docs' isn't an existing file."),
-    ("{content: nowhere}", "option 'content': The path '{site}/nowhere' isn't an existing directory."),
-    ("{root: mkdocs.yml}", "option 'root': The path '{site}/mkdocs.yml' isn't an existing directory."),
-])
-def test_missing_paths_are_refused_by_name(text: str, message: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "{agency: missing.yml}",
+            "option 'agency': The path '{site}/missing.yml' isn't an existing file.",
+        ),
+        ("{agency: docs}", "option 'agency': The path '{site}/docs' isn't an existing file."),
+        (
+            "{content: nowhere}",
+            "option 'content': The path '{site}/nowhere' isn't an existing directory.",
+        ),
+        (
+            "{root: mkdocs.yml}",
+            "option 'root': The path '{site}/mkdocs.yml' isn't an existing directory.",
+        ),
+    ],
+)
+def test_missing_paths_are_refused_by_name(
+    text: str, message: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     assert message.format(site=tmp_path) in refused(tmp_path, text, caplog)
 
 
@@ -83,7 +131,8 @@ def test_an_agency_file_below_mkdocs_yml_shows_as_written(tmp_path: Path) -> Non
     (tmp_path / "docs").mkdir()
     (tmp_path / "district").mkdir()
     (tmp_path / "district" / "agency.yml").write_text(
-        "agency: {name: X, level: district}\nversion: '1'\nchanges:\n  - remove: mechanisms/nope\n    why: x\n", encoding="utf-8",
+        "agency: {name: X, level: district}\nversion: '1'\nchanges:\n  - remove: mechanisms/nope\n    why: x\n",
+        encoding="utf-8",
     )
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\ntheme: {name: material, font: false}\nplugins: [{lstoolkit: {agency: district/agency.yml, handouts: false}}]\n",
@@ -91,9 +140,14 @@ def test_an_agency_file_below_mkdocs_yml_shows_as_written(tmp_path: Path) -> Non
     )
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml")],
-        cwd=tmp_path.parent, capture_output=True, text=True, check=False,
+        cwd=tmp_path.parent,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert "district/agency.yml:4:" in result.stderr and "mechanisms/nope" in result.stderr, result.stderr
+    assert "district/agency.yml:4:" in result.stderr and "mechanisms/nope" in result.stderr, (
+        result.stderr
+    )
 
 
 ADOPTED = """\

@@ -154,7 +154,9 @@ def in_child(job: Callable[[], Outcome]) -> Outcome:
     return outcome
 
 
-def classify(render: Callable[[], str], state: Callable[[], str], secrets_: tuple[str, ...]) -> Outcome:
+def classify(
+    render: Callable[[], str], state: Callable[[], str], secrets_: tuple[str, ...]
+) -> Outcome:
     """Run ``render`` under ``signal.alarm`` and describe what happened (in the child)."""
     before = state()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
@@ -163,15 +165,22 @@ def classify(render: Callable[[], str], state: Callable[[], str], secrets_: tupl
         text = render()
     except LstoolkitError as error:
         path = error.location.path if error.location else ""
-        outcome = Outcome(code=error.code or "", error_path=path, error_text=str(error)[:2000],
-                          leaked=tuple(s for s in secrets_ if s in str(error)))
+        outcome = Outcome(
+            code=error.code or "",
+            error_path=path,
+            error_text=str(error)[:2000],
+            leaked=tuple(s for s in secrets_ if s in str(error)),
+        )
     except _Alarm:
         outcome = Outcome(crash=f"no result within {TIMEOUT} s")
     except BaseException as error:
         outcome = Outcome(crash=f"{type(error).__name__}: {str(error)[:300]}")
     else:
-        outcome = Outcome(output=text[:20_000], leaked=tuple(s for s in secrets_ if s in text),
-                          suspicious=tuple(s for s in SUSPICIOUS if s in text))
+        outcome = Outcome(
+            output=text[:20_000],
+            leaked=tuple(s for s in secrets_ if s in text),
+            suspicious=tuple(s for s in SUSPICIOUS if s in text),
+        )
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -185,7 +194,12 @@ class Sandbox:
     """The adapted example toolkit, and a directory outside the project holding the canary."""
 
     def __init__(
-        self, adapted: Adapted, findings: tuple[Finding, ...], changes: SemanticDiff, outside: Path, token: str
+        self,
+        adapted: Adapted,
+        findings: tuple[Finding, ...],
+        changes: SemanticDiff,
+        outside: Path,
+        token: str,
     ) -> None:
         self.adapted, self.findings, self.changes = adapted, findings, changes
         self.outside, self.token = outside, token
@@ -203,7 +217,9 @@ class Sandbox:
 
     def fill(self, body: str, marker: Path) -> str:
         """The template with the canary's and the marker's paths as Jinja string literals."""
-        return body.replace("@CANARY@", json.dumps(str(self.canary))).replace("@MARKER@", json.dumps(str(marker)))
+        return body.replace("@CANARY@", json.dumps(str(self.canary))).replace(
+            "@MARKER@", json.dumps(str(marker))
+        )
 
     def page(self, overrides: Path) -> str:
         renderer = SiteRenderer(self.adapted, self.findings, page_environment([overrides]))
@@ -215,14 +231,28 @@ class Sandbox:
         """What a build with handouts gives the page renderer, whatever fields it has today."""
         made = {}
         for h in plan_handouts(self.adapted):
-            known: dict[str, Any] = {"handout": h, "path": self.outside / h.filename, "size": 1024, "data": b"%PDF-1.7",
-                     "cached": True, "seconds": 0.0}
-            made[h.name] = RenderedHandout(**{f.name: known[f.name] for f in dataclasses.fields(RenderedHandout) if f.name in known})
+            known: dict[str, Any] = {
+                "handout": h,
+                "path": self.outside / h.filename,
+                "size": 1024,
+                "data": b"%PDF-1.7",
+                "cached": True,
+                "seconds": 0.0,
+            }
+            made[h.name] = RenderedHandout(
+                **{
+                    f.name: known[f.name]
+                    for f in dataclasses.fields(RenderedHandout)
+                    if f.name in known
+                }
+            )
         return made
 
     def handout(self, overrides: Path) -> str:
         handout = next(h for h in plan_handouts(self.adapted) if h.name == "design-document")
-        return HandoutRenderer(self.adapted, self.findings, handout_environment([overrides])).html(handout)
+        return HandoutRenderer(self.adapted, self.findings, handout_environment([overrides])).html(
+            handout
+        )
 
     def state(self) -> str:
         """A digest of the data a render shares with the rest of the build."""
@@ -234,7 +264,11 @@ class Sandbox:
         """Render ``body`` as the page (``kind`` "page") or handout override, in a child."""
         n = next(COUNTER)
         overrides, marker = self.outside / f"overrides-{n}", self.outside / f"marker-{n}"
-        template = overrides / PAGE_TEMPLATE if kind == "page" else overrides / "handouts" / HANDOUT_TEMPLATE
+        template = (
+            overrides / PAGE_TEMPLATE
+            if kind == "page"
+            else overrides / "handouts" / HANDOUT_TEMPLATE
+        )
         template.parent.mkdir(parents=True)
         template.write_text(self.fill(body, marker), encoding="utf-8")
         render = self.page if kind == "page" else self.handout
@@ -249,7 +283,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Sandbox:
     state = adapt(tree, read_chain(ROOT / "examples/state/agency.yml", root=ROOT))
     adapted = adapt(tree, read_chain(ROOT / "examples/district/agency.yml", root=ROOT))
     findings = check_adapted(adapted)
-    changes = diff_adapted(state, adapted, check_adapted(state), findings, old_label="state", new_label="district")
+    changes = diff_adapted(
+        state, adapted, check_adapted(state), findings, old_label="state", new_label="district"
+    )
     outside = tmp_path_factory.mktemp("outside")
     assert not outside.resolve().is_relative_to(ROOT.resolve())
     token = "canary-" + secrets.token_hex(16)
@@ -266,20 +302,56 @@ def assert_harmless(outcome: Outcome, template: str, *, strict: bool = True) -> 
     assert not outcome.crash, f"not an LstoolkitError: {outcome.crash}"
     if outcome.output is None:
         assert outcome.code == "LS305", outcome.error_text
-        assert Path(outcome.error_path).name == template, f"located in {outcome.error_path!r}: {outcome.error_text}"
+        assert Path(outcome.error_path).name == template, (
+            f"located in {outcome.error_path!r}: {outcome.error_text}"
+        )
     elif strict:
-        assert not outcome.suspicious, f"{outcome.suspicious} in the output: {outcome.output[:500]!r}"
+        assert not outcome.suspicious, (
+            f"{outcome.suspicious} in the output: {outcome.output[:500]!r}"
+        )
 
 
 # -- 1. hostile templates, each as a page override and as a handout override -------------------------
 
 #: Every name a page or handout template receives today, and Jinja's own globals.
 CONTEXT_NAMES = (
-    "page_uri", "toolkit", "agency", "layers", "log", "findings", "codes", "link", "url",
-    "prototype_title", "cautions_about", "citation", "title_of", "exists", "addresses",
-    "codes_reference", "summarize", "diagram_description", "handouts", "changes", "diff_sections",
-    "handout_link", "handout", "values", "level_wording", "paragraphs", "logo", "diagram",
-    "stylesheet", "created", "banner", "range", "dict", "lipsum", "cycler", "joiner", "namespace",
+    "page_uri",
+    "toolkit",
+    "agency",
+    "layers",
+    "log",
+    "findings",
+    "codes",
+    "link",
+    "url",
+    "prototype_title",
+    "cautions_about",
+    "citation",
+    "title_of",
+    "exists",
+    "addresses",
+    "codes_reference",
+    "summarize",
+    "diagram_description",
+    "handouts",
+    "changes",
+    "diff_sections",
+    "handout_link",
+    "handout",
+    "values",
+    "level_wording",
+    "paragraphs",
+    "logo",
+    "diagram",
+    "stylesheet",
+    "created",
+    "banner",
+    "range",
+    "dict",
+    "lipsum",
+    "cycler",
+    "joiner",
+    "namespace",
     "self",
 )
 POPEN = ".os.popen('id').read()"
@@ -297,18 +369,32 @@ HOSTILE = [
     pytest.param("{{ joiner.__init__.__globals__" + POPEN + " }}", id="joiner-globals-popen"),
     pytest.param("{{ namespace.__init__.__globals__" + POPEN + " }}", id="namespace-globals-popen"),
     pytest.param("{{ lipsum.__globals__['os'].popen('id').read() }}", id="lipsum-globals-popen"),
-    pytest.param("{{ lipsum.__globals__.__builtins__.open(@CANARY@).read() }}", id="lipsum-builtins-open"),
+    pytest.param(
+        "{{ lipsum.__globals__.__builtins__.open(@CANARY@).read() }}", id="lipsum-builtins-open"
+    ),
     pytest.param(
         "{{ lipsum.__globals__.__builtins__.__import__('urllib.request').request.urlopen('http://127.0.0.1:9/') }}",
         id="lipsum-import-urlopen",
     ),
     pytest.param("{{ range.__self__ }}", id="range-self"),
-    pytest.param("{{ self.__init__.__globals__.__builtins__.open(@CANARY@).read() }}", id="self-init-globals"),
-    pytest.param("{{ self._TemplateReference__context.cycler.__init__.__globals__" + POPEN + " }}", id="self-context"),
+    pytest.param(
+        "{{ self.__init__.__globals__.__builtins__.open(@CANARY@).read() }}", id="self-init-globals"
+    ),
+    pytest.param(
+        "{{ self._TemplateReference__context.cycler.__init__.__globals__" + POPEN + " }}",
+        id="self-context",
+    ),
     pytest.param("{{ self.__dict__ }}", id="self-dict"),
-    pytest.param("{% for x in [1] %}{{ loop.__class__.__init__.__globals__ }}{% endfor %}", id="loop-globals"),
-    pytest.param("{{ request.application.__globals__.__builtins__.__import__('os').popen('id').read() }}", id="request-globals"),
-    pytest.param("{{ config.items() }}{{ config.__class__.__init__.__globals__['os'] }}", id="config-globals"),
+    pytest.param(
+        "{% for x in [1] %}{{ loop.__class__.__init__.__globals__ }}{% endfor %}", id="loop-globals"
+    ),
+    pytest.param(
+        "{{ request.application.__globals__.__builtins__.__import__('os').popen('id').read() }}",
+        id="request-globals",
+    ),
+    pytest.param(
+        "{{ config.items() }}{{ config.__class__.__init__.__globals__['os'] }}", id="config-globals"
+    ),
     pytest.param("{{ ''|attr('__class__')|attr('__mro__') }}", id="attr-filter-class"),
     pytest.param(r"{{ lipsum|attr('\x5f\x5fglobals\x5f\x5f') }}", id="attr-filter-escaped-dunder"),
     pytest.param("{{ cycler|attr('__init__')|attr('__globals__') }}", id="attr-filter-globals"),
@@ -321,16 +407,25 @@ HOSTILE = [
     pytest.param("{{ dict.mro()[1].__subclasses__() }}", id="dict-mro-subclasses"),
     pytest.param("{{ (toolkit|attr('__class__')).__init__.__globals__ }}", id="toolkit-attr-class"),
     pytest.param("{{ toolkit.items.__func__.__globals__ }}", id="toolkit-method-func"),
-    pytest.param("{{ toolkit.__class__.__init__.__globals__['os'].popen('id').read() }}", id="toolkit-class-globals"),
+    pytest.param(
+        "{{ toolkit.__class__.__init__.__globals__['os'].popen('id').read() }}",
+        id="toolkit-class-globals",
+    ),
     pytest.param("{{ agency.__class__ }}", id="agency-class"),
     pytest.param("{{ summarize.__globals__ }}", id="function-globals"),
-    pytest.param("{{ exists.__self__.adapted.layers[0].path" + READ_CANARY + " }}", id="bound-method-self"),
+    pytest.param(
+        "{{ exists.__self__.adapted.layers[0].path" + READ_CANARY + " }}", id="bound-method-self"
+    ),
     # Files reached through the objects in the context.
     pytest.param("{{ layers[0].path.read_text() }}", id="layer-path-read"),
     pytest.param("{{ layers[0].path" + READ_CANARY + " }}", id="layer-path-read-canary"),
-    pytest.param("{{ layers[0].path.joinpath(@CANARY@).read_bytes() }}", id="layer-path-read-bytes"),
+    pytest.param(
+        "{{ layers[0].path.joinpath(@CANARY@).read_bytes() }}", id="layer-path-read-bytes"
+    ),
     pytest.param("{{ layers[0].path.joinpath(@CANARY@).open().read() }}", id="layer-path-open"),
-    pytest.param("{{ layers[0].path.parent.joinpath(@MARKER@).write_text('x') }}", id="layer-path-write"),
+    pytest.param(
+        "{{ layers[0].path.parent.joinpath(@MARKER@).write_text('x') }}", id="layer-path-write"
+    ),
     pytest.param("{{ layers[0].path.joinpath(@MARKER@).touch() }}", id="layer-path-touch"),
     pytest.param("{{ layers[0].path.joinpath(@MARKER@).mkdir() }}", id="layer-path-mkdir"),
     pytest.param("{{ layers[0].path.parent.parent.iterdir()|list }}", id="layer-path-listdir"),
@@ -339,14 +434,20 @@ HOSTILE = [
     pytest.param("{{ layers[0].document.path" + READ_CANARY + " }}", id="document-path-read"),
     pytest.param("{{ layers[-1].document.path.read_text() }}", id="document-path-read-own"),
     pytest.param("{{ handout.context }}", id="handout-context"),
-    pytest.param("{{ handouts['design-document'].path" + READ_CANARY + " }}", id="rendered-handout-path"),
+    pytest.param(
+        "{{ handouts['design-document'].path" + READ_CANARY + " }}", id="rendered-handout-path"
+    ),
     pytest.param("{{ log[0].applied.location }}", id="log-location"),
-    pytest.param("{{ (layers|map(attribute='path')|first)" + READ_CANARY + " }}", id="map-attribute-path"),
+    pytest.param(
+        "{{ (layers|map(attribute='path')|first)" + READ_CANARY + " }}", id="map-attribute-path"
+    ),
     pytest.param("{{ (layers|first|attr('path'))" + READ_CANARY + " }}", id="attr-filter-path"),
     pytest.param("{{ layers|map(attribute='path')|list }}", id="map-attribute-path-list"),
     pytest.param("{% include layers[0].path" + READ_CANARY + " %}", id="include-read-into-error"),
     # Mutation.
-    pytest.param("{% set x = namespace(a=1) %}{% set x.__class__ = 1 %}{{ x.a }}", id="namespace-set-dunder"),
+    pytest.param(
+        "{% set x = namespace(a=1) %}{% set x.__class__ = 1 %}{{ x.a }}", id="namespace-set-dunder"
+    ),
     pytest.param("{% set l = [1] %}{{ l.append(2) }}{{ l|length }}", id="list-append"),
     pytest.param("{% set d = {} %}{{ d.update(a=1) }}{{ d|length }}", id="dict-update"),
     pytest.param("{{ codes.clear() }}", id="shared-codes-clear"),
@@ -382,7 +483,19 @@ def test_hostile_handout_override(sandbox: Sandbox, body: str) -> None:
 # -- 2. everything a template receives is plain data ------------------------------------------------
 
 MAX_DEPTH = 6
-LEAVES = (str, bytes, int, float, complex, bool, type(None), enum.Enum, datetime.date, datetime.time, datetime.timedelta)
+LEAVES = (
+    str,
+    bytes,
+    int,
+    float,
+    complex,
+    bool,
+    type(None),
+    enum.Enum,
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+)
 FORBIDDEN_TYPES = (PurePath, types.ModuleType, io.IOBase, os.DirEntry, type)
 FORBIDDEN_CLASSES = {"lstoolkit.layers.Layer", "lstoolkit.yamlfile.YamlDocument"}
 
@@ -395,7 +508,9 @@ def _plain_callable(value: Any) -> bool:
     """A function, a lambda, or a method bound to an object (not a builtin such as ``open``)."""
     if isinstance(value, types.FunctionType | types.MethodType):
         return True
-    return isinstance(value, types.BuiltinMethodType) and not isinstance(value.__self__, types.ModuleType)
+    return isinstance(value, types.BuiltinMethodType) and not isinstance(
+        value.__self__, types.ModuleType
+    )
 
 
 def _children(value: Any) -> Iterator[tuple[str, Any]]:
@@ -406,7 +521,9 @@ def _children(value: Any) -> Iterator[tuple[str, Any]]:
     elif isinstance(value, list | tuple | set | frozenset):
         yield from ((f"[{i}]", item) for i, item in enumerate(value))
     else:
-        names = [f.name for f in dataclasses.fields(value)] if dataclasses.is_dataclass(value) else []
+        names = (
+            [f.name for f in dataclasses.fields(value)] if dataclasses.is_dataclass(value) else []
+        )
         names += [n for n in dir(value) if not n.startswith("_") and n not in names]
         for name in names:
             try:
@@ -415,7 +532,9 @@ def _children(value: Any) -> Iterator[tuple[str, Any]]:
                 continue
 
 
-def walk(value: Any, where: str, problems: list[str], callables: set[str], seen: set[int], depth: int = 0) -> None:
+def walk(
+    value: Any, where: str, problems: list[str], callables: set[str], seen: set[int], depth: int = 0
+) -> None:
     """Record in ``problems`` every non-data object reachable from ``value``."""
     if isinstance(value, LEAVES):
         return
@@ -455,7 +574,9 @@ def test_page_context_is_plain_data(sandbox: Sandbox) -> None:
     renderer = SiteRenderer(sandbox.adapted, sandbox.findings, page_environment())
     renderer.changes = sandbox.changes
     renderer.handouts = sandbox.rendered_handouts()
-    assert_plain_data({p.uri: {**page_context(renderer, p.uri), **p.context} for p in renderer.pages()})
+    assert_plain_data(
+        {p.uri: {**page_context(renderer, p.uri), **p.context} for p in renderer.pages()}
+    )
 
 
 def test_handout_context_is_plain_data(sandbox: Sandbox) -> None:
@@ -467,12 +588,53 @@ def test_handout_context_is_plain_data(sandbox: Sandbox) -> None:
 
 # -- 3. random expressions over the context ------------------------------------------------------
 
-START_NAMES = ["toolkit", "agency", "layers", "log", "findings", "codes", "handout", "values", "banner",
-               "cycler", "joiner", "namespace", "range", "lipsum", "dict", "self", "loop"]
-ATTRIBUTES = ["items", "title", "file", "path", "agency", "name", "changes", "location", "parent",
-              "read_text", "write_text", "joinpath", "document", "applied", "data",
-              "__class__", "__globals__", "__init__", "__dict__", "__subclasses__", "__mro__",
-              "__builtins__", "__self__", "__func__", "__code__", "__reduce__"]
+START_NAMES = [
+    "toolkit",
+    "agency",
+    "layers",
+    "log",
+    "findings",
+    "codes",
+    "handout",
+    "values",
+    "banner",
+    "cycler",
+    "joiner",
+    "namespace",
+    "range",
+    "lipsum",
+    "dict",
+    "self",
+    "loop",
+]
+ATTRIBUTES = [
+    "items",
+    "title",
+    "file",
+    "path",
+    "agency",
+    "name",
+    "changes",
+    "location",
+    "parent",
+    "read_text",
+    "write_text",
+    "joinpath",
+    "document",
+    "applied",
+    "data",
+    "__class__",
+    "__globals__",
+    "__init__",
+    "__dict__",
+    "__subclasses__",
+    "__mro__",
+    "__builtins__",
+    "__self__",
+    "__func__",
+    "__code__",
+    "__reduce__",
+]
 SUFFIXES = ["[0]", "['x']", "()", "('/etc/hostname')", "(@CANARY@)"]
 FILTERS = ["attr('__class__')", "list", "first", "string", "format(1)"]
 
@@ -494,7 +656,10 @@ expressions = st.builds(_compose, st.sampled_from(START_NAMES), st.lists(step, m
 
 
 def check_expression(sandbox: Sandbox, expression: str) -> None:
-    for body in (f"{{{{ {expression} }}}}", f"{{% for x in {expression} %}}{{{{ x }}}}{{% endfor %}}"):
+    for body in (
+        f"{{{{ {expression} }}}}",
+        f"{{% for x in {expression} %}}{{{{ x }}}}{{% endfor %}}",
+    ):
         note(f"template: {body}")
         assert_harmless(sandbox.attempt("page", body), PAGE_TEMPLATE, strict=False)
 

@@ -38,39 +38,66 @@ def parts_files(text: str = "Our own words.") -> dict[str, str]:
 
 
 def check(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lstoolkit.cli", "check", path.name, *args],
-                          cwd=path.parent, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "lstoolkit.cli", "check", path.name, *args],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 # -- Markdown in, safe HTML out ------------------------------------------------------------------
 
 
 def test_markdown_becomes_html_with_headings_under_the_page_and_raw_html_as_text() -> None:
-    html = markdown_to_html("# Why\n\nWe **must** act.\n\n- one\n- two\n\n<script>alert(1)</script>\n")
+    html = markdown_to_html(
+        "# Why\n\nWe **must** act.\n\n- one\n- two\n\n<script>alert(1)</script>\n"
+    )
     assert "<h2>Why</h2>" in html and "<h4>Why</h4>" in markdown_to_html("# Why\n", under=3)
     # An author who starts at '##' gets the same levels: none is skipped.
-    assert "<h2>Why</h2>" in markdown_to_html("## Why\n\n### How\n") and "<h3>How</h3>" in markdown_to_html("## Why\n\n### How\n") and "<strong>must</strong>" in html and "<li>one</li>" in html
+    assert (
+        "<h2>Why</h2>" in markdown_to_html("## Why\n\n### How\n")
+        and "<h3>How</h3>" in markdown_to_html("## Why\n\n### How\n")
+        and "<strong>must</strong>" in html
+        and "<li>one</li>" in html
+    )
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize(("text", "message", "line"), [
-    ("Intro.\n\n![chart](chart.png)\n", "images are not allowed in a section", 3),
-    ("See [the plan](../plan.pdf).\n", "the link '../plan.pdf' is not a web page", 1),
-    ("See [x](javascript:alert(1)).\n", "is not a web page", 1),
-])
-def test_images_and_links_to_files_are_refused_with_their_line(tmp_path: Path, text: str, message: str, line: int) -> None:
-    agency = project(tmp_path, HEAD + "sections:\n  design/imperative: s/imperative.md\n", {"s/imperative.md": text})
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("Intro.\n\n![chart](chart.png)\n", "images are not allowed in a section", 3),
+        ("See [the plan](../plan.pdf).\n", "the link '../plan.pdf' is not a web page", 1),
+        ("See [x](javascript:alert(1)).\n", "is not a web page", 1),
+    ],
+)
+def test_images_and_links_to_files_are_refused_with_their_line(
+    tmp_path: Path, text: str, message: str, line: int
+) -> None:
+    agency = project(
+        tmp_path,
+        HEAD + "sections:\n  design/imperative: s/imperative.md\n",
+        {"s/imperative.md": text},
+    )
     with pytest.raises(LstoolkitError) as raised:
         read_chain(agency)
     assert message in str(raised.value)
     assert str(raised.value.problems[0].location).endswith(f"s/imperative.md:{line}")
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"Fine line.\nBad \x07 bell.\n", "s/imperative.md:2:5: LS306 the section contains the control character U+0007"),
-    (b"caf\xe9\n", "s/imperative.md:1: LS306 the file is not UTF-8 (byte 0xe9)"),
-    (b"x" * 200_001, "LS307 's/imperative.md' is 200,001 bytes"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b"Fine line.\nBad \x07 bell.\n",
+            "s/imperative.md:2:5: LS306 the section contains the control character U+0007",
+        ),
+        (b"caf\xe9\n", "s/imperative.md:1: LS306 the file is not UTF-8 (byte 0xe9)"),
+        (b"x" * 200_001, "LS307 's/imperative.md' is 200,001 bytes"),
+    ],
+)
 def test_unreadable_sections_are_located(tmp_path: Path, data: bytes, expected: str) -> None:
     agency = project(tmp_path, HEAD + "sections:\n  design/imperative: s/imperative.md\n")
     (tmp_path / "s").mkdir()
@@ -80,23 +107,41 @@ def test_unreadable_sections_are_located(tmp_path: Path, data: bytes, expected: 
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_a_section_file_that_does_not_exist_or_leaves_the_project_is_refused(tmp_path: Path) -> None:
+def test_a_section_file_that_does_not_exist_or_leaves_the_project_is_refused(
+    tmp_path: Path,
+) -> None:
     inner = tmp_path / "repo"
     (inner / ".git").mkdir(parents=True)
-    agency = project(inner, HEAD + "sections:\n  design/imperative: s/missing.md\n  design/policy: ../outside.md\n")
+    agency = project(
+        inner,
+        HEAD + "sections:\n  design/imperative: s/missing.md\n  design/policy: ../outside.md\n",
+    )
     (tmp_path / "outside.md").write_text("x")
     result = check(agency)
     assert result.returncode == 1
     assert "agency.yml:4:22: LS303 'sections: s/missing.md' does not exist" in result.stdout
-    assert "agency.yml:5:18: LS303 'sections: ../outside.md' leads outside the project" in result.stdout
+    assert (
+        "agency.yml:5:18: LS303 'sections: ../outside.md' leads outside the project"
+        in result.stdout
+    )
 
 
 def test_a_section_for_an_address_that_does_not_exist_suggests_the_nearest(tmp_path: Path) -> None:
-    agency = project(tmp_path, HEAD + "sections:\n  design/imperatives: s/a.md\n  mechanisms/steering-bodies: s/a.md\n", {"s/a.md": "x\n"})
+    agency = project(
+        tmp_path,
+        HEAD + "sections:\n  design/imperatives: s/a.md\n  mechanisms/steering-bodies: s/a.md\n",
+        {"s/a.md": "x\n"},
+    )
     result = check(agency)
     assert result.returncode == 1
-    assert "agency.yml:4:3: LS301 the section 'design/imperatives' attaches to nothing: no such part or address Did you mean 'design/imperative'?" in result.stdout
-    assert "agency.yml:5:3: LS301 the section 'mechanisms/steering-bodies' attaches to nothing" in result.stdout
+    assert (
+        "agency.yml:4:3: LS301 the section 'design/imperatives' attaches to nothing: no such part or address Did you mean 'design/imperative'?"
+        in result.stdout
+    )
+    assert (
+        "agency.yml:5:3: LS301 the section 'mechanisms/steering-bodies' attaches to nothing"
+        in result.stdout
+    )
     assert "Did you mean 'mechanisms/steering-body'?" in result.stdout
 
 
@@ -108,8 +153,13 @@ def test_a_district_inherits_its_states_sections_until_it_writes_its_own(tmp_pat
     district = HEAD.replace("version", "extends: state.yml\nversion") + (
         "sections:\n  design/imperative: d/imp.md\nchanges:\n  - remove: mechanisms/leadership-council\n    why: Later.\n    accept: [LS102]\n"
     )
-    files = {"state.yml": state, "st/policy.md": "State policy.\n", "st/imp.md": "State imperative.\n",
-             "st/council.md": "Council.\n", "d/imp.md": "Our imperative.\n"}
+    files = {
+        "state.yml": state,
+        "st/policy.md": "State policy.\n",
+        "st/imp.md": "State imperative.\n",
+        "st/council.md": "Council.\n",
+        "d/imp.md": "Our imperative.\n",
+    }
     adapted = adapt(TREE, read_chain(project(tmp_path, district, files)))
     assert adapted.sections["design/policy"].agency == "Lincoln State"
     assert "State policy." in adapted.sections["design/policy"].html
@@ -118,12 +168,21 @@ def test_a_district_inherits_its_states_sections_until_it_writes_its_own(tmp_pat
     assert "mechanisms/leadership-council" not in adapted.sections  # removed with its item
 
 
-def test_a_draft_notes_its_unwritten_parts_once_and_an_adopted_design_warns_for_each(tmp_path: Path) -> None:
-    draft = project(tmp_path / "draft", HEAD + "sections:\n  design/imperative: s/imperative.md\n", {"s/imperative.md": "Why.\n"})
+def test_a_draft_notes_its_unwritten_parts_once_and_an_adopted_design_warns_for_each(
+    tmp_path: Path,
+) -> None:
+    draft = project(
+        tmp_path / "draft",
+        HEAD + "sections:\n  design/imperative: s/imperative.md\n",
+        {"s/imperative.md": "Why.\n"},
+    )
     findings = check_adapted(adapt(TREE, read_chain(draft)))
     notes = [f for f in findings if f.code == "LS205"]
     assert len(notes) == 1 and str(notes[0].severity) == "info"
-    assert "'design/intervention-framework', 'design/infrastructure', 'design/policy' are not written yet" in notes[0].message
+    assert (
+        "'design/intervention-framework', 'design/infrastructure', 'design/policy' are not written yet"
+        in notes[0].message
+    )
     assert check(draft, "--strict").returncode == 0
 
     adopted = HEAD + (
@@ -132,26 +191,50 @@ def test_a_draft_notes_its_unwritten_parts_once_and_an_adopted_design_warns_for_
     )
     path = project(tmp_path / "adopted", adopted, {"s/imperative.md": "Why.\n"})
     warnings = [f for f in check_adapted(adapt(TREE, read_chain(path))) if f.code == "LS206"]
-    assert [f.address for f in warnings] == ["design/intervention-framework", "design/infrastructure", "design/policy"]
+    assert [f.address for f in warnings] == [
+        "design/intervention-framework",
+        "design/infrastructure",
+        "design/policy",
+    ]
     result = check(path, "--strict")
     assert result.returncode == 1
-    assert "agency.yml:3:9: LS206 the design document is adopted but its part 'design/policy' (Policy recommendations) is not written" in result.stdout
+    assert (
+        "agency.yml:3:9: LS206 the design document is adopted but its part 'design/policy' (Policy recommendations) is not written"
+        in result.stdout
+    )
 
 
-@pytest.mark.parametrize(("record", "expected"), [
-    ("adopted: {date: 2026-12-08, by: Board}\nsign_off: [{name: A, date: 2026-11-02}]\n",
-     "agency.yml:4:10: LS302 an adopted design document needs the resolution or minute number that adopted it"),
-    ("adopted: {date: 2026-12-08, by: Board, resolution: R-1}\n",
-     "agency.yml:4:10: LS302 an adopted design document needs the work group's sign-off"),
-    ("adopted: {date: 2026-12-08, by: Board, resolution: R-1}\nsign_off:\n  - {name: A, date: 2026-11-02}\n  - {name: Tom Alvarez}\n",
-     "agency.yml:7:5: LS302 Tom Alvarez has no sign-off date"),
-    ("adopted: {date: 2026-12-08, by: Board, resolution: R-1}\nsign_off: [{name: A, date: 2 November}]\n",
-     "agency.yml:5:28: LS302 sign_off #1 date '2 November' is not a date"),
-    ("adopted: {date: 2026-12-08, by: Board, resolution: R-1}\nsign_off: [{name: A, role: Principal, Washington School, date: 2026-11-02}]\n",
-     "A comma inside { } starts a new key: put the text in quotes"),
-])
-def test_an_adopted_design_needs_its_resolution_and_everyones_sign_off(tmp_path: Path, record: str, expected: str) -> None:
-    path = project(tmp_path, HEAD + "status: adopted\n" + record + "sections:\n" + ALL_PARTS, parts_files())
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (
+            "adopted: {date: 2026-12-08, by: Board}\nsign_off: [{name: A, date: 2026-11-02}]\n",
+            "agency.yml:4:10: LS302 an adopted design document needs the resolution or minute number that adopted it",
+        ),
+        (
+            "adopted: {date: 2026-12-08, by: Board, resolution: R-1}\n",
+            "agency.yml:4:10: LS302 an adopted design document needs the work group's sign-off",
+        ),
+        (
+            "adopted: {date: 2026-12-08, by: Board, resolution: R-1}\nsign_off:\n  - {name: A, date: 2026-11-02}\n  - {name: Tom Alvarez}\n",
+            "agency.yml:7:5: LS302 Tom Alvarez has no sign-off date",
+        ),
+        (
+            "adopted: {date: 2026-12-08, by: Board, resolution: R-1}\nsign_off: [{name: A, date: 2 November}]\n",
+            "agency.yml:5:28: LS302 sign_off #1 date '2 November' is not a date",
+        ),
+        (
+            "adopted: {date: 2026-12-08, by: Board, resolution: R-1}\nsign_off: [{name: A, role: Principal, Washington School, date: 2026-11-02}]\n",
+            "A comma inside { } starts a new key: put the text in quotes",
+        ),
+    ],
+)
+def test_an_adopted_design_needs_its_resolution_and_everyones_sign_off(
+    tmp_path: Path, record: str, expected: str
+) -> None:
+    path = project(
+        tmp_path, HEAD + "status: adopted\n" + record + "sections:\n" + ALL_PARTS, parts_files()
+    )
     result = check(path)
     assert result.returncode == 1 and expected in result.stdout, result.stdout
 
@@ -163,7 +246,13 @@ def test_values_read_as_words_in_a_sentence() -> None:
     assert value_phrase({**positions, "reads": "digits"}, "12") == "12 positions"
     assert value_phrase(positions, "240") == "240 positions"
     assert value_phrase({"type": "text"}, "Dr. Ana Ruiz") == "Dr. Ana Ruiz"
-    assert [number_in_words(n) for n in (0, 21, 40, 99, 100)] == ["zero", "twenty-one", "forty", "ninety-nine", "one hundred"]
+    assert [number_in_words(n) for n in (0, 21, 40, 99, 100)] == [
+        "zero",
+        "twenty-one",
+        "forty",
+        "ninety-nine",
+        "one hundred",
+    ]
 
 
 # -- the built site ------------------------------------------------------------------------------
@@ -177,14 +266,16 @@ def site(tmp_path: Path, agency: str, files: dict[str, str], *, strict: bool = T
         "plugins:\n  - search\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n",
         encoding="utf-8",
     )
-    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=strict)
+    config = load_config(
+        str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=strict
+    )
     build(config)
     return tmp_path / "site"
 
 
 def read(site_dir: Path, page: str, *, article: bool = False) -> str:
     html = (site_dir / page / "index.html").read_text(encoding="utf-8")
-    return html[html.index("<article"):] if article else html
+    return html[html.index("<article") :] if article else html
 
 
 DISTRICT = HEAD + (
@@ -200,43 +291,67 @@ DISTRICT = HEAD + (
 
 @pytest.fixture(scope="module")
 def district_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    files = {**parts_files("Springfield writes this."), "docs/steering.md": "Our committee has **fifteen** members.\n"}
+    files = {
+        **parts_files("Springfield writes this."),
+        "docs/steering.md": "Our committee has **fifteen** members.\n",
+    }
     return site(tmp_path_factory.mktemp("district"), DISTRICT, files)
 
 
-def test_the_agencys_text_leads_each_part_and_the_toolkit_follows_collapsed(district_site: Path) -> None:
+def test_the_agencys_text_leads_each_part_and_the_toolkit_follows_collapsed(
+    district_site: Path,
+) -> None:
     page = read(district_site, "design/policy", article=True)
-    ours, toolkit = page.index("Springfield writes this. (Policy recommendations)"), page.index("From the toolkit")
+    ours, toolkit = (
+        page.index("Springfield writes this. (Policy recommendations)"),
+        page.index("From the toolkit"),
+    )
     assert ours < toolkit
     assert '<details class="toolkit">' in page  # collapsed: the agency has written
 
 
-def test_an_item_page_leads_with_its_section_and_the_section_file_is_not_a_page(district_site: Path) -> None:
+def test_an_item_page_leads_with_its_section_and_the_section_file_is_not_a_page(
+    district_site: Path,
+) -> None:
     page = read(district_site, "mechanisms/steering-body", article=True)
-    assert page.index("<strong>fifteen</strong>") < page.index("From the toolkit") < page.index("Functions")
+    assert (
+        page.index("<strong>fifteen</strong>")
+        < page.index("From the toolkit")
+        < page.index("Functions")
+    )
     assert not (district_site / "steering" / "index.html").exists()
 
 
 def test_readers_see_a_plain_banner_a_footer_and_the_adoption_record(district_site: Path) -> None:
     home = read(district_site, "")
     assert "Draft for review by the Board of Education · version 2026.1 · 25 November 2026" in home
-    assert "Springfield Public Schools. Published 25 November 2026. Adapted from the prototype toolkit of the Center for Mental Health in Schools at UCLA" in home
+    assert (
+        "Springfield Public Schools. Published 25 November 2026. Adapted from the prototype toolkit of the Center for Mental Health in Schools at UCLA"
+        in home
+    )
     assert "fidelity finding" not in home and "prototype 0.1.0 →" not in home
     adoption = read(district_site, "design/adoption")
     assert "Marcus Lee" in adoption and "2 November 2026" in adoption and "not yet" in adoption
 
 
-def test_the_adaptations_page_says_every_change_in_the_readers_words_with_the_terms(district_site: Path) -> None:
+def test_the_adaptations_page_says_every_change_in_the_readers_words_with_the_terms(
+    district_site: Path,
+) -> None:
     page = read(district_site, "adaptations")
     assert "Removed the mechanism “External Collaborators”" in page
     assert page.index("Removed the mechanism") < page.index("mechanisms/external-collaborators")
-    assert "<td>Learning Supports Facilitator</td>" in page and "<td>Learning Supports Coach</td>" in page
+    assert (
+        "<td>Learning Supports Facilitator</td>" in page
+        and "<td>Learning Supports Coach</td>" in page
+    )
     assert "prototype 0.1.0 → Springfield Public Schools; 1 adaptation" in page
 
 
 def test_reference_pages_are_for_editors_at_the_end_of_the_navigation(district_site: Path) -> None:
     home = read(district_site, "")
-    assert home.index("Design document") < home.index("Essential elements") < home.index("For editors")
+    assert (
+        home.index("Design document") < home.index("Essential elements") < home.index("For editors")
+    )
     assert home.index("For editors") < home.index("Finding codes")
 
 
@@ -247,7 +362,9 @@ def test_a_missing_value_is_a_labelled_gap_never_a_bracket(tmp_path: Path) -> No
     assert "[Number of" not in page
 
 
-def test_a_leak_in_a_section_fails_strict_once_located_in_its_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_leak_in_a_section_fails_strict_once_located_in_its_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     files = parts_files()
     files["s/policy.md"] = "As shown on the previous page, see Appendix B.\n"
     with pytest.raises(Abort, match="2 warnings"):
@@ -257,17 +374,27 @@ def test_a_leak_in_a_section_fails_strict_once_located_in_its_file(tmp_path: Pat
     assert "site/design/policy/index.html" not in caplog.text  # reported once, at its source
 
 
-def test_a_leak_from_an_override_template_fails_strict_at_the_built_page(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_leak_from_an_override_template_fails_strict_at_the_built_page(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "overrides" / "lstoolkit").mkdir(parents=True)
-    (tmp_path / "overrides" / "lstoolkit" / "cautions.md.j2").write_text("# Cautions\n\nThe cautions are on the next page.\n", encoding="utf-8")
-    project(tmp_path, HEAD + "sections:\n" + ALL_PARTS, {**parts_files(), "docs/contact.md": "# Contact\n"})
+    (tmp_path / "overrides" / "lstoolkit" / "cautions.md.j2").write_text(
+        "# Cautions\n\nThe cautions are on the next page.\n", encoding="utf-8"
+    )
+    project(
+        tmp_path,
+        HEAD + "sections:\n" + ALL_PARTS,
+        {**parts_files(), "docs/contact.md": "# Contact\n"},
+    )
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: SPS\ntheme: {name: material, custom_dir: overrides, font: false}\n"
         "markdown_extensions: []\nplugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n",
         encoding="utf-8",
     )
     with pytest.raises(Abort):
-        build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True))
+        build(
+            load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+        )
     assert "site/cautions/index.html:" in caplog.text and "LS401 print-reference: " in caplog.text
 
 

@@ -25,7 +25,10 @@ from lstoolkit.load import load_content
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
-KICKOFF, WASHINGTON = "introductory-session-district-kickoff", "introductory-session-washington-elementary"
+KICKOFF, WASHINGTON = (
+    "introductory-session-district-kickoff",
+    "introductory-session-washington-elementary",
+)
 #: What the attendee sheet leaves to the briefing: instructions to the leader, not the agency's voice.
 GUIDANCE = (
     "it is important to have district leadership",
@@ -81,7 +84,9 @@ def school() -> Adapted:
 
 
 @pytest.fixture(scope="module")
-def pdfs(district: Adapted, school: Adapted, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def pdfs(
+    district: Adapted, school: Adapted, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     where = tmp_path_factory.mktemp("sessions")
     rendered = render(district, [KICKOFF, WASHINGTON, "facilitator-briefing"], where / "district")
     school_pdfs = render(school, ["introductory-session", "facilitator-briefing"], where / "school")
@@ -94,7 +99,9 @@ def pdfs(district: Adapted, school: Adapted, tmp_path_factory: pytest.TempPathFa
 def test_one_sheet_per_session_then_the_briefing(district: Adapted) -> None:
     names = [h.name for h in plan_handouts(district)]
     assert names[:3] == [KICKOFF, WASHINGTON, "facilitator-briefing"]
-    assert "introductory-session" not in names  # the district gives its sessions: no sheet with gaps
+    assert (
+        "introductory-session" not in names
+    )  # the district gives its sessions: no sheet with gaps
     titles = {h.name: h.title for h in plan_handouts(district)}
     assert titles[KICKOFF] == (
         "Introductory session: principals and student and learning supports staff of the elementary schools, 12 January 2027"
@@ -108,15 +115,26 @@ def test_each_attendee_sheet_is_one_page(pdfs: dict[str, Path], name: str) -> No
 
 def test_the_attendee_sheet_gives_the_sessions_details(pdfs: dict[str, Path]) -> None:
     text = text_of(pdfs[KICKOFF])
-    assert "Springfield Public Schools invites principals and student and learning supports staff" in text
-    assert "the Learning Supports Coach (twelve positions)" in text  # the adapted title and the number
+    assert (
+        "Springfield Public Schools invites principals and student and learning supports staff"
+        in text
+    )
+    assert (
+        "the Learning Supports Coach (twelve positions)" in text
+    )  # the adapted title and the number
     assert "Learning Supports Facilitator" not in without_citation(text)
     assert "Tuesday, 12 January 2027, 3:30 to 5:00 pm" in text
     assert "Springfield High School auditorium, 400 Main Street" in text
-    assert "Dr. Ana Ruiz, Superintendent" in text and "Marcus Lee, Director of Student Supports" in text
+    assert (
+        "Dr. Ana Ruiz, Superintendent" in text
+        and "Marcus Lee, Director of Student Supports" in text
+    )
     assert "learningsupports@sps.example.org" in text  # the agency's contact, by default
     # The toolkit's agenda, and the seven points in the agency's words, with its next steps.
-    assert "Agenda" in text and "The new position: the Learning Supports Coach, and those hired to fill it" in text
+    assert (
+        "Agenda" in text
+        and "The new position: the Learning Supports Coach, and those hired to fill it" in text
+    )
     assert "The district is determined to move away" in text
     assert "Next steps the district will be taking in moving forward." in text
     assert "August 2027: Twelve Learning Supports Coaches start" in text
@@ -128,12 +146,17 @@ def test_a_sessions_own_title_agenda_and_contact(pdfs: dict[str, Path]) -> None:
     assert "Meet the Learning Supports Coach of Washington Elementary School" in text
     assert "Tuesday, 17 August 2027, 2:00 to 3:00 pm" in text
     assert "Keisha Brown, Principal, Washington Elementary School" in text
-    assert "Meet your Learning Supports Coach" in text and "What changes at Washington this year" in text
+    assert (
+        "Meet your Learning Supports Coach" in text
+        and "What changes at Washington this year" in text
+    )
     assert "Welcome and introductions" not in text  # its agenda replaces the toolkit's
     assert "kbrown@sps.example.org" in text and "learningsupports@sps.example.org" not in text
 
 
-def test_the_sheet_speaks_for_the_agency_and_the_briefing_guides_the_leader(pdfs: dict[str, Path]) -> None:
+def test_the_sheet_speaks_for_the_agency_and_the_briefing_guides_the_leader(
+    pdfs: dict[str, Path],
+) -> None:
     sheet, briefing = text_of(pdfs[KICKOFF]), text_of(pdfs["facilitator-briefing"])
     for guidance in GUIDANCE:
         assert guidance not in sheet, guidance
@@ -148,10 +171,15 @@ def test_the_school_version_says_principal_not_superintendent(pdfs: dict[str, Pa
     sheet = text_of(pdfs["school/introductory-session"])
     assert "superintendent" not in sheet.lower()
     assert "The school is determined to move away" in sheet
-    assert "Lincoln Elementary School invites you to an introductory session. The school's leadership" in sheet
+    assert (
+        "Lincoln Elementary School invites you to an introductory session. The school's leadership"
+        in sheet
+    )
     briefing = text_of(pdfs["school/facilitator-briefing"])
     assert "superintendent" not in briefing.lower()
-    assert "school leadership (e.g., the principal and the director of student supports)" in briefing
+    assert (
+        "school leadership (e.g., the principal and the director of student supports)" in briefing
+    )
 
 
 @pytest.mark.parametrize("name", [KICKOFF, "facilitator-briefing", "school/introductory-session"])
@@ -167,13 +195,15 @@ def test_tagged_pdf_ua(pdfs: dict[str, Path], name: str) -> None:
     if name == "facilitator-briefing":
         assert "/TH" in tags  # the sessions' table
     headings = [t for t in tags if re.fullmatch(r"/H[1-6]", t)]
-    assert headings[0] == "/H1" and all(int(b[2]) - int(a[2]) <= 1 for a, b in itertools.pairwise(headings))
+    assert headings[0] == "/H1" and all(
+        int(b[2]) - int(a[2]) <= 1 for a, b in itertools.pairwise(headings)
+    )
 
 
 def _tags(node: object) -> list[str]:
     found: list[str] = []
     kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
-    for kid in ([] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]):
+    for kid in [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]:
         if isinstance(kid, pikepdf.Dictionary):
             found += [str(kid.get("/S")), *_tags(kid)]
     return found
@@ -194,10 +224,20 @@ def test_a_missing_detail_is_a_located_finding_and_a_visible_gap(tmp_path: Path)
         "      - {name: Marcus Lee}\n"
     )
     adapted = adapt(load_content(), read_chain(write(tmp_path / "agency.yml", text), root=tmp_path))
-    found = [(f.location.line, f.message) for f in check_adapted(adapted) if f.code == "LS208" and f.location]
+    found = [
+        (f.location.line, f.message)
+        for f in check_adapted(adapted)
+        if f.code == "LS208" and f.location
+    ]
     assert found == [
-        (line_of(text, "- id: lincoln"), "session 'lincoln' has no place: its attendee sheet shows a gap"),
-        (line_of(text, "{name: Marcus Lee}"), "presenter 'Marcus Lee' of session 'lincoln' has no role: the sheet shows a gap"),
+        (
+            line_of(text, "- id: lincoln"),
+            "session 'lincoln' has no place: its attendee sheet shows a gap",
+        ),
+        (
+            line_of(text, "{name: Marcus Lee}"),
+            "presenter 'Marcus Lee' of session 'lincoln' has no role: the sheet shows a gap",
+        ),
     ]
     html = html_of(adapted, "introductory-session-lincoln")
     assert '<span class="ls-gap">place to be decided</span>' in html
@@ -206,20 +246,34 @@ def test_a_missing_detail_is_a_located_finding_and_a_visible_gap(tmp_path: Path)
 
 
 def test_without_sessions_one_sheet_with_gaps_and_one_finding(tmp_path: Path) -> None:
-    adapted = adapt(load_content(), read_chain(write(tmp_path / "agency.yml", AGENCY), root=tmp_path))
-    assert [h.name for h in plan_handouts(adapted)][:2] == ["introductory-session", "facilitator-briefing"]
+    adapted = adapt(
+        load_content(), read_chain(write(tmp_path / "agency.yml", AGENCY), root=tmp_path)
+    )
+    assert [h.name for h in plan_handouts(adapted)][:2] == [
+        "introductory-session",
+        "facilitator-briefing",
+    ]
     [finding] = [f for f in check_adapted(adapted) if f.code == "LS208"]
-    assert finding.location is not None and finding.location.line == 1  # the top of the file: no 'sessions:' to point at
+    assert (
+        finding.location is not None and finding.location.line == 1
+    )  # the top of the file: no 'sessions:' to point at
     assert "no introductory sessions" in finding.message and finding.severity == "info"
     html = html_of(adapted, "introductory-session")
-    for label in ("date and time to be decided", "place to be decided", "presenters, with their roles, to be named"):
+    for label in (
+        "date and time to be decided",
+        "place to be decided",
+        "presenters, with their roles, to be named",
+    ):
         assert f'<span class="ls-gap">{label}</span>' in html, label
     assert "office@springfield.example.org" in html
     # As read from the PDFs, the gaps leave no stray punctuation ("to be decided ,").
     pdfs = render(adapted, ["introductory-session", "facilitator-briefing"], tmp_path)
     for name, path in pdfs.items():
         text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-        assert [leak.rule for leak in leaks_in_text(re.sub(r"Source: .*?UCLA\.", " ", text, flags=re.DOTALL))] == [], name
+        assert [
+            leak.rule
+            for leak in leaks_in_text(re.sub(r"Source: .*?UCLA\.", " ", text, flags=re.DOTALL))
+        ] == [], name
     assert len(PdfReader(pdfs["introductory-session"]).pages) == 1
 
 
@@ -228,7 +282,9 @@ def test_a_date_without_times_and_times_without_a_date(tmp_path: Path) -> None:
     adapted = adapt(load_content(), read_chain(write(tmp_path / "agency.yml", text), root=tmp_path))
     a, b = session_sheets(adapted)
     assert a.when == "Tuesday, 12 January 2027, \ue000time to be decided\ue001"
-    assert b.when == "\ue000date to be decided\ue001 (3:30 pm to \ue000end time to be decided\ue001)"
+    assert (
+        b.when == "\ue000date to be decided\ue001 (3:30 pm to \ue000end time to be decided\ue001)"
+    )
     missing = [f.message for f in check_adapted(adapted) if f.code == "LS208"]
     assert "session 'a' has no start time: its attendee sheet shows a gap" in missing
     assert "session 'b' has no date: its attendee sheet shows a gap" in missing
@@ -247,7 +303,9 @@ def test_no_sheet_when_the_introductory_session_is_removed(tmp_path: Path) -> No
     text = AGENCY + "changes:\n  - remove: templates/introductory-session\n    why: Not used.\n"
     adapted = adapt(load_content(), read_chain(write(tmp_path / "agency.yml", text), root=tmp_path))
     names = [h.name for h in plan_handouts(adapted)]
-    assert not [n for n in names if n.startswith("introductory-session") or n == "facilitator-briefing"]
+    assert not [
+        n for n in names if n.startswith("introductory-session") or n == "facilitator-briefing"
+    ]
     assert not [f for f in check_adapted(adapted) if f.code == "LS208"]
 
 
@@ -256,7 +314,10 @@ def test_no_sheet_when_the_introductory_session_is_removed(tmp_path: Path) -> No
 
 def test_times_are_read_as_typed(tmp_path: Path) -> None:
     """YAML reads an unquoted 15:30 as the number 930; the sheet shows what was typed."""
-    text = AGENCY + "sessions:\n  - {id: a, date: 2027-01-12, start: 9:05, end: 12:00, place: Library}\n"
+    text = (
+        AGENCY
+        + "sessions:\n  - {id: a, date: 2027-01-12, start: 9:05, end: 12:00, place: Library}\n"
+    )
     [layer] = read_chain(write(tmp_path / "agency.yml", text), root=tmp_path)
     assert (layer.file.sessions[0].start, layer.file.sessions[0].end) == ("9:05", "12:00")
     [sheet] = session_sheets(adapt(load_content(), (layer,)))
@@ -288,13 +349,23 @@ def test_a_date_or_time_that_is_not_one_is_a_located_error(tmp_path: Path, line:
     shown = f"{problem.message} {problem.hint}"
     assert BAD[line] in shown
     assert problem.code == ("LS300" if "real date" in BAD[line] else "LS302")
-    assert problem.location is not None and problem.location.line == line_of(text, line.split("\n")[-1])
+    assert problem.location is not None and problem.location.line == line_of(
+        text, line.split("\n")[-1]
+    )
 
 
 def test_the_cli_prints_one_line_with_the_file_line_and_fix(tmp_path: Path) -> None:
-    write(tmp_path / "agency.yml", AGENCY + "sessions:\n  - id: a\n    date: next Tuesday\n    start: 3pm\n")
-    result = subprocess.run([sys.executable, "-m", "lstoolkit.cli", "check", "agency.yml"], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+    write(
+        tmp_path / "agency.yml",
+        AGENCY + "sessions:\n  - id: a\n    date: next Tuesday\n    start: 3pm\n",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "lstoolkit.cli", "check", "agency.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[:2] == [

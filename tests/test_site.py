@@ -40,7 +40,9 @@ def generated_markdown(config: object) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module", params=["prototype", "district", "school"])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, object]:
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path, object]:
     name = request.param
     site_dir = tmp_path_factory.mktemp(name)
     config = build_site(SITES / name / "mkdocs.yml", site_dir)
@@ -56,10 +58,15 @@ def test_generated_pages_match_goldens(built: tuple[str, Path, object]) -> None:
         for uri, text in pages.items():
             (golden_dir / uri).parent.mkdir(parents=True, exist_ok=True)
             (golden_dir / uri).write_text(text, encoding="utf-8")
-    committed = {p.relative_to(golden_dir).as_posix(): p.read_text(encoding="utf-8") for p in golden_dir.rglob("*.md")}
+    committed = {
+        p.relative_to(golden_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in golden_dir.rglob("*.md")
+    }
     assert sorted(pages) == sorted(committed)
     for uri, text in pages.items():
-        assert text == committed[uri], f"{name}/{uri} differs from its golden; run make goldens and review"
+        assert text == committed[uri], (
+            f"{name}/{uri} differs from its golden; run make goldens and review"
+        )
 
 
 class _Text(HTMLParser):
@@ -146,6 +153,7 @@ def test_every_item_is_published_with_its_anchor(built: tuple[str, Path, object]
 
 def test_navigation_reaches_every_generated_page(built: tuple[str, Path, object]) -> None:
     _, site_dir, config = built
+
     def flatten(nav: object) -> list[str]:
         if isinstance(nav, str):
             return [nav]
@@ -154,6 +162,7 @@ def test_navigation_reaches_every_generated_page(built: tuple[str, Path, object]
         if isinstance(nav, list):
             return [u for v in nav for u in flatten(v)]
         return []
+
     in_nav = set(flatten(config["nav"]))  # type: ignore[index]
     pages = {p.uri for p in config.plugins["lstoolkit"].renderer.pages()}  # type: ignore[attr-defined]
     assert pages <= in_nav
@@ -161,7 +170,9 @@ def test_navigation_reaches_every_generated_page(built: tuple[str, Path, object]
 
 def test_no_request_to_a_third_party_host(built: tuple[str, Path, object]) -> None:
     _, site_dir, _ = built
-    resource = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=["']([^"']+)""", re.I)
+    resource = re.compile(
+        r"""<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=["']([^"']+)""", re.I
+    )
     css_import = re.compile(r"""url\(["']?(https?:)?//""")
     for html_file in site_dir.rglob("*.html"):
         for url in resource.findall(html_file.read_text(encoding="utf-8")):
@@ -178,7 +189,9 @@ def test_diagram_follows_the_adaptation(built: tuple[str, Path, object]) -> None
     assert "External Collaborators" in svg
     assert ("removed by Springfield Public Schools" in svg) is (name != "prototype")
     assert ("Learning Supports Steering Committee" in svg) is (name != "prototype")
-    narrow = (site_dir / "assets" / "lstoolkit" / "mechanisms-narrow.svg").read_text(encoding="utf-8")
+    narrow = (site_dir / "assets" / "lstoolkit" / "mechanisms-narrow.svg").read_text(
+        encoding="utf-8"
+    )
     assert 'viewBox="0 0 340 ' in narrow
 
 
@@ -205,10 +218,16 @@ def test_fidelity_warning_fails_strict_and_shows_on_adaptations_page(tmp_path: P
     assert not (tmp_path / "lenient" / "elements" / "capacity-building").exists()
 
 
-def test_error_in_agency_file_stops_the_build_with_its_location(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_error_in_agency_file_stops_the_build_with_its_location(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "agency.yml").write_text("agency: {name: X, level: district}\nversion: '1'\nchanges:\n  - remove: mechanisms/nope\n    why: x\n")
-    (tmp_path / "mkdocs.yml").write_text("site_name: X\nplugins:\n  - lstoolkit: {agency: agency.yml}\n")
+    (tmp_path / "agency.yml").write_text(
+        "agency: {name: X, level: district}\nversion: '1'\nchanges:\n  - remove: mechanisms/nope\n    why: x\n"
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: X\nplugins:\n  - lstoolkit: {agency: agency.yml}\n"
+    )
     with pytest.raises(Abort, match="BuildError"):
         build_site(tmp_path / "mkdocs.yml", tmp_path / "out")
     assert "agency.yml:4:13: LS301 'mechanisms/nope' does not exist" in caplog.text
@@ -229,7 +248,8 @@ def test_long_sections_keep_their_pages_out_of_the_navigation(tmp_path: Path) ->
 
     (tmp_path / "docs").mkdir()
     schools = "".join(
-        f"  - add: mechanisms\n    text: {{id: team-{i}, title: Team {i}}}\n    why: x\n" for i in range(NAV_SECTION_LIMIT)
+        f"  - add: mechanisms\n    text: {{id: team-{i}, title: Team {i}}}\n    why: x\n"
+        for i in range(NAV_SECTION_LIMIT)
     )
     (tmp_path / "agency.yml").write_text(
         f"agency: {{name: X, level: district}}\nversion: '1'\nvalues: {{facilitator_positions: 2}}\nchanges:\n{schools}"
@@ -238,7 +258,9 @@ def test_long_sections_keep_their_pages_out_of_the_navigation(tmp_path: Path) ->
         f"INHERIT: {SITES / 'common.yml'}\nsite_name: X\ntheme: {{name: material, font: false, custom_dir: {ROOT / 'overrides'}, features: [navigation.prune]}}\n"
         "plugins:\n  - lstoolkit: {agency: agency.yml, handouts: 'false'}\n"
     )
-    config = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")  # --strict: no omitted-page warning
+    config = build_site(
+        tmp_path / "mkdocs.yml", tmp_path / "site"
+    )  # --strict: no omitted-page warning
     assert {"Mechanisms": ["mechanisms/index.md"]} in config["nav"]  # type: ignore[index]
     page = (tmp_path / "site" / "mechanisms" / "team-1" / "index.html").read_text()
     assert "Team 1" in page and page.count("team-2/") == 0

@@ -1,5 +1,5 @@
-"""The code's lint and types are part of the tests: ruff and mypy --strict on the package and the
-tests, as `make lint` runs them."""
+"""The code's lint, format and types are part of the tests: ruff check, ruff format and mypy --strict
+on the package and the tests, as `make lint` runs them."""
 
 from __future__ import annotations
 
@@ -18,11 +18,15 @@ def run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
 
 
-@pytest.mark.parametrize("command", [
-    pytest.param(["ruff", "check", *PATHS], id="ruff-check"),
-    pytest.param(["mypy", "lstoolkit"], id="mypy-package"),
-    pytest.param(["mypy", "--strict", "--explicit-package-bases", "tests"], id="mypy-tests"),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["ruff", "check", *PATHS], id="ruff-check"),
+        pytest.param(["ruff", "format", "--check", *PATHS], id="ruff-format"),
+        pytest.param(["mypy", "lstoolkit"], id="mypy-package"),
+        pytest.param(["mypy", "--strict", "--explicit-package-bases", "tests"], id="mypy-tests"),
+    ],
+)
 def test_the_code_passes(command: list[str]) -> None:
     tool = BIN / command[0]
     if not tool.exists():

@@ -15,7 +15,9 @@ from lstoolkit.sandbox import templates_dir
 
 ROOT = Path(__file__).parent.parent
 OWN_MAIN = '{% extends "base.html" %}\n{% block extrahead %}<meta name="own-main" content="yes">{% endblock %}\n'
-KEEPS_BANNER = OWN_MAIN + '{% block announce %}{% include "partials/lstoolkit-banner.html" %}{% endblock %}\n'
+KEEPS_BANNER = (
+    OWN_MAIN + '{% block announce %}{% include "partials/lstoolkit-banner.html" %}{% endblock %}\n'
+)
 
 
 def site(where: Path, files: dict[str, str], *, theme: str = "material") -> Path:
@@ -24,11 +26,14 @@ def site(where: Path, files: dict[str, str], *, theme: str = "material") -> Path
     for name, text in files.items():
         (where / name).parent.mkdir(parents=True, exist_ok=True)
         (where / name).write_text(text, encoding="utf-8")
-    custom = ", custom_dir: overrides" if any(name.startswith("overrides/") for name in files) else ""
+    custom = (
+        ", custom_dir: overrides" if any(name.startswith("overrides/") for name in files) else ""
+    )
     (where / "mkdocs.yml").write_text(
         f"site_name: Test\ntheme: {{name: {theme}, font: false{custom}}}\n"
         "markdown_extensions: [admonition, attr_list, md_in_html, tables, pymdownx.details]\n"
-        "plugins: [{lstoolkit: {handouts: false}}]\n", encoding="utf-8",
+        "plugins: [{lstoolkit: {handouts: false}}]\n",
+        encoding="utf-8",
     )
     return where
 
@@ -37,7 +42,12 @@ def build(project: Path) -> subprocess.CompletedProcess[str]:
     """mkdocs build --strict, not -q: quiet drops the warnings that --strict counts."""
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -78,7 +88,10 @@ def test_a_sites_own_main_html_without_the_banner_is_warned_about(tmp_path: Path
     project = site(tmp_path, {"overrides/main.html": OWN_MAIN})
     result = build(project)
     assert result.returncode == 1
-    assert "WARNING -  lstoolkit: overrides/main.html replaces lstoolkit's main.html, so pages show no version banner" in result.stderr
+    assert (
+        "WARNING -  lstoolkit: overrides/main.html replaces lstoolkit's main.html, so pages show no version banner"
+        in result.stderr
+    )
     assert '{% include "partials/lstoolkit-banner.html" %}' in result.stderr
 
 
@@ -88,7 +101,9 @@ def test_the_banner_itself_can_be_replaced(tmp_path: Path) -> None:
     result = build(project)
     assert result.returncode == 0, result.stderr
     html = page(project)
-    assert '<p class="own-banner">Version 0.1.0, ours</p>' in html and "lstoolkit-banner" not in html
+    assert (
+        '<p class="own-banner">Version 0.1.0, ours</p>' in html and "lstoolkit-banner" not in html
+    )
 
 
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])

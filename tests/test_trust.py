@@ -51,11 +51,19 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/19
 PREVIOUS_SITE = "the previous site\n"
 #: The handouts of a project without sessions or plan answers.
 HANDOUTS = [
-    "introductory-session", "facilitator-briefing",
-    "job-learning-supports-facilitator", "job-learning-supports-facilitator-supervising", "job-administrative-leader",
-    "job-administrative-leader-supervising", "job-district-partnership-facilitator",
+    "introductory-session",
+    "facilitator-briefing",
+    "job-learning-supports-facilitator",
+    "job-learning-supports-facilitator-supervising",
+    "job-administrative-leader",
+    "job-administrative-leader-supervising",
+    "job-district-partnership-facilitator",
     "job-district-partnership-facilitator-supervising",
-    "mechanism-sheets", "action-plan-worksheet", "design-document", "fidelity-report", "at-a-glance",
+    "mechanism-sheets",
+    "action-plan-worksheet",
+    "design-document",
+    "fidelity-report",
+    "at-a-glance",
 ]
 
 
@@ -75,8 +83,13 @@ def run(project: Path, *args: str, timeout: float = 120) -> tuple[int, str]:
     """Exit status and output (stdout, then stderr) of ``python *args`` in ``project``."""
     try:
         result = subprocess.run(
-            [sys.executable, *args], cwd=project, capture_output=True, text=True, check=False,
-            timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            [sys.executable, *args],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"{' '.join(args)} did not finish in {timeout:.0f} s")
@@ -117,7 +130,11 @@ def make_project(
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-    theme = "{name: material, font: false, custom_dir: overrides}" if overrides else "{name: material, font: false}"
+    theme = (
+        "{name: material, font: false, custom_dir: overrides}"
+        if overrides
+        else "{name: material, font: false}"
+    )
     if overrides:
         (project / "overrides" / "lstoolkit").mkdir(parents=True, exist_ok=True)
     (project / "mkdocs.yml").write_text(
@@ -135,7 +152,11 @@ def refused(output: str, codes: Iterable[str], *where: str) -> None:
     """The output reports one of ``codes``, and every line that does starts with one of ``where``
     (``file:line:`` or ``file:line:col:``)."""
     codes = tuple(codes)
-    lines = [line.strip().removeprefix("error: ") for line in output.splitlines() if any(c in line for c in codes)]
+    lines = [
+        line.strip().removeprefix("error: ")
+        for line in output.splitlines()
+        if any(c in line for c in codes)
+    ]
     assert lines, f"no {' or '.join(codes)} in:\n{output}"
     for line in lines:
         assert line.startswith(where), f"not located at {' or '.join(where)}: {line}\n{output}"
@@ -143,11 +164,15 @@ def refused(output: str, codes: Iterable[str], *where: str) -> None:
 
 def previous_site_kept(project: Path) -> bool:
     site = project / "site"
-    return [p.name for p in site.iterdir()] == ["index.html"] and (site / "index.html").read_text() == PREVIOUS_SITE
+    return [p.name for p in site.iterdir()] == ["index.html"] and (
+        site / "index.html"
+    ).read_text() == PREVIOUS_SITE
 
 
 def pdf_text(data: bytes) -> str:
-    return "".join("".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages)
+    return "".join(
+        "".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages
+    )
 
 
 # -- the canary outside the project, and a web server that counts requests ------------------------
@@ -180,7 +205,9 @@ class Canary:
                 if path.is_symlink() or not path.is_file():
                     continue
                 data = path.read_bytes()
-                if self.token.encode() in data or (data.startswith(b"%PDF") and self.token in pdf_text(data)):
+                if self.token.encode() in data or (
+                    data.startswith(b"%PDF") and self.token in pdf_text(data)
+                ):
                     found.append(str(path))
         return found
 
@@ -191,7 +218,8 @@ def canary(tmp_path: Path) -> Canary:
     canary.directory.mkdir()
     canary.svg.write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="40">'
-        f'<text x="5" y="30" font-size="20">{canary.token}</text></svg>\n', encoding="utf-8",
+        f'<text x="5" y="30" font-size="20">{canary.token}</text></svg>\n',
+        encoding="utf-8",
     )
     canary.css.write_text(f'body::before {{ content: "{canary.token}"; }}\n', encoding="utf-8")
     canary.template.write_text(f"# {canary.token}\n", encoding="utf-8")
@@ -261,15 +289,22 @@ def test_a_corpus_case_is_located_at_its_value(case_file: Path, tmp_path: Path) 
 
 
 def adopted(date: str) -> str:
-    return HEAD + f"status: adopted\nadopted: {{date: {date}, by: Board, resolution: R-1}}\nsign_off: [{{name: Ana Ruiz, date: 2026-05-01}}]\n"
+    return (
+        HEAD
+        + f"status: adopted\nadopted: {{date: {date}, by: Board, resolution: R-1}}\nsign_off: [{{name: Ana Ruiz, date: 2026-05-01}}]\n"
+    )
 
 
-REPLACE = "changes:\n  - replace: mechanisms/planning-team/process\n    text: {text}\n    why: {why}\n"
+REPLACE = (
+    "changes:\n  - replace: mechanisms/planning-team/process\n    text: {text}\n    why: {why}\n"
+)
 YAML_OR_SCHEMA = ("LS300", "LS302")
 
 
 def _many_changes(count: int) -> str:
-    change = "  - replace: mechanisms/planning-team/process\n    text: Weekly.\n    why: Calendar.\n"
+    change = (
+        "  - replace: mechanisms/planning-team/process\n    text: Weekly.\n    why: Calendar.\n"
+    )
     return HEAD + "changes:\n" + change * count
 
 
@@ -287,24 +322,56 @@ REFUSED: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "date-month-day-year": (adopted('"September 1 2026"'), YAML_OR_SCHEMA, ("agency.yml:4:",)),
     # C: a number too large to convert (Python refuses more than 4,300 digits).
     "value-of-5000-digits": (
-        HEAD + "values: {facilitator_positions: " + "9" * 5000 + "}\n", ("LS300", "LS302", "LS307"), ("agency.yml:3:",),
+        HEAD + "values: {facilitator_positions: " + "9" * 5000 + "}\n",
+        ("LS300", "LS302", "LS307"),
+        ("agency.yml:3:",),
     ),
     # B: a trailing newline in the version (also refused as a version mike cannot publish).
-    "newline-in-version": ('agency: {name: Springfield, level: district}\nversion: "2026.1\\n"\n', ("LS302",), ("agency.yml:2:10:",)),
+    "newline-in-version": (
+        'agency: {name: Springfield, level: district}\nversion: "2026.1\\n"\n',
+        ("LS302",),
+        ("agency.yml:2:10:",),
+    ),
     # B: control characters YAML itself refuses, raw in the file.
-    "raw-control-character": (HEAD + 'component_name: "Learning\x01Supports"\n', YAML_OR_SCHEMA, ("agency.yml:3:",)),
-    "raw-escape-character": (HEAD + "component_name: Learning \x1b[2J Supports\n", YAML_OR_SCHEMA, ("agency.yml:3:",)),
+    "raw-control-character": (
+        HEAD + 'component_name: "Learning\x01Supports"\n',
+        YAML_OR_SCHEMA,
+        ("agency.yml:3:",),
+    ),
+    "raw-escape-character": (
+        HEAD + "component_name: Learning \x1b[2J Supports\n",
+        YAML_OR_SCHEMA,
+        ("agency.yml:3:",),
+    ),
     # C: added items cite the agency, never one of the prototype's sources.
     "added-item-with-a-source": (
-        HEAD + "changes:\n  - add: mechanisms\n    text:\n      id: local-team\n      title: Local Team\n"
+        HEAD
+        + "changes:\n  - add: mechanisms\n    text:\n      id: local-team\n      title: Local Team\n"
         "      source: {doc: coaching-guide, section: Appendix A}\n    why: x\n",
-        ("LS301", "LS302"), ("agency.yml:8:", "agency.yml:5:", "agency.yml:4:"),
+        ("LS301", "LS302"),
+        ("agency.yml:8:", "agency.yml:5:", "agency.yml:4:"),
     ),
     # D: limits.
-    "too-many-changes": (_many_changes(10_001), ("LS307",), ("agency.yml:3:", f"agency.yml:{4 + 3 * 10_000}:")),
-    "too-many-terms": (_many_terms(10_001), ("LS307",), ("agency.yml:3:", f"agency.yml:{4 + 10_000}:")),
-    "text-of-20001-characters": (HEAD + REPLACE.format(text="x" * 20_001, why="x"), ("LS307",), ("agency.yml:5:11:",)),
-    "why-of-20001-characters": (HEAD + REPLACE.format(text="x", why="y" * 20_001), ("LS307",), ("agency.yml:6:10:",)),
+    "too-many-changes": (
+        _many_changes(10_001),
+        ("LS307",),
+        ("agency.yml:3:", f"agency.yml:{4 + 3 * 10_000}:"),
+    ),
+    "too-many-terms": (
+        _many_terms(10_001),
+        ("LS307",),
+        ("agency.yml:3:", f"agency.yml:{4 + 10_000}:"),
+    ),
+    "text-of-20001-characters": (
+        HEAD + REPLACE.format(text="x" * 20_001, why="x"),
+        ("LS307",),
+        ("agency.yml:5:11:",),
+    ),
+    "why-of-20001-characters": (
+        HEAD + REPLACE.format(text="x", why="y" * 20_001),
+        ("LS307",),
+        ("agency.yml:6:10:",),
+    ),
 }
 
 
@@ -326,10 +393,13 @@ def test_refused_with_a_located_error(name: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "terms", ['{"ſtaff": "Team"}', '{"Coordınator": "Lead"}', '{"ſtaff": "Team", "Coordınator": "Lead"}'],
+    "terms",
+    ['{"ſtaff": "Team"}', '{"Coordınator": "Lead"}', '{"ſtaff": "Team", "Coordınator": "Lead"}'],
     ids=["long-s", "dotless-i", "both"],
 )
-def test_terms_with_long_s_or_dotless_i_are_valid_or_refused_never_a_crash(terms: str, tmp_path: Path) -> None:
+def test_terms_with_long_s_or_dotless_i_are_valid_or_refused_never_a_crash(
+    terms: str, tmp_path: Path
+) -> None:
     """'ſ' matches 's' and 'ı' matches 'i' case-insensitively, but neither lowercases to them."""
     project = make_project(tmp_path, HEAD + f"terms: {terms}\n")
     status, output = check(project)  # run() asserts there is no traceback
@@ -363,12 +433,15 @@ def test_terms_that_compound_across_layers_stay_bounded(tmp_path: Path) -> None:
     status, output = check(project, "school/agency.yml", timeout=60)
     assert time.monotonic() - started < 20, "lstoolkit check took more than 20 s"
     if status == 1:  # refused: the term's replacement grows to N characters across layers
-        refused(output, ("LS307",), "state/agency.yml:", "district/agency.yml:", "school/agency.yml:")
+        refused(
+            output, ("LS307",), "state/agency.yml:", "district/agency.yml:", "school/agency.yml:"
+        )
         return
     assert status == 0, output
     (project / "docs").mkdir()
     (project / "mkdocs.yml").write_text(
-        "site_name: Test\nplugins:\n  - lstoolkit: {agency: school/agency.yml, handouts: 'true'}\n", encoding="utf-8",
+        "site_name: Test\nplugins:\n  - lstoolkit: {agency: school/agency.yml, handouts: 'true'}\n",
+        encoding="utf-8",
     )
     status, output = mkdocs_build(project, timeout=120)
     assert status == 0, output
@@ -384,11 +457,15 @@ def test_a_logo_that_links_to_an_address_or_a_file_is_refused(
     kind: str, tmp_path: Path, server: Server, canary: Canary, user_cache: Path
 ) -> None:
     image = (
-        f'<image href="{server.url}x.png" width="10" height="10"/>' if kind == "http"
+        f'<image href="{server.url}x.png" width="10" height="10"/>'
+        if kind == "http"
         else f'<image xlink:href="file://{canary.svg}" width="10" height="10"/>'
     )
     project = make_project(
-        tmp_path, LOGO_HEAD.format(logo="logo.svg"), files={"logo.svg": SVG.format(image)}, with_handouts=True,
+        tmp_path,
+        LOGO_HEAD.format(logo="logo.svg"),
+        files={"logo.svg": SVG.format(image)},
+        with_handouts=True,
     )
     status, output = check(project)
     assert status == 1, output
@@ -418,7 +495,9 @@ def _template_refused(output: str, name: str) -> None:
     assert lines and all(name in line for line in lines), output
 
 
-def test_a_page_template_linked_out_of_the_project_is_refused(tmp_path: Path, canary: Canary, user_cache: Path) -> None:
+def test_a_page_template_linked_out_of_the_project_is_refused(
+    tmp_path: Path, canary: Canary, user_cache: Path
+) -> None:
     project = make_project(tmp_path, overrides=True)
     (project / "overrides" / "lstoolkit" / "home.md.j2").symlink_to(canary.template)
     status, output = mkdocs_build(project)
@@ -428,12 +507,21 @@ def test_a_page_template_linked_out_of_the_project_is_refused(tmp_path: Path, ca
     assert canary.leaks(project, user_cache) == []
 
 
-def test_a_handout_template_linked_out_of_the_project_is_refused(tmp_path: Path, canary: Canary, user_cache: Path) -> None:
+def test_a_handout_template_linked_out_of_the_project_is_refused(
+    tmp_path: Path, canary: Canary, user_cache: Path
+) -> None:
     project = make_project(tmp_path, overrides=True, with_handouts=True)
     (project / "overrides" / "lstoolkit" / "handouts").mkdir()
-    canary.template.write_text(_bundled("handouts/design-document.html.j2").replace(
-        "<h1>{{ _(\"Design document\") }}</h1>", f"<h1>{{{{ _(\"Design document\") }}}}</h1><p>{canary.token}</p>"), encoding="utf-8")
-    (project / "overrides" / "lstoolkit" / "handouts" / "design-document.html.j2").symlink_to(canary.template)
+    canary.template.write_text(
+        _bundled("handouts/design-document.html.j2").replace(
+            '<h1>{{ _("Design document") }}</h1>',
+            f'<h1>{{{{ _("Design document") }}}}</h1><p>{canary.token}</p>',
+        ),
+        encoding="utf-8",
+    )
+    (project / "overrides" / "lstoolkit" / "handouts" / "design-document.html.j2").symlink_to(
+        canary.template
+    )
 
     status, output = handouts(project, "design-document")
     assert status == 1, output
@@ -447,14 +535,22 @@ def test_a_handout_template_linked_out_of_the_project_is_refused(tmp_path: Path,
 
 
 def test_override_templates_are_not_published(tmp_path: Path) -> None:
-    project = make_project(tmp_path, overrides=True, files={
-        "overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2"),
-        "overrides/lstoolkit/handouts/design-document.html.j2": _bundled("handouts/design-document.html.j2"),
-    })
+    project = make_project(
+        tmp_path,
+        overrides=True,
+        files={
+            "overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2"),
+            "overrides/lstoolkit/handouts/design-document.html.j2": _bundled(
+                "handouts/design-document.html.j2"
+            ),
+        },
+    )
     status, output = mkdocs_build(project)
     assert status == 0, output
     site = project / "site"
-    assert not (site / "lstoolkit").exists(), sorted(p.name for p in (site / "lstoolkit").rglob("*"))
+    assert not (site / "lstoolkit").exists(), sorted(
+        p.name for p in (site / "lstoolkit").rglob("*")
+    )
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*.j2")) == []
 
 
@@ -476,29 +572,51 @@ def _jinja_cache_names(cache_dir: Path, *directories: Path) -> set[str]:
     cache = FileSystemBytecodeCache(str(cache_dir))
     return {
         f"__jinja2_{cache.get_cache_key(str(t.relative_to(d)), os.path.normpath(t))}.cache"
-        for d in directories for t in d.rglob("*.j2")
+        for d in directories
+        for t in d.rglob("*.j2")
     }
 
 
 def test_a_build_keeps_no_cache_in_the_project(tmp_path: Path) -> None:
-    project = make_project(tmp_path, with_handouts=True, overrides=True, files={
-        "overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2"),
-    })
+    project = make_project(
+        tmp_path,
+        with_handouts=True,
+        overrides=True,
+        files={
+            "overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2"),
+        },
+    )
     status, output = mkdocs_build(project)
     assert status == 0, output
     status, output = handouts(project, "fidelity-report")
     assert status == 0, output
-    assert sorted(p.name for p in project.iterdir()) == ["agency.yml", "docs", "mkdocs.yml", "out", "overrides", "site"]
+    assert sorted(p.name for p in project.iterdir()) == [
+        "agency.yml",
+        "docs",
+        "mkdocs.yml",
+        "out",
+        "overrides",
+        "site",
+    ]
 
 
 def test_a_template_cache_planted_in_the_project_is_never_loaded(tmp_path: Path) -> None:
-    project = make_project(tmp_path, overrides=True, files={"overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2")})
+    project = make_project(
+        tmp_path,
+        overrides=True,
+        files={"overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2")},
+    )
     status, output = mkdocs_build(project)
     assert status == 0, output
     planted = project / ".lstoolkit-cache" / "templates"
     names = {p.name for p in planted.iterdir()} if planted.is_dir() else set()
     planted.mkdir(parents=True, exist_ok=True)
-    names |= _jinja_cache_names(planted, TEMPLATES / "pages", TEMPLATES / "handouts", project.resolve() / "overrides" / "lstoolkit")
+    names |= _jinja_cache_names(
+        planted,
+        TEMPLATES / "pages",
+        TEMPLATES / "handouts",
+        project.resolve() / "overrides" / "lstoolkit",
+    )
     marker = tmp_path / "unpickled"
     for name in names:
         (planted / name).write_bytes(bc_magic + pickle.dumps(_MakeDirectory(marker)))
@@ -531,9 +649,15 @@ def test_a_handout_planted_in_the_project_is_never_published(tmp_path: Path) -> 
     assert [p.name for p in published if "PLANTED" in pdf_text(p.read_bytes())] == []
 
 
-def test_an_override_template_removed_between_builds_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_override_template_removed_between_builds_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A sandboxed build, then a plain one: a shared bytecode cache broke the second."""
-    project = make_project(tmp_path, overrides=True, files={"overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2")})
+    project = make_project(
+        tmp_path,
+        overrides=True,
+        files={"overrides/lstoolkit/home.md.j2": _bundled("pages/home.md.j2")},
+    )
     monkeypatch.chdir(project)
     build(load_config(str(project / "mkdocs.yml")))
     (project / "overrides" / "lstoolkit" / "home.md.j2").unlink()
@@ -558,11 +682,18 @@ def test_a_handout_that_asks_for_an_address_or_a_file_is_refused(
     fetch: str, tmp_path: Path, server: Server, canary: Canary, user_cache: Path
 ) -> None:
     tag = FETCHES[fetch].format(server=server.url, canary_svg=canary.svg, canary_css=canary.css)
-    template = _bundled("handouts/design-document.html.j2").replace("<h1>{{ _(\"Design document\") }}</h1>", f"<h1>{{{{ _(\"Design document\") }}}}</h1>\n{tag}", 1)
+    template = _bundled("handouts/design-document.html.j2").replace(
+        '<h1>{{ _("Design document") }}</h1>', f'<h1>{{{{ _("Design document") }}}}</h1>\n{tag}', 1
+    )
     assert tag in template
-    project = make_project(tmp_path, with_handouts=True, overrides=True, files={
-        "overrides/lstoolkit/handouts/design-document.html.j2": template,
-    })
+    project = make_project(
+        tmp_path,
+        with_handouts=True,
+        overrides=True,
+        files={
+            "overrides/lstoolkit/handouts/design-document.html.j2": template,
+        },
+    )
     status, output = handouts(project, "design-document")
     assert status == 1, output
     _template_refused(output, "design-document")
@@ -576,7 +707,9 @@ def test_a_handout_that_asks_for_an_address_or_a_file_is_refused(
     assert canary.leaks(project, user_cache) == []
 
 
-def test_a_short_name_that_would_break_out_of_the_footer_fetches_nothing(tmp_path: Path, server: Server) -> None:
+def test_a_short_name_that_would_break_out_of_the_footer_fetches_nothing(
+    tmp_path: Path, server: Server
+) -> None:
     """The short name is printed in a CSS string (the PDF footer); a newline is allowed in YAML."""
     agency = (
         "agency:\n  name: Springfield\n"
@@ -595,20 +728,26 @@ def test_a_short_name_that_would_break_out_of_the_footer_fetches_nothing(tmp_pat
     assert "Fidelityfindings" in pdf_text((project / "out" / "fidelity-report.pdf").read_bytes())
 
 
-def test_the_canary_is_readable_so_the_leak_checks_mean_something(tmp_path: Path, canary: Canary) -> None:
+def test_the_canary_is_readable_so_the_leak_checks_mean_something(
+    tmp_path: Path, canary: Canary
+) -> None:
     """The leak checks look for the token in text: a PDF that renders the canary SVG has it."""
     import weasyprint
 
     probe = tmp_path / "probe"
     probe.mkdir()
-    (probe / "probe.pdf").write_bytes(weasyprint.HTML(string=f'<img src="{canary.svg.as_uri()}" alt="">').write_pdf())
+    (probe / "probe.pdf").write_bytes(
+        weasyprint.HTML(string=f'<img src="{canary.svg.as_uri()}" alt="">').write_pdf()
+    )
     assert canary.leaks(probe) == [str(probe / "probe.pdf")]
 
 
 # -- the command line and the odd paths ---------------------------------------------------------
 
 
-def test_a_top_level_agency_file_linked_out_of_the_project_is_refused(tmp_path: Path, canary: Canary) -> None:
+def test_a_top_level_agency_file_linked_out_of_the_project_is_refused(
+    tmp_path: Path, canary: Canary
+) -> None:
     project = tmp_path / "project"
     project.mkdir()
     (project / ".git").mkdir()  # the project root
@@ -616,31 +755,66 @@ def test_a_top_level_agency_file_linked_out_of_the_project_is_refused(tmp_path: 
     outside.write_text(HEAD, encoding="utf-8")
     (project / "agency.yml").symlink_to(outside)
     status, output = check(project)
-    assert status == 1 and "agency.yml: LS303 'agency.yml' is a link to a file outside the project" in output
+    assert (
+        status == 1
+        and "agency.yml: LS303 'agency.yml' is a link to a file outside the project" in output
+    )
 
 
-def test_a_cache_or_output_path_that_is_a_file_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_or_output_path_that_is_a_file_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = tmp_path / "project"
     project.mkdir()
     (project / "agency.yml").write_text(HEAD, encoding="utf-8")
     (project / "taken").write_text("a file", encoding="utf-8")
-    status, output = run(project, "-m", "lstoolkit.cli", "handouts", "agency.yml", "--only", "fidelity-report", "--out", "taken")
-    assert status == 1 and "error: taken: cannot use taken for the output directory: it is a file" in output
+    status, output = run(
+        project,
+        "-m",
+        "lstoolkit.cli",
+        "handouts",
+        "agency.yml",
+        "--only",
+        "fidelity-report",
+        "--out",
+        "taken",
+    )
+    assert (
+        status == 1
+        and "error: taken: cannot use taken for the output directory: it is a file" in output
+    )
     monkeypatch.setenv("LSTOOLKIT_CACHE_DIR", str(project / "taken"))
-    status, output = run(project, "-m", "lstoolkit.cli", "handouts", "agency.yml", "--only", "fidelity-report", "--out", "out")
+    status, output = run(
+        project,
+        "-m",
+        "lstoolkit.cli",
+        "handouts",
+        "agency.yml",
+        "--only",
+        "fidelity-report",
+        "--out",
+        "out",
+    )
     assert status == 1 and "for the handout cache" in output and "LSTOOLKIT_CACHE_DIR" in output
     assert not (project / "out").exists()
 
 
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     result = subprocess.run(
-        f"'{sys.executable}' -m lstoolkit.cli addresses | head -1", shell=True, cwd=tmp_path,
-        capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        f"'{sys.executable}' -m lstoolkit.cli addresses | head -1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.stdout.count("\n") == 1 and result.stderr == "", result.stderr
 
 
-def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_huge_file_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from lstoolkit.errors import LstoolkitError
     from lstoolkit.yamlfile import read_yaml
 
@@ -653,7 +827,18 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: p
         read_yaml(huge)
 
 
-@pytest.mark.parametrize("value", ['"}\\n body { display: none }', "a\\\\\"b", "x\r}{", "\x0c", "</style><script>", "\u2028", "\x00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"}\\n body { display: none }',
+        'a\\\\"b',
+        "x\r}{",
+        "\x0c",
+        "</style><script>",
+        "\u2028",
+        "\x00",
+    ],
+)
 def test_css_strings_stay_one_string(value: str) -> None:
     from lstoolkit.handouts import css_string
 
@@ -661,4 +846,6 @@ def test_css_strings_stay_one_string(value: str) -> None:
     inner = quoted[1:-1]
     assert quoted[0] == quoted[-1] == '"'
     assert not any(c in inner for c in '"\n\r\x0c<>\x00\u2028'), quoted
-    assert all(part[:1] in "0123456789abcdef" for part in inner.split("\\")[1:]), quoted  # hex escapes only
+    assert all(part[:1] in "0123456789abcdef" for part in inner.split("\\")[1:]), (
+        quoted
+    )  # hex escapes only

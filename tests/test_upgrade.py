@@ -16,7 +16,14 @@ ENTRY = "mechanisms/steering-body/functions/celebrates-progress"
 
 def lstoolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "lstoolkit.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "lstoolkit.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def locked(tmp_path: Path, state: str, district: str) -> Path:
@@ -28,8 +35,12 @@ def locked(tmp_path: Path, state: str, district: str) -> Path:
 
 
 def test_the_parent_drops_an_entry_the_layer_removes(tmp_path: Path) -> None:
-    project = locked(tmp_path, STATE, DISTRICT + f"changes:\n  - remove: {ENTRY}\n    why: Not here.\n")
-    (project / "state.yml").write_text(STATE + f"changes:\n  - remove: {ENTRY}\n    why: Not in this state.\n")
+    project = locked(
+        tmp_path, STATE, DISTRICT + f"changes:\n  - remove: {ENTRY}\n    why: Not here.\n"
+    )
+    (project / "state.yml").write_text(
+        STATE + f"changes:\n  - remove: {ENTRY}\n    why: Not in this state.\n"
+    )
     for strict in ([], ["--strict"]):
         result = lstoolkit("upgrade-check", *strict, "agency.yml", cwd=project)
         assert result.returncode == 1, result.stderr
@@ -40,8 +51,15 @@ def test_the_parent_drops_an_entry_the_layer_removes(tmp_path: Path) -> None:
 
 
 def test_the_parent_drops_what_the_layer_replaces(tmp_path: Path) -> None:
-    project = locked(tmp_path, STATE, DISTRICT + "changes:\n  - replace: mechanisms/planning-team/process\n    text: Weekly.\n    why: x\n")
-    (project / "state.yml").write_text(STATE + "changes:\n  - remove: mechanisms/planning-team\n    why: Folded in.\n")
+    project = locked(
+        tmp_path,
+        STATE,
+        DISTRICT
+        + "changes:\n  - replace: mechanisms/planning-team/process\n    text: Weekly.\n    why: x\n",
+    )
+    (project / "state.yml").write_text(
+        STATE + "changes:\n  - remove: mechanisms/planning-team\n    why: Folded in.\n"
+    )
     result = lstoolkit("upgrade-check", "agency.yml", cwd=project)
     assert result.returncode == 1, result.stderr
     assert result.stdout == (
@@ -54,7 +72,9 @@ def test_the_parent_drops_what_the_layer_replaces(tmp_path: Path) -> None:
 
 def test_a_layer_that_no_longer_resolves_is_an_error_without_strict(tmp_path: Path) -> None:
     project = locked(tmp_path, STATE, DISTRICT + "protect: [mechanisms/planning-team]\n")
-    (project / "state.yml").write_text(STATE + "changes:\n  - remove: mechanisms/planning-team\n    why: Folded in.\n")
+    (project / "state.yml").write_text(
+        STATE + "changes:\n  - remove: mechanisms/planning-team\n    why: Folded in.\n"
+    )
     result = lstoolkit("upgrade-check", "agency.yml", cwd=project)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(
@@ -64,11 +84,16 @@ def test_a_layer_that_no_longer_resolves_is_an_error_without_strict(tmp_path: Pa
 
 
 def test_a_target_an_earlier_change_of_the_layer_adds_is_not_gone(tmp_path: Path) -> None:
-    project = locked(tmp_path, STATE, DISTRICT + (
-        "changes:\n"
-        "  - add: mechanisms\n    text: {id: local-team, title: Local Team, functions: [{id: meets, text: meets}]}\n    why: x\n"
-        "  - add: mechanisms/local-team/functions\n    text: reports\n    why: x\n"
-    ))
+    project = locked(
+        tmp_path,
+        STATE,
+        DISTRICT
+        + (
+            "changes:\n"
+            "  - add: mechanisms\n    text: {id: local-team, title: Local Team, functions: [{id: meets, text: meets}]}\n    why: x\n"
+            "  - add: mechanisms/local-team/functions\n    text: reports\n    why: x\n"
+        ),
+    )
     (project / "state.yml").write_text(STATE.replace("'1'", "'2'"))
     result = lstoolkit("upgrade-check", "--strict", "agency.yml", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr

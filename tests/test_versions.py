@@ -24,9 +24,12 @@ GIT_DATE = "2025-01-02T03:04:05+00:00"
 UNSIGNED = 'Springfield Education Association"}'
 SIGNED = 'Springfield Education Association", date: 2026-05-30}'
 
+
 def git(*args: str, cwd: Path) -> str:
     env = {**os.environ, "GIT_AUTHOR_DATE": GIT_DATE, "GIT_COMMITTER_DATE": GIT_DATE}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def make_project(where: Path, **options: str) -> Path:
@@ -51,12 +54,19 @@ def run(*args: str, cwd: Path, cache: Path | None = None) -> subprocess.Complete
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     if cache is not None:
         env["LSTOOLKIT_CACHE_DIR"] = str(cache)
-    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
 
 
 def same_tree(a: Path, b: Path) -> list[str]:
     comparison = filecmp.dircmp(a, b)
-    differences = comparison.left_only + comparison.right_only + comparison.diff_files + comparison.funny_files
+    differences = (
+        comparison.left_only
+        + comparison.right_only
+        + comparison.diff_files
+        + comparison.funny_files
+    )
     for sub in comparison.common_dirs:
         differences += [f"{sub}/{d}" for d in same_tree(a / sub, b / sub)]
     return differences
@@ -76,7 +86,9 @@ def test_two_builds_in_different_directories_are_byte_identical(tmp_path: Path) 
     assert "<lastmod>2025-01-02</lastmod>" in sitemap  # the last commit's date, not today's
 
 
-def test_banner_on_every_page_speaks_to_readers_and_provenance_is_on_the_adaptations_page(tmp_path: Path) -> None:
+def test_banner_on_every_page_speaks_to_readers_and_provenance_is_on_the_adaptations_page(
+    tmp_path: Path,
+) -> None:
     project = make_project(tmp_path, handouts="false")
     result = run("mkdocs", "build", "--strict", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -85,9 +97,15 @@ def test_banner_on_every_page_speaks_to_readers_and_provenance_is_on_the_adaptat
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert '<p class="lstoolkit-banner">' in html, page
-        assert re.search(r"Draft for review by the Board of Education · version 2026.1 · \d+ [A-Z][a-z]+ 20\d\d", html), page
+        assert re.search(
+            r"Draft for review by the Board of Education · version 2026.1 · \d+ [A-Z][a-z]+ 20\d\d",
+            html,
+        ), page
     adaptations = (project / "site" / "adaptations" / "index.html").read_text(encoding="utf-8")
-    assert "prototype 0.1.0 → Lincoln State Department of Education → Springfield Public Schools; 7 adaptations, 2 fidelity findings" in adaptations
+    assert (
+        "prototype 0.1.0 → Lincoln State Department of Education → Springfield Public Schools; 7 adaptations, 2 fidelity findings"
+        in adaptations
+    )
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert "fidelity finding" not in home
 
@@ -95,17 +113,32 @@ def test_banner_on_every_page_speaks_to_readers_and_provenance_is_on_the_adaptat
 def test_publish_with_mike_adopted_latest_and_hidden_draft(tmp_path: Path) -> None:
     project = make_project(tmp_path, handouts="false")
     district = project / "examples" / "district" / "agency.yml"
-    adopted = district.read_text().replace(UNSIGNED, SIGNED).replace("status: draft", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education, resolution: Resolution 2026-41}")
+    adopted = (
+        district.read_text()
+        .replace(UNSIGNED, SIGNED)
+        .replace(
+            "status: draft",
+            "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education, resolution: Resolution 2026-41}",
+        )
+    )
     district.write_text(adopted)
     git("commit", "-q", "-am", "Adopted 2026.1", cwd=project)
     first = run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project)
     assert first.returncode == 0, first.stdout + first.stderr
     district.write_text(adopted.replace('version: "2026.1"', 'version: "2027.1"'))
     git("commit", "-q", "-am", "Adopted 2027.1", cwd=project)
-    assert run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project).returncode == 0
-    district.write_text(adopted.replace('version: "2026.1"', 'version: "2028.1"').replace("status: adopted\n", "status: draft\n"))
+    assert (
+        run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project).returncode == 0
+    )
+    district.write_text(
+        adopted.replace('version: "2026.1"', 'version: "2028.1"').replace(
+            "status: adopted\n", "status: draft\n"
+        )
+    )
     git("commit", "-q", "-am", "Draft 2028.1", cwd=project)
-    assert run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project).returncode == 0
+    assert (
+        run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project).returncode == 0
+    )
 
     versions = json.loads(git("show", "gh-pages:versions.json", cwd=project))
     by_version = {v["version"]: v for v in versions}
@@ -122,7 +155,9 @@ def test_what_changed_page_against_the_previous_tag(tmp_path: Path) -> None:
     project = make_project(tmp_path, handouts="false", compare_with="v2026.1")
     git("tag", "v2026.1", cwd=project)
     district = project / "examples" / "district" / "agency.yml"
-    district.write_text(district.read_text().replace("facilitator_positions: 12", "facilitator_positions: 14"))
+    district.write_text(
+        district.read_text().replace("facilitator_positions: 12", "facilitator_positions: 14")
+    )
     result = run("mkdocs", "build", "--strict", cwd=project)
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "changes" / "index.html").read_text(encoding="utf-8")
@@ -136,10 +171,15 @@ def test_what_changed_page_against_the_previous_tag(tmp_path: Path) -> None:
 def publish_as(project: Path, version: str, status: str) -> subprocess.CompletedProcess[str]:
     """Set the district's version and status, commit, and run 'lstoolkit publish'."""
     district = project / "examples" / "district" / "agency.yml"
-    text = re.sub(r'(?m)^version: .*$', f'version: "{version}"', district.read_text(encoding="utf-8"))
+    text = re.sub(
+        r"(?m)^version: .*$", f'version: "{version}"', district.read_text(encoding="utf-8")
+    )
     text = re.sub(r"(?m)^status: .*\n(adopted: .*\n)?", "status: draft\n", text)
     if status == "adopted":
-        text = text.replace(UNSIGNED, SIGNED).replace("status: draft\n", "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education, resolution: Resolution 2026-41}\n")
+        text = text.replace(UNSIGNED, SIGNED).replace(
+            "status: draft\n",
+            "status: adopted\nadopted: {date: 2026-06-10, by: Board of Education, resolution: Resolution 2026-41}\n",
+        )
     district.write_text(text, encoding="utf-8")
     git("commit", "-q", "--allow-empty", "-am", f"{version} {status}", cwd=project)
     return run("lstoolkit.cli", "publish", "examples/district/agency.yml", cwd=project)
@@ -162,72 +202,139 @@ def test_publish_follows_the_draft_then_adopted_life_cycle(tmp_path: Path) -> No
     step = publish_as(project, "2026.1", "draft")
     assert step.returncode == 0, step.stdout + step.stderr
     assert deployed(project) == {
-        "2026.1": {"version": "2026.1", "title": "2026.1 (draft)", "aliases": ["draft"], "properties": {"hidden": True}},
+        "2026.1": {
+            "version": "2026.1",
+            "title": "2026.1 (draft)",
+            "aliases": ["draft"],
+            "properties": {"hidden": True},
+        },
     }
     assert {"2026.1", "draft"} <= served(project) and "latest" not in served(project)
 
     step = publish_as(project, "2026.1", "adopted")
     assert step.returncode == 0, step.stdout + step.stderr
     assert deployed(project) == {  # shown in the selector; /draft/ no longer serves it
-        "2026.1": {"version": "2026.1", "title": "2026.1 (adopted 2026-06-10)", "aliases": ["latest"], "properties": {"hidden": False}},
+        "2026.1": {
+            "version": "2026.1",
+            "title": "2026.1 (adopted 2026-06-10)",
+            "aliases": ["latest"],
+            "properties": {"hidden": False},
+        },
     }
     assert "draft" not in served(project) and {"latest", "index.html"} <= served(project)
 
     step = publish_as(project, "2026.2", "draft")
     assert step.returncode == 0, step.stdout + step.stderr
     assert deployed(project) == {
-        "2026.2": {"version": "2026.2", "title": "2026.2 (draft)", "aliases": ["draft"], "properties": {"hidden": True}},
-        "2026.1": {"version": "2026.1", "title": "2026.1 (adopted 2026-06-10)", "aliases": ["latest"], "properties": {"hidden": False}},
+        "2026.2": {
+            "version": "2026.2",
+            "title": "2026.2 (draft)",
+            "aliases": ["draft"],
+            "properties": {"hidden": True},
+        },
+        "2026.1": {
+            "version": "2026.1",
+            "title": "2026.1 (adopted 2026-06-10)",
+            "aliases": ["latest"],
+            "properties": {"hidden": False},
+        },
     }
 
     step = publish_as(project, "2026.2", "adopted")
     assert step.returncode == 0, step.stdout + step.stderr
     assert deployed(project) == {
-        "2026.2": {"version": "2026.2", "title": "2026.2 (adopted 2026-06-10)", "aliases": ["latest"], "properties": {"hidden": False}},
-        "2026.1": {"version": "2026.1", "title": "2026.1 (adopted 2026-06-10)", "aliases": [], "properties": {"hidden": False}},
+        "2026.2": {
+            "version": "2026.2",
+            "title": "2026.2 (adopted 2026-06-10)",
+            "aliases": ["latest"],
+            "properties": {"hidden": False},
+        },
+        "2026.1": {
+            "version": "2026.1",
+            "title": "2026.1 (adopted 2026-06-10)",
+            "aliases": [],
+            "properties": {"hidden": False},
+        },
     }
     assert "draft" not in served(project)
-    assert 'href="latest/"' in git("show", "gh-pages:index.html", cwd=project)  # the root redirects to latest
+    assert 'href="latest/"' in git(
+        "show", "gh-pages:index.html", cwd=project
+    )  # the root redirects to latest
 
 
-def test_adopting_a_newer_version_retires_an_older_draft_and_refuses_to_unadopt(tmp_path: Path) -> None:
+def test_adopting_a_newer_version_retires_an_older_draft_and_refuses_to_unadopt(
+    tmp_path: Path,
+) -> None:
     project = make_project(tmp_path, handouts="false")
     assert publish_as(project, "2026.1", "draft").returncode == 0
     step = publish_as(project, "2026.2", "adopted")
     assert step.returncode == 0, step.stdout + step.stderr
     versions = deployed(project)
-    assert versions["2026.1"]["aliases"] == [] and versions["2026.1"]["properties"] == {"hidden": True}
+    assert versions["2026.1"]["aliases"] == [] and versions["2026.1"]["properties"] == {
+        "hidden": True
+    }
     assert versions["2026.2"]["aliases"] == ["latest"]
     assert "draft" not in served(project)
 
     refused = publish_as(project, "2026.2", "draft")
     assert refused.returncode == 1
-    assert "error: version 2026.2 is already published as adopted: it cannot become a draft again" in refused.stderr
+    assert (
+        "error: version 2026.2 is already published as adopted: it cannot become a draft again"
+        in refused.stderr
+    )
     assert deployed(project) == versions
 
 
 LIST: list[dict[str, Any]] = [
     {"version": "2027.1", "title": "2027.1 (draft)", "aliases": [], "properties": {"hidden": True}},
-    {"version": "2026.2", "title": "2026.2 (adopted 2026-06-10)", "aliases": ["latest", "draft"], "properties": {"hidden": False}},
+    {
+        "version": "2026.2",
+        "title": "2026.2 (adopted 2026-06-10)",
+        "aliases": ["latest", "draft"],
+        "properties": {"hidden": False},
+    },
     {"version": "2026.1", "title": "2026.1", "aliases": []},
 ]
 
 
-@pytest.mark.parametrize(("listing", "expected"), [
-    # The draft just adopted keeps 'draft': it moves to the newest draft left...
-    (LIST, [["alias", "--update-aliases", "2027.1", "draft"], ["set-default", "latest"]]),
-    # ... or goes when none is left.
-    (LIST[1:], [["delete", "draft"], ["set-default", "latest"]]),
-    # A draft older than the adopted version was superseded; 'latest' goes to the newest adopted.
-    ([{**LIST[1], "aliases": []}, {**LIST[2], "aliases": ["latest", "draft"], "properties": {"hidden": True}}],
-     [["alias", "--update-aliases", "2026.2", "latest"], ["delete", "draft"], ["set-default", "latest"]]),
-    # Nothing to settle.
-    ([LIST[0] | {"aliases": ["draft"]}, LIST[1] | {"aliases": ["latest"]}], [["set-default", "latest"]]),
-])
-def test_aliases_are_settled_from_what_the_branch_holds(listing: list[dict[str, object]], expected: list[list[str]]) -> None:
+@pytest.mark.parametrize(
+    ("listing", "expected"),
+    [
+        # The draft just adopted keeps 'draft': it moves to the newest draft left...
+        (LIST, [["alias", "--update-aliases", "2027.1", "draft"], ["set-default", "latest"]]),
+        # ... or goes when none is left.
+        (LIST[1:], [["delete", "draft"], ["set-default", "latest"]]),
+        # A draft older than the adopted version was superseded; 'latest' goes to the newest adopted.
+        (
+            [
+                {**LIST[1], "aliases": []},
+                {**LIST[2], "aliases": ["latest", "draft"], "properties": {"hidden": True}},
+            ],
+            [
+                ["alias", "--update-aliases", "2026.2", "latest"],
+                ["delete", "draft"],
+                ["set-default", "latest"],
+            ],
+        ),
+        # Nothing to settle.
+        (
+            [LIST[0] | {"aliases": ["draft"]}, LIST[1] | {"aliases": ["latest"]}],
+            [["set-default", "latest"]],
+        ),
+    ],
+)
+def test_aliases_are_settled_from_what_the_branch_holds(
+    listing: list[dict[str, object]], expected: list[list[str]]
+) -> None:
     from lstoolkit.versions import alias_commands, parse_deployed
 
-    commands = alias_commands(parse_deployed(json.dumps(listing)), config_file="mkdocs.yml", branch="pages", push=True, adopted=True)
+    commands = alias_commands(
+        parse_deployed(json.dumps(listing)),
+        config_file="mkdocs.yml",
+        branch="pages",
+        push=True,
+        adopted=True,
+    )
     common = ["--config-file", "mkdocs.yml", "--branch", "pages", "--push"]
     assert commands == [[c[0], *common, *c[1:]] for c in expected]
 
@@ -237,9 +344,25 @@ def test_a_draft_is_deployed_hidden_and_an_adoption_shown() -> None:
     from lstoolkit.versions import parse_deployed, publish_commands
 
     layer = read_chain(ROOT / "examples" / "district" / "agency.yml")[-1]
-    assert publish_commands(layer, [], config_file="m.yml", branch="b", push=False) == [[
-        "deploy", "--config-file", "m.yml", "--branch", "b", "--update-aliases", "--title", "2026.1 (draft)",
-        "--prop-set", "hidden=true", "2026.1", "draft",
-    ]]
+    assert publish_commands(layer, [], config_file="m.yml", branch="b", push=False) == [
+        [
+            "deploy",
+            "--config-file",
+            "m.yml",
+            "--branch",
+            "b",
+            "--update-aliases",
+            "--title",
+            "2026.1 (draft)",
+            "--prop-set",
+            "hidden=true",
+            "2026.1",
+            "draft",
+        ]
+    ]
     hidden = parse_deployed(json.dumps([{**LIST[0], "version": "2026.1"}]))
-    assert publish_commands(layer, hidden, config_file="m.yml", branch="b", push=False)[0][-3:] == ["hidden=true", "2026.1", "draft"]
+    assert publish_commands(layer, hidden, config_file="m.yml", branch="b", push=False)[0][-3:] == [
+        "hidden=true",
+        "2026.1",
+        "draft",
+    ]

@@ -35,34 +35,49 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 LEVELS = ("state", "district", "school")
 INCH = 72
 #: The sections that are the state department's own to plan.
-STATE_SECTIONS = {"Building the capacity of the department planning team",
-                  "Plan for changes within the DEPARTMENT and with REGIONAL UNITS"}
+STATE_SECTIONS = {
+    "Building the capacity of the department planning team",
+    "Plan for changes within the DEPARTMENT and with REGIONAL UNITS",
+}
 MULTILINE = 1 << 12  # /Ff bit 13
 
 
 def printed_plan(adapted: Adapted) -> Handout:
     """The printed plan's handout, as plan_handouts makes it for an agency with answers."""
-    return Handout("action-plan", "Action plan", "action-plan.html.j2", {"answers": plan_answers(adapted)})
+    return Handout(
+        "action-plan", "Action plan", "action-plan.html.j2", {"answers": plan_answers(adapted)}
+    )
 
 
 @pytest.fixture(scope="module")
 def adapted() -> dict[str, Adapted]:
-    return {level: adapt(load_content(), read_chain(EXAMPLES / level / "agency.yml")) for level in LEVELS}
+    return {
+        level: adapt(load_content(), read_chain(EXAMPLES / level / "agency.yml"))
+        for level in LEVELS
+    }
 
 
 @pytest.fixture(scope="module")
-def rendered(adapted: dict[str, Adapted], tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path]]:
+def rendered(
+    adapted: dict[str, Adapted], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[str, Path]]:
     """Each level's worksheet, the district's printed plan and the district's worksheet on A4:
     name -> (HTML, PDF)."""
     out = tmp_path_factory.mktemp("worksheet")
     done: dict[str, tuple[str, Path]] = {}
     for level in LEVELS:
         for paper in ("letter", "a4") if level == "district" else ("letter",):
-            renderer = HandoutRenderer(adapted[level], check_adapted(adapted[level]), handout_environment(), paper=paper)
-            handouts = [h for h in plan_handouts(adapted[level]) if h.name == "action-plan-worksheet"]
+            renderer = HandoutRenderer(
+                adapted[level], check_adapted(adapted[level]), handout_environment(), paper=paper
+            )
+            handouts = [
+                h for h in plan_handouts(adapted[level]) if h.name == "action-plan-worksheet"
+            ]
             if level == "district" and paper == "letter":
                 handouts.append(printed_plan(adapted[level]))
-            for result in render_handouts(renderer, handouts, out / f"{level}-{paper}", cache_dir=out / "cache", jobs=1):
+            for result in render_handouts(
+                renderer, handouts, out / f"{level}-{paper}", cache_dir=out / "cache", jobs=1
+            ):
                 key = f"{level}{'' if paper == 'letter' else '-' + paper}:{result.handout.name}"
                 assert result.path is not None
                 done[key] = (renderer.html(result.handout), result.path)
@@ -129,7 +144,12 @@ def test_the_worksheet_and_the_plan_are_landscape(rendered: dict[str, tuple[str,
             assert all(int(page.obj.get("/Rotate", 0)) == 0 for page in pdf.pages), key
         assert all(box[2] - box[0] > box[3] - box[1] for box in boxes), key
     with pikepdf.open(rendered["district-a4:action-plan-worksheet"][1]) as pdf:
-        assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 842, 595]  # A4, on its side
+        assert [round(float(v)) for v in pdf.pages[0].mediabox] == [
+            0,
+            0,
+            842,
+            595,
+        ]  # A4, on its side
     with pikepdf.open(rendered["district:action-plan-worksheet"][1]) as pdf:
         assert [round(float(v)) for v in pdf.pages[0].mediabox] == [0, 0, 792, 612]  # US Letter
 
@@ -144,8 +164,9 @@ def test_other_handouts_stay_portrait(adapted: dict[str, Adapted], tmp_path: Pat
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_only_the_sections_of_the_agencys_level(level: str, rendered: dict[str, tuple[str, Path]],
-                                                 adapted: dict[str, Adapted]) -> None:
+def test_only_the_sections_of_the_agencys_level(
+    level: str, rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+) -> None:
     html, path = rendered[f"{level}:action-plan-worksheet"]
     toolkit = adapted[level].toolkit
     expected = [s.title for s in plan_sections(toolkit, level)]
@@ -158,21 +179,33 @@ def test_only_the_sections_of_the_agencys_level(level: str, rendered: dict[str, 
         assert STATE_SECTIONS <= set(shown)
         assert "Left out" not in text
     else:
-        assert not STATE_SECTIONS & set(shown), "a district or school plans no state department section"
+        assert not STATE_SECTIONS & set(shown), (
+            "a district or school plans no state department section"
+        )
         assert "Left out of a " + level in text
         assert "Plan for Start-up and Phase-in with SCHOOLS" in shown
     assert ("Plan for Start-up and Phase-in with DISTRICTS" in shown) == (level != "school")
     # the footnotes of the state's tasks go with them
-    assert ("*Plan as part of scheduled department professional development" in text) == (level == "state")
+    assert ("*Plan as part of scheduled department professional development" in text) == (
+        level == "state"
+    )
 
 
 # -- rows ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["state:action-plan-worksheet", "district:action-plan-worksheet",
-                                  "district-a4:action-plan-worksheet", "district:action-plan"])
-def test_each_task_is_one_row_on_one_page(name: str, rendered: dict[str, tuple[str, Path]],
-                                          adapted: dict[str, Adapted]) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "state:action-plan-worksheet",
+        "district:action-plan-worksheet",
+        "district-a4:action-plan-worksheet",
+        "district:action-plan",
+    ],
+)
+def test_each_task_is_one_row_on_one_page(
+    name: str, rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+) -> None:
     level = name.split(":")[0].split("-")[0]
     sections = plan_sections(adapted[level].toolkit, level)
     with pikepdf.open(rendered[name][1]) as pdf:
@@ -193,11 +226,16 @@ def test_each_task_is_one_row_on_one_page(name: str, rendered: dict[str, tuple[s
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_fields_are_named_section_task_column(level: str, rendered: dict[str, tuple[str, Path]],
-                                              adapted: dict[str, Adapted]) -> None:
+def test_fields_are_named_section_task_column(
+    level: str, rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+) -> None:
     plan = _plan(adapted[level].toolkit)
-    expected = [field_name(s.id, t.id, f) for s in plan_sections(adapted[level].toolkit, level)
-                for t in s.children for f in plan.fields]
+    expected = [
+        field_name(s.id, t.id, f)
+        for s in plan_sections(adapted[level].toolkit, level)
+        for t in s.children
+        for f in plan.fields
+    ]
     with pikepdf.open(rendered[f"{level}:action-plan-worksheet"][1]) as pdf:
         names = [f.fully_qualified_name for f in pdf.acroform.fields]
         assert names == expected
@@ -215,8 +253,11 @@ def test_fields_are_named_section_task_column(level: str, rendered: dict[str, tu
 
 def test_a_tooltip_names_the_task_and_its_section(rendered: dict[str, tuple[str, Path]]) -> None:
     with pikepdf.open(rendered["district:action-plan-worksheet"][1]) as pdf:
-        [field] = [f for f in pdf.acroform.fields
-                   if f.fully_qualified_name == "start-up-with-schools.school-introductory-tasks.when"]
+        [field] = [
+            f
+            for f in pdf.acroform.fields
+            if f.fully_qualified_name == "start-up-with-schools.school-introductory-tasks.when"
+        ]
         assert str(field.obj.TU) == (
             "WHEN for the task “The District's Implementation Team will need to have a plan of action for "
             "carrying out the following introductory tasks”, in Plan for Start-up and Phase-in with SCHOOLS"
@@ -224,7 +265,9 @@ def test_a_tooltip_names_the_task_and_its_section(rendered: dict[str, tuple[str,
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_every_field_has_an_appearance_and_none_needs_one(level: str, rendered: dict[str, tuple[str, Path]]) -> None:
+def test_every_field_has_an_appearance_and_none_needs_one(
+    level: str, rendered: dict[str, tuple[str, Path]]
+) -> None:
     with pikepdf.open(rendered[f"{level}:action-plan-worksheet"][1]) as pdf:
         acroform = pdf.Root.AcroForm
         assert not bool(acroform.get("/NeedAppearances", False))
@@ -241,7 +284,9 @@ def test_every_field_has_an_appearance_and_none_needs_one(level: str, rendered: 
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_fields_are_multiline_and_two_inches_wide(level: str, rendered: dict[str, tuple[str, Path]]) -> None:
+def test_fields_are_multiline_and_two_inches_wide(
+    level: str, rendered: dict[str, tuple[str, Path]]
+) -> None:
     with pikepdf.open(rendered[f"{level}:action-plan-worksheet"][1]) as pdf:
         for widget in _widgets(pdf):
             assert widget.FT == "/Tx"
@@ -254,7 +299,9 @@ def test_fields_are_multiline_and_two_inches_wide(level: str, rendered: dict[str
 def test_the_worksheet_is_tagged_pdf_ua(rendered: dict[str, tuple[str, Path]]) -> None:
     for key in ("district:action-plan-worksheet", "district:action-plan"):
         with pikepdf.open(rendered[key][1]) as pdf:
-            marked: object = pdf.Root.MarkInfo.Marked  # a bool, which pikepdf's stubs type as Object
+            marked: object = (
+                pdf.Root.MarkInfo.Marked
+            )  # a bool, which pikepdf's stubs type as Object
             assert marked is True
             assert b"pdfuaid" in pdf.Root.Metadata.read_bytes()
             assert str(pdf.Root.Lang) == "en"
@@ -269,8 +316,9 @@ def test_the_worksheet_is_tagged_pdf_ua(rendered: dict[str, tuple[str, Path]]) -
 # -- the printed plan ------------------------------------------------------------------------
 
 
-def test_the_printed_plan_prints_the_answers_and_has_no_fields(rendered: dict[str, tuple[str, Path]],
-                                                               adapted: dict[str, Adapted]) -> None:
+def test_the_printed_plan_prints_the_answers_and_has_no_fields(
+    rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+) -> None:
     path = rendered["district:action-plan"][1]
     text = _text(path)
     answers = plan_answers(adapted["district"])
@@ -287,7 +335,9 @@ def test_the_printed_plan_prints_the_answers_and_has_no_fields(rendered: dict[st
     assert "<textarea" not in rendered["district:action-plan"][0]
 
 
-def test_plan_handouts_lists_the_printed_plan_only_with_answers(adapted: dict[str, Adapted]) -> None:
+def test_plan_handouts_lists_the_printed_plan_only_with_answers(
+    adapted: dict[str, Adapted],
+) -> None:
     names = {level: [h.name for h in plan_handouts(adapted[level])] for level in LEVELS}
     assert "action-plan" in names["district"] and "action-plan-worksheet" in names["district"]
     assert "action-plan" not in names["state"] and "action-plan-worksheet" in names["state"]
@@ -314,17 +364,20 @@ def test_two_renders_are_byte_identical(rendered: dict[str, tuple[str, Path]]) -
 def _agency(tmp_path: Path, plan: str, level: str = "district") -> Adapted:
     path = tmp_path / "agency.yml"
     path.write_text(
-        f"extends: prototype\nagency: {{name: Test District, level: {level}}}\nversion: \"1\"\nplan:\n{plan}",
+        f'extends: prototype\nagency: {{name: Test District, level: {level}}}\nversion: "1"\nplan:\n{plan}',
         encoding="utf-8",
     )
     return adapt(load_content(), read_chain(path))
 
 
 def test_answers_are_keyed_by_task_address_or_id(tmp_path: Path) -> None:
-    adapted = _agency(tmp_path, (
-        "  school-introductory-tasks: {who: Principals, when: 2027}\n"
-        "  templates/action-plan/sections/start-up-with-districts/district-steering-team-guide: {how: A guide}\n"
-    ))
+    adapted = _agency(
+        tmp_path,
+        (
+            "  school-introductory-tasks: {who: Principals, when: 2027}\n"
+            "  templates/action-plan/sections/start-up-with-districts/district-steering-team-guide: {how: A guide}\n"
+        ),
+    )
     answers = plan_answers(adapted)
     assert list(answers) == [  # in the plan's order
         task_address("start-up-with-districts", "district-steering-team-guide"),
@@ -348,25 +401,41 @@ def test_an_unknown_task_is_a_located_error(tmp_path: Path) -> None:
     assert [p.code for p in problems] == ["LS301"] * 5
     lines = [p.location.line for p in problems if p.location]
     assert lines == [5, 6, 7, 8, 10], "each problem at its key's line"
-    assert all(p.location and p.location.path.endswith("agency.yml") and p.location.column == 3 for p in problems)
+    assert all(
+        p.location and p.location.path.endswith("agency.yml") and p.location.column == 3
+        for p in problems
+    )
     typo, part, elsewhere, address, twice = problems
     assert typo.hint == "Did you mean 'district-implementation-team'?"
-    assert "is part of the task 'templates/action-plan/sections/start-up-with-schools/district-implementation-team'" in part.message
-    assert "not in a district's plan" in elsewhere.message and "start-up-with-districts" in elsewhere.hint
-    assert address.hint == "Did you mean 'templates/action-plan/sections/start-up-with-schools/school-introductory-tasks'?"
+    assert (
+        "is part of the task 'templates/action-plan/sections/start-up-with-schools/district-implementation-team'"
+        in part.message
+    )
+    assert (
+        "not in a district's plan" in elsewhere.message
+        and "start-up-with-districts" in elsewhere.hint
+    )
+    assert (
+        address.hint
+        == "Did you mean 'templates/action-plan/sections/start-up-with-schools/school-introductory-tasks'?"
+    )
     assert "given twice" in twice.message
 
 
 def test_a_state_plans_the_department_and_a_school_only_its_schools(tmp_path: Path) -> None:
-    assert plan_answers(_agency(tmp_path, "  submit-recommendations: {who: Deputy}\n", level="state"))
+    assert plan_answers(
+        _agency(tmp_path, "  submit-recommendations: {who: Deputy}\n", level="state")
+    )
     with pytest.raises(LstoolkitError, match="not in a school's plan"):
-        plan_answers(_agency(tmp_path, "  district-steering-team-guide: {who: X}\n", level="school"))
+        plan_answers(
+            _agency(tmp_path, "  district-steering-team-guide: {who: X}\n", level="school")
+        )
 
 
 def test_a_removed_task_says_so(tmp_path: Path) -> None:
     path = tmp_path / "agency.yml"
     path.write_text(
-        "extends: prototype\nagency: {name: Test District, level: district}\nversion: \"1\"\n"
+        'extends: prototype\nagency: {name: Test District, level: district}\nversion: "1"\n'
         "changes:\n  - remove: templates/action-plan/sections/start-up-with-schools/school-implementation-guide\n"
         "    why: Not this year.\n"
         "plan:\n  templates/action-plan/sections/start-up-with-schools/school-implementation-guide: {who: X}\n",

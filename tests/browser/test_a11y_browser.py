@@ -19,15 +19,23 @@ from playwright.sync_api import Browser, Page
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parent.parent.parent
-SITES = {"district": ROOT / "mkdocs.yml", "state": ROOT / "tests/sites/state/mkdocs.yml",
-         "school": ROOT / "tests/sites/school/mkdocs.yml"}
+SITES = {
+    "district": ROOT / "mkdocs.yml",
+    "state": ROOT / "tests/sites/state/mkdocs.yml",
+    "school": ROOT / "tests/sites/school/mkdocs.yml",
+}
 WIDTHS = (320, 768, 1024, 1280)
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 AXE = Axe()
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]) -> dict[str, tuple[str, list[str]]]:
+def sites(
+    tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]
+) -> dict[str, tuple[str, list[str]]]:
     """Each example site, built without handouts (not needed here): base URL and its pages."""
     built = {}
     for name, config_file in SITES.items():
@@ -35,7 +43,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]
         config = load_config(str(config_file), site_dir=str(site), strict=True)
         config.plugins["lstoolkit"].config.handouts = False
         build(config)
-        pages = sorted(str(p.parent.relative_to(site)).replace(".", "") for p in site.rglob("index.html"))
+        pages = sorted(
+            str(p.parent.relative_to(site)).replace(".", "") for p in site.rglob("index.html")
+        )
         built[name] = (serve(site), [p + "/" if p else "" for p in pages if "search" not in p])
     return built
 
@@ -123,12 +133,20 @@ def focused(page: Page) -> dict[str, object]:
     return facts
 
 
-def test_the_drawer_opens_and_closes_with_the_keyboard_and_holds_the_focus(sites: dict[str, tuple[str, list[str]]], narrow: Page) -> None:
+def test_the_drawer_opens_and_closes_with_the_keyboard_and_holds_the_focus(
+    sites: dict[str, tuple[str, list[str]]], narrow: Page
+) -> None:
     page = narrow
     page.goto(sites["district"][0], wait_until="networkidle")
     page.keyboard.press("Tab")  # skip link
     page.keyboard.press("Tab")
-    assert focused(page) == {"name": "Navigation menu", "role": "button", "expanded": "false", "inDrawer": False, "visible": True}
+    assert focused(page) == {
+        "name": "Navigation menu",
+        "role": "button",
+        "expanded": "false",
+        "inDrawer": False,
+        "visible": True,
+    }
     page.keyboard.press("Enter")
     page.wait_for_timeout(400)
     assert page.evaluate("() => document.getElementById('__drawer').checked")
@@ -143,7 +161,9 @@ def test_the_drawer_opens_and_closes_with_the_keyboard_and_holds_the_focus(sites
         assert now["visible"], now
         names.append(now["name"])
     assert "Design document" in names and "Pages of Mechanisms" in names
-    assert not page.evaluate("() => document.getElementById('__drawer').checked")  # Tab out closes it
+    assert not page.evaluate(
+        "() => document.getElementById('__drawer').checked"
+    )  # Tab out closes it
     # A section's panel: Enter opens it, focus goes to its first control, the back arrow returns.
     page.keyboard.press("Shift+Tab")
     page.goto(sites["district"][0], wait_until="networkidle")
@@ -166,18 +186,32 @@ def test_the_drawer_opens_and_closes_with_the_keyboard_and_holds_the_focus(sites
     assert focused(page)["name"] == "Navigation menu" and focused(page)["expanded"] == "false"
 
 
-def test_search_is_a_named_dialog_and_announces_its_results(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
+def test_search_is_a_named_dialog_and_announces_its_results(
+    sites: dict[str, tuple[str, list[str]]], page: Page
+) -> None:
     page.goto(sites["district"][0], wait_until="networkidle")
     dialog = page.locator(".md-search")
-    assert (dialog.get_attribute("role"), dialog.get_attribute("aria-modal"), dialog.get_attribute("aria-label")) == ("dialog", "true", "Search")
+    assert (
+        dialog.get_attribute("role"),
+        dialog.get_attribute("aria-modal"),
+        dialog.get_attribute("aria-label"),
+    ) == ("dialog", "true", "Search")
     status = page.locator(".md-search-result__meta")
-    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    assert (
+        status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    )
     closed = "() => getComputedStyle(document.querySelector('.md-search__scrollwrap')).visibility"
     assert page.evaluate(closed) == "hidden"  # closed: no Tab stop
     page.locator(".md-search__input").click()
-    page.wait_for_function("() => !/initializing/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)
+    page.wait_for_function(
+        "() => !/initializing/i.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=90_000,
+    )
     page.locator(".md-search__input").press_sequentially("steering")
-    page.wait_for_function("() => /\\d+ matching/.test(document.querySelector('.md-search-result__meta').textContent)", timeout=90_000)
+    page.wait_for_function(
+        "() => /\\d+ matching/.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=90_000,
+    )
     assert page.evaluate(closed) == "visible"
     results = AXE.run(page, options=WCAG).response["violations"]
     assert [v["id"] for v in results] == []
@@ -211,9 +245,15 @@ def CONTRAST_OK(page: Page, selector: str) -> bool:  # noqa: N802
     return True
 
 
-def test_links_keep_their_contrast_on_hover_and_focus(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
+def test_links_keep_their_contrast_on_hover_and_focus(
+    sites: dict[str, tuple[str, list[str]]], page: Page
+) -> None:
     page.goto(sites["district"][0] + "mechanisms/", wait_until="networkidle")
-    for selector in ("article a[href^='steering']", "article .headerlink", "nav.md-nav--primary a.md-nav__link[href]"):
+    for selector in (
+        "article a[href^='steering']",
+        "article .headerlink",
+        "nav.md-nav--primary a.md-nav__link[href]",
+    ):
         link = page.locator(selector).first
         link.hover()
         page.wait_for_timeout(400)  # the theme's colour transition
@@ -224,7 +264,9 @@ def test_links_keep_their_contrast_on_hover_and_focus(sites: dict[str, tuple[str
         assert CONTRAST_OK(page, selector + ":focus")
 
 
-def test_the_open_drawer_passes_axe_and_its_titles_keep_their_contrast(sites: dict[str, tuple[str, list[str]]], narrow: Page) -> None:
+def test_the_open_drawer_passes_axe_and_its_titles_keep_their_contrast(
+    sites: dict[str, tuple[str, list[str]]], narrow: Page
+) -> None:
     page = narrow
     for name in ("district", "state"):
         page.goto(sites[name][0] + "mechanisms/", wait_until="networkidle")
@@ -234,12 +276,16 @@ def test_the_open_drawer_passes_axe_and_its_titles_keep_their_contrast(sites: di
         assert CONTRAST_OK(page, ".md-sidebar--primary .md-nav__title")
 
 
-def test_the_404_page_has_its_own_title(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
+def test_the_404_page_has_its_own_title(
+    sites: dict[str, tuple[str, list[str]]], page: Page
+) -> None:
     page.goto(sites["district"][0] + "404.html")
     assert page.title().startswith("Page not found - ")
 
 
-def test_a_site_built_without_mike_requests_no_versions_file(sites: dict[str, tuple[str, list[str]]], page: Page) -> None:
+def test_a_site_built_without_mike_requests_no_versions_file(
+    sites: dict[str, tuple[str, list[str]]], page: Page
+) -> None:
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     page.goto(sites["district"][0] + "mechanisms/", wait_until="networkidle")

@@ -28,12 +28,19 @@ from pypdf import PdfReader
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parent.parent.parent
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 AXE = Axe()
 
 
 def pages_of(site: Path) -> list[str]:
-    return sorted(str(p.parent.relative_to(site)).replace(".", "") for p in site.rglob("index.html") if "search" not in p.parts)
+    return sorted(
+        str(p.parent.relative_to(site)).replace(".", "")
+        for p in site.rglob("index.html")
+        if "search" not in p.parts
+    )
 
 
 def url_of(base: str, page: str) -> str:
@@ -45,7 +52,9 @@ def base(district_site: Path, serve: Callable[[Path], str]) -> str:
     return serve(district_site)
 
 
-def test_every_page_passes_axe_and_the_structure_checks(district_site: Path, base: str, page: Page) -> None:
+def test_every_page_passes_axe_and_the_structure_checks(
+    district_site: Path, base: str, page: Page
+) -> None:
     host = urlsplit(base).netloc
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -55,7 +64,9 @@ def test_every_page_passes_axe_and_the_structure_checks(district_site: Path, bas
         page.goto(url_of(base, path), wait_until="networkidle")
         results = AXE.run(page, options=WCAG)
         for violation in results.response["violations"]:
-            failures.append(f"/{path}: {violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)")
+            failures.append(
+                f"/{path}: {violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
+            )
         facts = page.evaluate(STRUCTURE)
         if not facts["lang"]:
             failures.append(f"/{path}: no <html lang>")
@@ -69,9 +80,9 @@ def test_every_page_passes_axe_and_the_structure_checks(district_site: Path, bas
         if titles[facts["title"]] != path:
             failures.append(f"/{path}: same title as /{titles[facts['title']]}: {facts['title']}")
     assert failures == []
-    assert all(urlsplit(u).netloc == host for u in requests if not u.startswith(("data:", "blob:"))), {
-        u for u in requests if urlsplit(u).netloc != host
-    }
+    assert all(
+        urlsplit(u).netloc == host for u in requests if not u.startswith(("data:", "blob:"))
+    ), {u for u in requests if urlsplit(u).netloc != host}
 
 
 STRUCTURE = """() => {
@@ -95,7 +106,9 @@ def test_no_horizontal_scroll_at_320_px(district_site: Path, base: str, browser:
     wide = []
     for path in pages_of(district_site):
         page.goto(url_of(base, path))
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         if overflow > 0:
             wide.append(f"/{path}: {overflow}px")
     context.close()
@@ -105,7 +118,9 @@ def test_no_horizontal_scroll_at_320_px(district_site: Path, base: str, browser:
 def test_skip_link_moves_focus_to_the_content(base: str, page: Page) -> None:
     page.goto(base)
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    focused = page.evaluate(
+        "() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]"
+    )
     assert focused[0].lower().startswith("skip to content")
     page.keyboard.press("Enter")
     page.wait_for_timeout(200)
@@ -135,9 +150,13 @@ SEARCH_READY = """() => {
 }"""
 
 
-def test_navigation_reaches_every_generated_page(district_site: Path, base: str, page: Page) -> None:
+def test_navigation_reaches_every_generated_page(
+    district_site: Path, base: str, page: Page
+) -> None:
     page.goto(base)
-    hrefs = page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all("els => els.map(e => e.href)")
+    hrefs = page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all(
+        "els => els.map(e => e.href)"
+    )
     reached = {urlsplit(h).path.strip("/") for h in hrefs}
     for path in pages_of(district_site):
         if path in ("", "404"):
@@ -147,10 +166,14 @@ def test_navigation_reaches_every_generated_page(district_site: Path, base: str,
 
 def test_pdf_links_download_files_that_open(district_site: Path, base: str, page: Page) -> None:
     page.goto(base + "handouts/")
-    links = page.locator("article a[href$='.pdf']").evaluate_all("els => els.map(e => [e.href, e.textContent])")
+    links = page.locator("article a[href$='.pdf']").evaluate_all(
+        "els => els.map(e => [e.href, e.textContent])"
+    )
     published = sorted(p.name for p in (district_site / "handouts").glob("*.pdf"))
     assert sorted(href.rsplit("/", 1)[1] for href, _ in links) == published  # every handout, once
-    assert len(published) == 15  # two session sheets, the briefing, 3 postings and their supervising notes, ...
+    assert (
+        len(published) == 15
+    )  # two session sheets, the briefing, 3 postings and their supervising notes, ...
     for href, text in links:
         assert "(PDF, " in text and " KB)" in text
         response = page.request.get(href)
@@ -158,16 +181,23 @@ def test_pdf_links_download_files_that_open(district_site: Path, base: str, page
         assert len(PdfReader(io.BytesIO(response.body())).pages) >= 1
 
 
-def test_version_selector_lists_two_mike_versions(tmp_path: Path, serve: Callable[[Path], str], page: Page) -> None:
+def test_version_selector_lists_two_mike_versions(
+    tmp_path: Path, serve: Callable[[Path], str], page: Page
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(ROOT / "examples", project / "examples")
     shutil.copytree(ROOT / "overrides", project / "overrides")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["plugins"][1]["lstoolkit"]["handouts"] = "false"
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Coach", "GIT_AUTHOR_EMAIL": "coach@example.org",
-           "GIT_COMMITTER_NAME": "Coach", "GIT_COMMITTER_EMAIL": "coach@example.org",
-           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Coach",
+        "GIT_AUTHOR_EMAIL": "coach@example.org",
+        "GIT_COMMITTER_NAME": "Coach",
+        "GIT_COMMITTER_EMAIL": "coach@example.org",
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]),
+    }
 
     def run(*args: str) -> None:
         subprocess.run(args, cwd=project, env=env, check=True, capture_output=True)
@@ -190,14 +220,16 @@ def test_version_selector_lists_two_mike_versions(tmp_path: Path, serve: Callabl
     assert any("2026.1" in v for v in versions) and any("2027.1" in v for v in versions)
 
 
-def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, serve: Callable[[Path], str], page: Page) -> None:
+def test_hostile_agency_strings_show_as_text_and_run_nothing(
+    tmp_path: Path, serve: Callable[[Path], str], page: Page
+) -> None:
     """Markup is refused in names and titles (LS302) and shown as text in prose: on the page, in
     the page title, and in search results, which render the search index as HTML."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "agency.yml").write_text(
         "agency: {name: \"Springfield &lt;script&gt;alert('x')&lt;/script&gt; & Co\", level: district}\n"
         "version: '1'\nvalues: {facilitator_positions: 3}\n"
-        "terms: {Steering Body: \"Steering &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; Body\"}\n"
+        'terms: {Steering Body: "Steering &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; Body"}\n'
         "changes:\n  - add: mechanisms/steering-body/functions\n"
         "    text: \"zebrafish [click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b> <img src=x onerror=alert('y')>\"\n"
         "    why: test\n"
@@ -226,11 +258,18 @@ def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, ser
     body = page.locator("article").inner_text()
     page.goto(base + "mechanisms/steering-body/")
     text = page.locator("article").inner_text()
-    assert "[click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b> <img src=x onerror=alert('y')>" in text
+    assert (
+        "[click](javascript:alert('z')) {{ 7*7 }} <b onmouseover=alert(1)>b</b> <img src=x onerror=alert('y')>"
+        in text
+    )
     assert page.locator("article a[href^='javascript:']").count() == 0
     assert "</title><script>alert(1)</script>" in page.title()
-    assert page.locator("script:not([src])").evaluate_all(
-        "els => els.filter(e => e.textContent.includes('alert')).length") == 0
+    assert (
+        page.locator("script:not([src])").evaluate_all(
+            "els => els.filter(e => e.textContent.includes('alert')).length"
+        )
+        == 0
+    )
     page.goto(base)
     page.locator(".md-search__input").click()
     page.wait_for_function(SEARCH_READY, timeout=90_000)
@@ -243,12 +282,16 @@ def test_hostile_agency_strings_show_as_text_and_run_nothing(tmp_path: Path, ser
     assert body
 
 
-def test_a_template_that_breaks_accessibility_is_caught(tmp_path: Path, serve: Callable[[Path], str], page: Page) -> None:
+def test_a_template_that_breaks_accessibility_is_caught(
+    tmp_path: Path, serve: Callable[[Path], str], page: Page
+) -> None:
     """The axe check fails on a deliberately broken template (an image without alternative text)."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "overrides" / "lstoolkit").mkdir(parents=True)
     home = (ROOT / "templates" / "pages" / "home.md.j2").read_text()
-    (tmp_path / "overrides" / "lstoolkit" / "home.md.j2").write_text(home + '\n<img src="assets/lstoolkit/mechanisms.svg">\n')
+    (tmp_path / "overrides" / "lstoolkit" / "home.md.j2").write_text(
+        home + '\n<img src="assets/lstoolkit/mechanisms.svg">\n'
+    )
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: Test\ntheme: {name: material, font: false, custom_dir: overrides}\n"
         "markdown_extensions: [admonition, attr_list, md_in_html, tables, pymdownx.details]\n"

@@ -17,7 +17,10 @@ from playwright.sync_api import Browser, Page
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parent.parent.parent
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 AXE = Axe()
 PAGES = ["districts/", "districts/oakdale/", "districts/maple-grove/", "districts/westbrook/"]
 
@@ -25,7 +28,11 @@ PAGES = ["districts/", "districts/oakdale/", "districts/maple-grove/", "district
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]) -> str:
     site = tmp_path_factory.mktemp("state-site")
-    build(load_config(str(ROOT / "tests" / "sites" / "state" / "mkdocs.yml"), site_dir=str(site), strict=True))
+    build(
+        load_config(
+            str(ROOT / "tests" / "sites" / "state" / "mkdocs.yml"), site_dir=str(site), strict=True
+        )
+    )
     return serve(site)
 
 
@@ -40,13 +47,17 @@ def test_dashboard_and_district_pages_pass_axe(base: str, browser: Browser, widt
         page.goto(base + path, wait_until="networkidle")
         for violation in AXE.run(page, options=WCAG).response["violations"]:
             failures.append(f"/{path} at {width}px: {violation['id']}: {violation['help']}")
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         if overflow > 0:
             failures.append(f"/{path} at {width}px: the page scrolls sideways by {overflow}px")
     context.close()
     assert failures == []
     host = urlsplit(base).netloc
-    assert {u for u in requests if urlsplit(u).netloc != host and not u.startswith(("data:", "blob:"))} == set()
+    assert {
+        u for u in requests if urlsplit(u).netloc != host and not u.startswith(("data:", "blob:"))
+    } == set()
 
 
 def visible_districts(page: Page) -> list[str]:
@@ -71,7 +82,10 @@ def test_filters_work_with_the_keyboard_and_announce_the_result(base: str, page:
     page.goto(base + "districts/", wait_until="networkidle")
     assert len(visible_districts(page)) == 6
     status = page.locator(".ls-filter__status")
-    assert status.get_attribute("role") == "status" and status.inner_text() == "Showing 6 of 6 districts."
+    assert (
+        status.get_attribute("role") == "status"
+        and status.inner_text() == "Showing 6 of 6 districts."
+    )
     label = page.evaluate("() => document.querySelector('label[for=ls-filter-region]').textContent")
     assert label == "Region"
     tab_to(page, "ls-filter-region")

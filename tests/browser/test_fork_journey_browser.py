@@ -29,6 +29,8 @@ def test_latest_lists_the_adopted_version_and_draft_is_gone(
     base = serve(fork_journey.branches["adopted"])
     assert selector(page, base + "latest/") == ["2027.1 (adopted 2027-06-10)"]
     status, text = banner(page, base + "latest/")
-    assert status == 200 and text.startswith("Adopted by the Board of Education on 10 June 2027 (Resolution 2027-12) · version 2027.1")
+    assert status == 200 and text.startswith(
+        "Adopted by the Board of Education on 10 June 2027 (Resolution 2027-12) · version 2027.1"
+    )
     assert "version 2027.1" in banner(page, base)[1]  # the root redirects to /latest/
     assert banner(page, base + "draft/")[0] == 404

@@ -26,15 +26,24 @@ ROOT = Path(__file__).parent.parent.parent
 LURE = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
 #: Field -> (clean string, hostile string). Terms begin and end with a letter, within 100 characters.
 STRINGS = {
-    "name": ("Springfield Schools", f"Springfield {LURE} \"Q\" 'S' &amp; {{{{ 7*7 }}}} `x` Schools"),
+    "name": (
+        "Springfield Schools",
+        f"Springfield {LURE} \"Q\" 'S' &amp; {{{{ 7*7 }}}} `x` Schools",
+    ),
     "short_name": ("SPS", 'SPS &amp; "Q"'),
-    "component": ("Learning Supports Component", "Component &#60;script&#62;alert(2)&#60;/script&#62; `y`"),
+    "component": (
+        "Learning Supports Component",
+        "Component &#60;script&#62;alert(2)&#60;/script&#62; `y`",
+    ),
     "term": ("Steering Group", f"Steering {LURE} &amp; 'S' {{{{ 7*7 }}}} `z` Body"),
     "value": ("12", "13"),  # a number: the content declares it so, and text is refused
     "item": ("Local Team", "A & B \"quoted\" 'single'"),
     "item_title": ("Planning Team", "Planning &lt;/title&gt;&lt;svg onload=alert(4)&gt; Team"),
     "entry_title": ("Reports", "Reports &lt;iframe src=javascript:alert(5)&gt;"),
-    "text": ("reports to the board", "[x](javascript:alert(6)) &lt;script&gt;alert(7)&lt;/script&gt; ${facilitator_positions}"),
+    "text": (
+        "reports to the board",
+        "[x](javascript:alert(6)) &lt;script&gt;alert(7)&lt;/script&gt; ${facilitator_positions}",
+    ),
     "why": ("The board asked.", "&lt;b onmouseover=alert(8)&gt;why&lt;/b&gt; {% raw %}"),
 }
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A &amp; B "Q"</title><rect width="10" height="10" fill="#036"/></svg>\n'
@@ -43,15 +52,34 @@ LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A &am
 def agency(which: int) -> dict[str, Any]:
     s = {field: pair[which] for field, pair in STRINGS.items()}
     return {
-        "agency": {"name": s["name"], "short_name": s["short_name"], "level": "district", "logo": "logo.svg"},
+        "agency": {
+            "name": s["name"],
+            "short_name": s["short_name"],
+            "level": "district",
+            "logo": "logo.svg",
+        },
         "version": "1",
         "component_name": s["component"],
         "terms": {"Steering Body": s["term"]},
         "values": {"facilitator_positions": s["value"]},
         "changes": [
-            {"add": "mechanisms", "text": {"id": "local-team", "title": s["item"], "description": s["text"]}, "why": s["why"]},
-            {"replace": "mechanisms/planning-team", "text": {"title": s["item_title"]}, "why": s["why"]},
-            {"add": "mechanisms/steering-body/functions", "id": "reports", "title": s["entry_title"], "text": s["text"], "why": s["why"]},
+            {
+                "add": "mechanisms",
+                "text": {"id": "local-team", "title": s["item"], "description": s["text"]},
+                "why": s["why"],
+            },
+            {
+                "replace": "mechanisms/planning-team",
+                "text": {"title": s["item_title"]},
+                "why": s["why"],
+            },
+            {
+                "add": "mechanisms/steering-body/functions",
+                "id": "reports",
+                "title": s["entry_title"],
+                "text": s["text"],
+                "why": s["why"],
+            },
         ],
     }
 
@@ -66,7 +94,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
             project = tmp_path_factory.mktemp(("clean", "hostile")[which])
             (project / "docs").mkdir()
             (project / "logo.svg").write_text(LOGO, encoding="utf-8")
-            (project / "agency.yml").write_text(yaml.safe_dump(agency(which), sort_keys=False, allow_unicode=True), encoding="utf-8")
+            (project / "agency.yml").write_text(
+                yaml.safe_dump(agency(which), sort_keys=False, allow_unicode=True), encoding="utf-8"
+            )
             (project / "mkdocs.yml").write_text(
                 f"site_name: Test\ntheme: {{name: material, font: false, custom_dir: {ROOT / 'overrides'}}}\n"
                 "markdown_extensions: [admonition, attr_list, md_in_html, tables, pymdownx.details]\n"
@@ -80,7 +110,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
 
 
 def pages_of(site: Path) -> list[str]:
-    return sorted(str(p.parent.relative_to(site)).replace(".", "") for p in site.rglob("index.html") if "search" not in p.parts)
+    return sorted(
+        str(p.parent.relative_to(site)).replace(".", "")
+        for p in site.rglob("index.html")
+        if "search" not in p.parts
+    )
 
 
 FACTS = """() => ({
@@ -128,7 +162,9 @@ def watch(browser: Browser) -> Iterator[Watch]:
     watch.context.close()
 
 
-def test_every_page_runs_only_the_themes_scripts(sites: tuple[Path, Path], serve: Callable[[Path], str], browser: Browser, watch: Watch) -> None:
+def test_every_page_runs_only_the_themes_scripts(
+    sites: tuple[Path, Path], serve: Callable[[Path], str], browser: Browser, watch: Watch
+) -> None:
     clean, hostile = sites
     assert pages_of(clean) == pages_of(hostile)
     clean_base, hostile_base = serve(clean), serve(hostile)
@@ -147,7 +183,9 @@ def test_every_page_runs_only_the_themes_scripts(sites: tuple[Path, Path], serve
     assert failures == []
 
 
-def test_the_strings_show_as_written(sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch) -> None:
+def test_the_strings_show_as_written(
+    sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch
+) -> None:
     base = serve(sites[1])
     home = watch.visit(base)
     assert STRINGS["name"][1] in home["h1"] and STRINGS["component"][1] in home["h1"]
@@ -164,7 +202,9 @@ def test_the_strings_show_as_written(sites: tuple[Path, Path], serve: Callable[[
     assert watch.dialogs == [] and watch.errors == [], (watch.dialogs, watch.errors)
 
 
-def test_search_results_show_the_strings_as_text(sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch) -> None:
+def test_search_results_show_the_strings_as_text(
+    sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch
+) -> None:
     watch.page.goto(serve(sites[1]))
     watch.page.locator(".md-search__input").click()
     watch.page.wait_for_function(SEARCH_READY, timeout=90_000)
@@ -174,16 +214,28 @@ def test_search_results_show_the_strings_as_text(sites: tuple[Path, Path], serve
     watch.page.wait_for_timeout(200)
     facts = watch.page.evaluate(FACTS)
     results = watch.page.locator(".md-search-result")
-    assert results.locator("script, iframe, object, embed, [onerror], [onload], [onmouseover]").count() == 0
+    assert (
+        results.locator("script, iframe, object, embed, [onerror], [onload], [onmouseover]").count()
+        == 0
+    )
     assert facts["handlers"] == [] and facts["scriptUrls"] == 0
     assert watch.dialogs == [] and watch.errors == [], (watch.dialogs, watch.errors)
 
 
-def test_the_logo_opened_directly_runs_nothing(sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch) -> None:
+def test_the_logo_opened_directly_runs_nothing(
+    sites: tuple[Path, Path], serve: Callable[[Path], str], watch: Watch
+) -> None:
     logo = sites[1] / "assets" / "lstoolkit" / "logo.svg"
     if not logo.exists():
         pytest.skip("the site has no logo.svg")
     watch.page.goto(serve(sites[1]) + "assets/lstoolkit/logo.svg")
-    assert watch.page.evaluate("() => document.querySelectorAll('script, foreignObject, [onload]').length") == 0
-    errors = [e for e in watch.errors if not e.startswith("Failed to load resource")]  # /favicon.ico
+    assert (
+        watch.page.evaluate(
+            "() => document.querySelectorAll('script, foreignObject, [onload]').length"
+        )
+        == 0
+    )
+    errors = [
+        e for e in watch.errors if not e.startswith("Failed to load resource")
+    ]  # /favicon.ico
     assert watch.dialogs == [] and errors == [], (watch.dialogs, errors)
