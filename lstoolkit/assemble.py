@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lstoolkit.adapt import adapt
+from lstoolkit.banner import Banner, long_date, version_banner
 from lstoolkit.check import check_adapted
 from lstoolkit.codes import FindingCode
 from lstoolkit.dashboard import (
@@ -44,7 +45,6 @@ from lstoolkit.render import (
 )
 from lstoolkit.rollup import district_sources, rollup, summary_line
 from lstoolkit.sandbox import templates_dir
-from lstoolkit.versions import Banner, long_date, version_banner
 
 #: Where the generated assets go, under the docs directory.
 ASSETS = "assets/lstoolkit"

@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from lstoolkit import __version__
 from lstoolkit.adapt import Adapted
 from lstoolkit.addresses import find
+from lstoolkit.banner import version_banner
 from lstoolkit.check import log_changes
 from lstoolkit.codes import FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
@@ -45,7 +46,6 @@ from lstoolkit.leaks import Leak, leaks_in_html, source_links
 from lstoolkit.output import write_atomically
 from lstoolkit.sandbox import render_template, shown_path, template_environment, templates_dir
 from lstoolkit.sections import DESIGN_PARTS
-from lstoolkit.versions import version_banner
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 #: Overrides where rendered PDFs are kept (default: the user's cache directory).

@@ -36,12 +36,12 @@ from lstoolkit.assemble import (
     site_settings,
     theme_layer,
 )
+from lstoolkit.dates import source_date_epoch
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.leaks import leaks_in_html
 from lstoolkit.output import discard, staging_dir, swap_in
 from lstoolkit.overrides import unsafe_or_template_files
 from lstoolkit.render import SiteRenderer
-from lstoolkit.versions import source_date_epoch
 
 log = get_plugin_logger(__name__)
 

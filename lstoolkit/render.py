@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from lstoolkit.adapt import Adapted
 from lstoolkit.addresses import find, iter_nodes
+from lstoolkit.banner import long_date, version_banner
 from lstoolkit.check import log_changes
 from lstoolkit.codes import CODES, FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
@@ -42,7 +43,6 @@ from lstoolkit.layers import layer_views, term_text
 from lstoolkit.models import COLLECTION_SPECS, SITE_SECTIONS, CollectionSpec
 from lstoolkit.sandbox import render_template, shown_path, template_environment, templates_dir
 from lstoolkit.sections import DESIGN_PARTS, AuthoredSection
-from lstoolkit.versions import long_date, version_banner
 
 
 def _finalize(value: Any) -> Any:

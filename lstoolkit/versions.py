@@ -1,17 +1,14 @@
-"""Versions: the banner every page and PDF carries, reproducible build dates, publishing with mike.
+"""Publishing with mike: one version per directory, following the life cycle draft -> adopted.
 
-A design document is adopted, revised the next year and adopted again. Each build says which
-version it is, whether it is adopted, and where it comes from (the chain of layers, the number of
-adaptations and findings). Publishing deploys one version per directory with ``mike`` and follows
-the life cycle draft -> adopted: a draft is hidden from the version selector and served under
-``/draft/``; adopting it shows it and serves it under ``/latest/``. After each deployment the
-aliases are settled from what the branch holds (``mike list --json``): ``latest`` on the newest
-adopted version, ``draft`` on the newest draft newer than it, or removed when there is none.
+A design document is adopted, revised the next year and adopted again. A draft is hidden from the
+version selector and served under ``/draft/``; adopting it shows it and serves it under
+``/latest/``. After each deployment the aliases are settled from what the branch holds
+(``mike list --json``): ``latest`` on the newest adopted version, ``draft`` on the newest draft
+newer than it, or removed when there is none.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import shutil
@@ -19,152 +16,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from lstoolkit import __version__
-from lstoolkit.adapt import Adapted
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.findings import Finding
-from lstoolkit.i18n import ENGLISH, Words
 from lstoolkit.layers import Layer
 
 LATEST = "latest"
 DRAFT = "draft"
-
-
-@dataclass(frozen=True)
-class Banner:
-    """What a publication says about itself: to its readers (``reader``: draft or adopted, by
-    whom, version, date) and to its reviewers (``provenance``: the chain of layers, the number of
-    adaptations and findings, shown on the Adaptations page and in PDF metadata)."""
-
-    version: str
-    status: str
-    adopted_on: str
-    adopted_by: str
-    provenance: str
-    reader: str = ""
-    published: str = ""  # YYYY-MM-DD, or empty when unknown
-    agency: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "version": self.version,
-            "status": self.status,
-            "adopted_on": self.adopted_on,
-            "adopted_by": self.adopted_by,
-            "provenance": self.provenance,
-            "reader": self.reader,
-            "published": self.published,
-            "published_text": long_date(self.published),
-            "agency": self.agency,
-        }
-
-
-def long_date(iso: str) -> str:
-    """'2026-11-25' as readers write it: '25 November 2026' (unchanged when not a date)."""
-    return ENGLISH.date(iso)
-
-
-def version_banner(
-    adapted: Adapted, findings: tuple[Finding, ...], words: Words = ENGLISH
-) -> Banner:
-    """The banner; its line for readers in ``words``' language (the provenance is for reviewers)."""
-    _ = words
-    top = adapted.top
-    chain = " → ".join(
-        [f"prototype {__version__}", *(layer.file.agency.name for layer in adapted.layers)]
-    )
-    changes, found = len(adapted.changes), len(findings)
-    provenance = (
-        f"{chain}; {changes} adaptation{'s' if changes != 1 else ''}, "
-        f"{found} fidelity finding{'s' if found != 1 else ''}"
-    )
-    if top is None:
-        return Banner(
-            __version__,
-            "prototype",
-            "",
-            "",
-            provenance,
-            reader=_("Prototype toolkit, version %(version)s", version=__version__),
-        )
-    file = top.file
-    adopted = file.adopted if file.status == "adopted" else None
-    published = publication_date(adapted.layers)
-    if adopted:
-        resolution = f" ({adopted.resolution})" if adopted.resolution else ""
-        reader = _(
-            "Adopted by the %(body)s on %(date)s",
-            body=_body(adopted.by),
-            date=words.date(str(adopted.date)),
-        )
-        reader += resolution + " · " + _("version %(version)s", version=file.version)
-    else:
-        if file.deciding_body:
-            reader = _("Draft for review by the %(body)s", body=_body(file.deciding_body))
-        else:
-            reader = _("Draft, not yet adopted")
-        reader += (
-            " · "
-            + _("version %(version)s", version=file.version)
-            + (f" · {words.date(published)}" if published else "")
-        )
-    return Banner(
-        file.version,
-        file.status,
-        str(adopted.date) if adopted else "",
-        adopted.by if adopted else "",
-        provenance,
-        reader=reader,
-        published=published,
-        agency=file.agency.name,
-    )
-
-
-def _body(name: str) -> str:
-    """'Board of Education' reads 'the Board of Education'; 'The Board' is not doubled."""
-    return name[4:] if name.lower().startswith("the ") else name
-
-
-def publication_date(layers: tuple[Layer, ...]) -> str:
-    """The date readers see: the agency's 'published', else the adoption date, else the day of
-    the last commit of its files, else none (YYYY-MM-DD)."""
-    if not layers:
-        return ""
-    if layers[-1].file.published:
-        return str(layers[-1].file.published)
-    epoch = source_date_epoch(layers)
-    return (
-        datetime.datetime.fromtimestamp(epoch, datetime.UTC).date().isoformat()
-        if epoch is not None
-        else ""
-    )
-
-
-def source_date_epoch(layers: tuple[Layer, ...]) -> int | None:
-    """The build date of a version: its adoption date, else its last commit, else unknown."""
-    if not layers:
-        return None
-    top = layers[-1]
-    if top.file.status == "adopted" and top.file.adopted:
-        day = datetime.date.fromisoformat(str(top.file.adopted.date))
-        return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
-    return _last_commit(str(top.path.parent), tuple(str(layer.path) for layer in layers))
-
-
-@cache
-def _last_commit(directory: str, files: tuple[str, ...]) -> int | None:
-    """When the files were last committed (once per build: the site and the PDFs both ask)."""
-    result = subprocess.run(
-        ["git", "-C", directory, "log", "-1", "--format=%ct", "--", *files],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    stamp = result.stdout.strip()
-    return int(stamp) if result.returncode == 0 and stamp.isdigit() else None
 
 
 @dataclass(frozen=True)
