@@ -19,7 +19,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
-from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
+from typing import (
+    Annotated,
+    Any,
+    Generic,
+    Literal,
+    Protocol,
+    TypeVar,
+    get_args,
+    get_origin,
+    get_type_hints,
+    overload,
+)
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ADDRESS_PATTERN = r"^[a-z]+(/[a-z0-9_]+(-[a-z0-9]+)*)+$"
@@ -504,30 +515,100 @@ SITE_SECTIONS = (
 )
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+ItemT = TypeVar("ItemT", bound=_Identified)
+
+
 @dataclass(frozen=True)
-class Collection:
+class Collection(Generic[ItemT]):
     """The items of one content file, in source order."""
 
     name: str
     title: str
     intro: str
-    items: tuple[Any, ...]
+    items: tuple[ItemT, ...]
 
-    def get(self, item_id: str) -> Any | None:
+    def get(self, item_id: str) -> ItemT | None:
         return next((item for item in self.items if item.id == item_id), None)
 
 
 @dataclass(frozen=True)
 class Toolkit:
-    """The whole content: every collection, by name."""
+    """The whole content: every collection, by name.
 
-    collections: tuple[Collection, ...]
+    A collection of :data:`COLLECTION_SPECS` is typed by its name (``toolkit.items("jobs")`` is a
+    tuple of :class:`Job`); a collection added without an overload here is typed ``Any``.
+    """
 
-    def __getitem__(self, name: str) -> Collection:
+    collections: tuple[Collection[Any], ...]
+
+    @overload
+    def __getitem__(self, name: Literal["sources"]) -> Collection[Source]: ...
+    @overload
+    def __getitem__(self, name: Literal["values"]) -> Collection[Value]: ...
+    @overload
+    def __getitem__(self, name: Literal["elements"]) -> Collection[Element]: ...
+    @overload
+    def __getitem__(self, name: Literal["mechanisms"]) -> Collection[Mechanism]: ...
+    @overload
+    def __getitem__(self, name: Literal["roles"]) -> Collection[Role]: ...
+    @overload
+    def __getitem__(self, name: Literal["jobs"]) -> Collection[Job]: ...
+    @overload
+    def __getitem__(self, name: Literal["templates"]) -> Collection[Template]: ...
+    @overload
+    def __getitem__(self, name: Literal["phases"]) -> Collection[Phase]: ...
+    @overload
+    def __getitem__(self, name: Literal["steps"]) -> Collection[Step]: ...
+    @overload
+    def __getitem__(self, name: Literal["tasks"]) -> Collection[TaskList]: ...
+    @overload
+    def __getitem__(self, name: Literal["cautions"]) -> Collection[Caution]: ...
+    @overload
+    def __getitem__(self, name: Literal["resources"]) -> Collection[Resource]: ...
+    @overload
+    def __getitem__(self, name: Literal["quotes"]) -> Collection[Quote]: ...
+    @overload
+    def __getitem__(self, name: str) -> Collection[Any]: ...
+
+    def __getitem__(self, name: str) -> Collection[Any]:
         for collection in self.collections:
             if collection.name == name:
                 return collection
         raise KeyError(name)
+
+    @overload
+    def items(self, name: Literal["sources"]) -> tuple[Source, ...]: ...
+    @overload
+    def items(self, name: Literal["values"]) -> tuple[Value, ...]: ...
+    @overload
+    def items(self, name: Literal["elements"]) -> tuple[Element, ...]: ...
+    @overload
+    def items(self, name: Literal["mechanisms"]) -> tuple[Mechanism, ...]: ...
+    @overload
+    def items(self, name: Literal["roles"]) -> tuple[Role, ...]: ...
+    @overload
+    def items(self, name: Literal["jobs"]) -> tuple[Job, ...]: ...
+    @overload
+    def items(self, name: Literal["templates"]) -> tuple[Template, ...]: ...
+    @overload
+    def items(self, name: Literal["phases"]) -> tuple[Phase, ...]: ...
+    @overload
+    def items(self, name: Literal["steps"]) -> tuple[Step, ...]: ...
+    @overload
+    def items(self, name: Literal["tasks"]) -> tuple[TaskList, ...]: ...
+    @overload
+    def items(self, name: Literal["cautions"]) -> tuple[Caution, ...]: ...
+    @overload
+    def items(self, name: Literal["resources"]) -> tuple[Resource, ...]: ...
+    @overload
+    def items(self, name: Literal["quotes"]) -> tuple[Quote, ...]: ...
+    @overload
+    def items(self, name: str) -> tuple[Any, ...]: ...
 
     def items(self, name: str) -> tuple[Any, ...]:
         return self[name].items

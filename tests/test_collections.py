@@ -7,11 +7,12 @@ import shutil
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, get_args, get_origin, get_overloads, get_type_hints
 
 import pytest
 from test_site import SITES, build_site
 
+from lstoolkit import models
 from lstoolkit.adapt import NON_PROSE_KEYS, PRUNED_REFERENCES, rename_terms
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.load import load_content, prototype_content_dir
@@ -25,6 +26,7 @@ from lstoolkit.models import (
     DerivedAddress,
     FieldRole,
     Pattern,
+    Toolkit,
     Verbatim,
     content_classes,
     derived_fields,
@@ -164,6 +166,24 @@ def test_collections_are_the_specs() -> None:
     assert COLLECTIONS == {name: spec.item for name, spec in COLLECTION_SPECS.items()}
     assert all(spec.name == name for name, spec in COLLECTION_SPECS.items())
     assert ITEM_PAGES == {name: spec.page for name, spec in COLLECTION_SPECS.items()}
+
+
+def test_each_collection_is_typed_by_its_name() -> None:
+    """Toolkit.items("jobs") is a tuple of Job: every overload names a collection and its class."""
+    toolkit_items = {}
+    for overload in get_overloads(Toolkit.items):
+        hints = get_type_hints(overload, globalns=vars(models))
+        (name,) = get_args(hints["name"]) or (None,)
+        if name is not None:
+            toolkit_items[name] = get_args(hints["return"])[0]
+    assert toolkit_items == COLLECTIONS
+    typed_collections = {}
+    for overload in get_overloads(Toolkit.__getitem__):
+        hints = get_type_hints(overload, globalns=vars(models))
+        (name,) = get_args(hints["name"]) or (None,)
+        if name is not None:
+            typed_collections[name] = get_args(hints["return"])[0]
+    assert typed_collections == COLLECTIONS
 
 
 def test_every_collection_is_published() -> None:
