@@ -398,6 +398,8 @@ class CollectionSpec:
     item_template: str = ""
     #: The navigation label of an item's own page.
     item_label: str = "{item.title}"
+    #: An item in a reader's sentence ("Removed the mechanism …"); empty: the collection's name.
+    item_name: str = ""
 
 
 #: The collections in the order the content is read and the reference presents them.
@@ -413,6 +415,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "elements/{id}.md",
             list_page="elements/index.md",
             item_template="element.md.j2",
+            item_name="the essential element",
         ),
         CollectionSpec(
             "mechanisms",
@@ -421,6 +424,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "mechanisms/{id}.md",
             list_page="mechanisms/index.md",
             item_template="mechanism.md.j2",
+            item_name="the mechanism",
         ),
         CollectionSpec(
             "roles",
@@ -429,6 +433,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "jobs/coaches-and-mentors.md#{id}",
             list_page="jobs/coaches-and-mentors.md",
             label="Coaches and mentors",
+            item_name="the role",
         ),
         CollectionSpec(
             "jobs",
@@ -437,6 +442,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "jobs/{id}.md",
             list_page="jobs/index.md",
             item_template="job.md.j2",
+            item_name="the job description",
         ),
         CollectionSpec(
             "templates",
@@ -445,6 +451,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "documents/{id}.md",
             list_page="documents/index.md",
             item_template="template.md.j2",
+            item_name="the template",
         ),
         CollectionSpec(
             "phases",
@@ -452,6 +459,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "Phases of systemic change",
             "process/index.md#{id}",
             list_page="process/index.md",
+            item_name="the phase",
         ),
         CollectionSpec(
             "steps",
@@ -460,6 +468,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "process/{id}.md",
             item_template="step.md.j2",
             item_label="{item.number}. {item.title}",
+            item_name="the step",
         ),
         CollectionSpec(
             "tasks",
@@ -468,6 +477,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "tasks/{id}.md",
             list_page="tasks/index.md",
             item_template="tasklist.md.j2",
+            item_name="the task list",
         ),
         CollectionSpec(
             "cautions",
@@ -476,6 +486,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             "cautions.md#{id}",
             list_page="cautions.md",
             label="Cautions",
+            item_name="the caution",
         ),
         CollectionSpec(
             "resources",
@@ -485,6 +496,7 @@ COLLECTION_SPECS: dict[str, CollectionSpec] = {
             verbatim=True,
             list_page="resources.md",
             label="Resources and citation",
+            item_name="the resource",
         ),
         CollectionSpec("quotes", Quote, "Quotes", "resources.md#quote-{id}", verbatim=True),
     )

@@ -363,18 +363,10 @@ def renamed_terms(adapted: Adapted, findings: Iterable[Finding] = ()) -> list[Re
     ]
 
 
-COLLECTION_NAMES = {
-    "elements": "the essential element",
-    "mechanisms": "the mechanism",
-    "jobs": "the job description",
-    "roles": "the role",
-    "templates": "the template",
-    "phases": "the phase",
-    "steps": "the step",
-    "tasks": "the task list",
-    "cautions": "the caution",
-    "resources": "the resource",
-}
+def item_name(collection: str, otherwise: str) -> str:
+    """An item of ``collection`` in a reader's sentence: 'the mechanism'."""
+    spec = COLLECTION_SPECS.get(collection)
+    return spec.item_name if spec and spec.item_name else otherwise
 
 
 @dataclass(frozen=True)
@@ -430,7 +422,7 @@ def change_in_words(entry: Any, title_of: Callable[[str], str]) -> ChangeInWords
     change = entry.applied.change
     parts = change.target.split("/")
     item = (
-        f"{COLLECTION_NAMES.get(parts[0], parts[0])} “{title_of('/'.join(parts[:2]))}”"
+        f"{item_name(parts[0], parts[0])} “{title_of('/'.join(parts[:2]))}”"
         if len(parts) > 1
         else parts[0]
     )
@@ -449,9 +441,7 @@ def change_in_words(entry: Any, title_of: Callable[[str], str]) -> ChangeInWords
         )
     if change.kind == "add":
         if len(parts) == 1:
-            return ChangeInWords(
-                f"Added {COLLECTION_NAMES.get(parts[0], 'an item to ' + parts[0])} “{text}”"
-            )
+            return ChangeInWords(f"Added {item_name(parts[0], 'an item to ' + parts[0])} “{text}”")
         return ChangeInWords(
             f"Added to the {field} of {item}" if field else f"Added to {item}", text
         )
