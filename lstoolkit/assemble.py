@@ -15,23 +15,14 @@ import time
 from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lstoolkit.adapt import adapt
 from lstoolkit.banner import Banner, long_date, version_banner
 from lstoolkit.check import check_adapted
 from lstoolkit.codes import FindingCode
-from lstoolkit.dashboard import (
-    RollupView,
-    rollup_navigation,
-    rollup_pages,
-    rollup_view,
-    summary_handout,
-)
-from lstoolkit.diff import what_changed
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Severity
-from lstoolkit.handouts import RenderedHandout, render_all_handouts
 from lstoolkit.layers import Layer, Logo, nearest_logo, read_chain, section_files
 from lstoolkit.leaks import Leak, describe, source_links
 from lstoolkit.load import load_content
@@ -43,8 +34,11 @@ from lstoolkit.render import (
     pages_left_out_of_navigation,
     site_navigation,
 )
-from lstoolkit.rollup import district_sources, rollup, summary_line
 from lstoolkit.sandbox import templates_dir
+
+if TYPE_CHECKING:
+    from lstoolkit.dashboard import RollupView
+    from lstoolkit.handouts import RenderedHandout
 
 #: Where the generated assets go, under the docs directory.
 ASSETS = "assets/lstoolkit"
@@ -131,6 +125,9 @@ def prepare_site(
     check_overrides(overrides, project=base_dir)
     renderer = SiteRenderer(adapted, findings, page_environment(overrides))
     if options.compare_with and options.agency:
+        # Only for a 'What changed' page: the comparison and git reading cost imports otherwise.
+        from lstoolkit.diff import what_changed
+
         try:
             renderer.changes = what_changed(
                 tree,
@@ -167,6 +164,10 @@ def roll_up(
     renderer: SiteRenderer, options: SiteOptions, where: Path, *, base_dir: Path, log: Log
 ) -> RollupView:
     """Resolve the state's districts and add their pages (the ``rollup`` option)."""
+    # A state's site only: a district's build never imports the roll-up and its dashboard.
+    from lstoolkit.dashboard import rollup_navigation, rollup_pages, rollup_view
+    from lstoolkit.rollup import district_sources, rollup, summary_line
+
     if options.agency is None:
         raise LstoolkitError(
             "rollup: set 'agency' to the state's customization file; the districts extend it"
@@ -229,6 +230,10 @@ def generated_files(
     renderer = site.renderer
     files: list[Generated] = []
     if handouts:
+        # Only when PDFs are wanted: the handouts bring their process pool and PDF stages.
+        from lstoolkit.dashboard import summary_handout
+        from lstoolkit.handouts import render_all_handouts
+
         view = site.rollup_view
         done = render_all_handouts(
             renderer.adapted,

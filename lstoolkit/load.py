@@ -26,7 +26,7 @@ from lstoolkit.models import (
     reference_fields,
 )
 from lstoolkit.schema import build, collection_file_schema, validate
-from lstoolkit.yamlfile import YamlDocument, read_yaml
+from lstoolkit.yamlfile import YamlDocument, read_yaml, read_yaml_unlocated
 
 
 def prototype_content_dir() -> Path:
@@ -74,7 +74,7 @@ def load_content(content_dir: Path | None = None, *, verify: bool | None = None)
             documents[name] = _empty_collection(spec, path)
             continue
         try:
-            document = read_yaml(path, display=_display(path))
+            document = (read_yaml if verify else read_yaml_unlocated)(path, display=_display(path))
         except LstoolkitError as error:
             problems.append(error)
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -41,7 +41,9 @@ from lstoolkit.errors import LstoolkitError
 from lstoolkit.leaks import leaks_in_html
 from lstoolkit.output import discard, staging_dir, swap_in
 from lstoolkit.overrides import unsafe_or_template_files
-from lstoolkit.render import SiteRenderer
+
+if TYPE_CHECKING:
+    from lstoolkit.render import SiteRenderer
 
 log = get_plugin_logger(__name__)
 

@@ -180,3 +180,47 @@ def test_each_build_in_a_process_dates_its_sitemap_by_its_own_version(
         assert f"<lastmod>{day}</lastmod>" in sitemap, sitemap[:400]
         # the build took back the date it set: the next build in this process sets its own
         assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+#: Modules only some builds need: the handouts (with WeasyPrint and pikepdf), a state's roll-up
+#: and its dashboard, and the comparison with an earlier version.
+ON_DEMAND = (
+    "lstoolkit.handouts",
+    "lstoolkit.rollup",
+    "lstoolkit.dashboard",
+    "lstoolkit.diff",
+    "lstoolkit.diff_formats",
+    "weasyprint",
+    "pikepdf",
+)
+IMPORTED_BY_A_BUILD = """\
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config(sys.argv[1]))
+wanted = sys.argv[2:]
+print(" ".join(sorted(n for n in sys.modules if n in wanted or n.startswith(tuple(w + "." for w in wanted)))))
+"""
+
+
+def test_a_build_without_handouts_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """A district's site without PDFs, roll-up or comparison does not pay for their imports."""
+    import subprocess
+    import sys
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "agency.yml").write_text(ADOPTED.format(day="2026-03-02"), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Test\ntheme: {name: material, font: false}\n"
+        "plugins:\n  - lstoolkit: {agency: agency.yml, handouts: false}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTED_BY_A_BUILD, str(tmp_path / "mkdocs.yml"), *ON_DEMAND],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [], result.stdout
+    assert (tmp_path / "site" / "index.html").is_file()
