@@ -23,7 +23,7 @@ from lstoolkit.codes import FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.i18n import TIME_PATTERN, Language
 from lstoolkit.logo import LOGO_TYPES, read_logo
-from lstoolkit.models import Level, Pattern
+from lstoolkit.models import Level, Pattern, about
 from lstoolkit.rules import DATE_PATTERN, check_agency_text
 from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema, validate
 from lstoolkit.sections import MAX_SECTIONS, AuthoredSection, read_section
@@ -35,22 +35,18 @@ PROTOTYPE = "prototype"
 Target = Annotated[str, Pattern(r"^[a-z]+(/[a-z0-9_]+(-[a-z0-9]+)*)*$")]
 
 
-def _about(text: str) -> dict[str, Any]:
-    return {"doc": text}
-
-
 @dataclass(frozen=True, kw_only=True)
 class Agency:
     """Who publishes this adaptation."""
 
-    name: str = field(metadata=_about("Full name, e.g. Springfield Public Schools."))
-    short_name: str = field(default="", metadata=_about("Short name or acronym, e.g. SPS."))
-    level: Level = field(metadata=_about("state, region, district or school."))
-    logo: str = field(default="", metadata=_about("Path to a logo, inside the project."))
-    contact: str = field(default="", metadata=_about("Contact e-mail or address."))
+    name: str = field(metadata=about("Full name, e.g. Springfield Public Schools."))
+    short_name: str = field(default="", metadata=about("Short name or acronym, e.g. SPS."))
+    level: Level = field(metadata=about("state, region, district or school."))
+    logo: str = field(default="", metadata=about("Path to a logo, inside the project."))
+    contact: str = field(default="", metadata=about("Contact e-mail or address."))
     region: str = field(
         default="",
-        metadata=_about(
+        metadata=about(
             "Region of the state, e.g. North Central (groups districts in the state's roll-up)."
         ),
     )
@@ -60,8 +56,8 @@ class Agency:
 class TermForms:
     """A term's replacement with its plural given, where the English rule would be wrong."""
 
-    text: str = field(metadata=_about("The local term, e.g. Staff."))
-    plural: str = field(metadata=_about("Its plural, e.g. Staff (not Staffs)."))
+    text: str = field(metadata=about("The local term, e.g. Staff."))
+    plural: str = field(metadata=about("Its plural, e.g. Staff (not Staffs)."))
 
     def __str__(self) -> str:
         return self.text if self.plural == self.text else f"{self.text} (plural: {self.plural})"
@@ -76,11 +72,11 @@ def term_text(replacement: str | TermForms) -> str:
 class Adoption:
     """When and by whom the design document was adopted."""
 
-    date: str = field(metadata=_about("Date of adoption, YYYY-MM-DD."))
-    by: str = field(metadata=_about("The body that adopted it, e.g. Board of Education."))
+    date: str = field(metadata=about("Date of adoption, YYYY-MM-DD."))
+    by: str = field(metadata=about("The body that adopted it, e.g. Board of Education."))
     resolution: str = field(
         default="",
-        metadata=_about(
+        metadata=about(
             "The resolution or minute number, e.g. Resolution 2026-41 (required when adopted)."
         ),
     )
@@ -90,10 +86,10 @@ class Adoption:
 class SignOff:
     """A member of the design-document work group who signed off the draft."""
 
-    name: str = field(metadata=_about("Full name, e.g. Marcus Lee."))
-    role: str = field(default="", metadata=_about("Position, e.g. Director of Student Supports."))
+    name: str = field(metadata=about("Full name, e.g. Marcus Lee."))
+    role: str = field(default="", metadata=about("Position, e.g. Director of Student Supports."))
     date: str = field(
-        default="", metadata=_about("Day of sign-off, YYYY-MM-DD (required when adopted).")
+        default="", metadata=about("Day of sign-off, YYYY-MM-DD (required when adopted).")
     )
 
 
@@ -103,16 +99,16 @@ class PlanAnswer:
 
     who: str = field(
         default="",
-        metadata=_about(
+        metadata=about(
             "Who carries it out, e.g. Director of Student Supports with the Planning Team."
         ),
     )
     how: str = field(
         default="",
-        metadata=_about("How, e.g. Two half-day workshops for principals, then monthly coaching."),
+        metadata=about("How, e.g. Two half-day workshops for principals, then monthly coaching."),
     )
     when: str | int = field(
-        default="", metadata=_about("When, e.g. Spring 2027, or a day YYYY-MM-DD.")
+        default="", metadata=about("When, e.g. Spring 2027, or a day YYYY-MM-DD.")
     )
 
 
@@ -121,10 +117,10 @@ class Milestone:
     """A date in the roll-out, for the summary readers receive ("when")."""
 
     date: str = field(
-        metadata=_about("YYYY-MM-DD, or a month or term as readers know it, e.g. Fall 2027.")
+        metadata=about("YYYY-MM-DD, or a month or term as readers know it, e.g. Fall 2027.")
     )
     text: str = field(
-        metadata=_about("What happens, e.g. Learning Supports Coaches start in 24 schools.")
+        metadata=about("What happens, e.g. Learning Supports Coaches start in 24 schools.")
     )
 
 
@@ -132,8 +128,8 @@ class Milestone:
 class Presenter:
     """Someone who speaks at a session, named with the role attendees know them by."""
 
-    name: str = field(metadata=_about("Full name, e.g. Dr. Ana Ruiz."))
-    role: str = field(default="", metadata=_about("Their position, e.g. Superintendent."))
+    name: str = field(metadata=about("Full name, e.g. Dr. Ana Ruiz."))
+    role: str = field(default="", metadata=about("Their position, e.g. Superintendent."))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,45 +137,45 @@ class Session:
     """An introductory session: one attendee sheet each, introductory-session-<id>.pdf."""
 
     id: Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", 60)] = field(
-        metadata=_about(
+        metadata=about(
             "Short name for the file, e.g. washington-elementary (lower case, digits, hyphens)."
         )
     )
     title: str = field(
         default="",
-        metadata=_about("Heading of the sheet (default: Introducing the <new position's title>)."),
+        metadata=about("Heading of the sheet (default: Introducing the <new position's title>)."),
     )
     date: str = field(
-        default="", metadata=_about("Day of the session, YYYY-MM-DD, e.g. 2027-01-12.")
+        default="", metadata=about("Day of the session, YYYY-MM-DD, e.g. 2027-01-12.")
     )
     start: str = field(
-        default="", metadata=_about("Start time, HH:MM on the 24-hour clock, e.g. 15:30.")
+        default="", metadata=about("Start time, HH:MM on the 24-hour clock, e.g. 15:30.")
     )
     end: str = field(
-        default="", metadata=_about("End time, HH:MM on the 24-hour clock, e.g. 17:00.")
+        default="", metadata=about("End time, HH:MM on the 24-hour clock, e.g. 17:00.")
     )
     place: str = field(
         default="",
-        metadata=_about("Where, e.g. Washington Elementary School, library, 1200 Oak Street."),
+        metadata=about("Where, e.g. Washington Elementary School, library, 1200 Oak Street."),
     )
     audience: str = field(
         default="",
-        metadata=_about(
+        metadata=about(
             "Who is invited, e.g. all staff of Washington Elementary School (default: you)."
         ),
     )
     presenters: tuple[Presenter, ...] = field(
-        default=(), metadata=_about("Who speaks: each with name and role.")
+        default=(), metadata=about("Who speaks: each with name and role.")
     )
     agenda: tuple[str, ...] = field(
         default=(),
-        metadata=_about(
+        metadata=about(
             "The agenda, one item each (default: the toolkit's, from the session's seven points)."
         ),
     )
     contact: str = field(
         default="",
-        metadata=_about("Who to contact about the session (default: the agency's contact)."),
+        metadata=about("Who to contact about the session (default: the agency's contact)."),
     )
 
 
@@ -187,30 +183,30 @@ class Session:
 class Change:
     """One change to the prototype: exactly one of remove, add, replace, and why."""
 
-    remove: Target = field(default="", metadata=_about("Address of what to remove."))
+    remove: Target = field(default="", metadata=about("Address of what to remove."))
     add: Target = field(
-        default="", metadata=_about("List (or entry) to append to, or a collection for a new item.")
+        default="", metadata=about("List (or entry) to append to, or a collection for a new item.")
     )
-    replace: Target = field(default="", metadata=_about("Address of what to replace."))
+    replace: Target = field(default="", metadata=about("Address of what to replace."))
     text: str | dict[str, Any] = field(
-        default="", metadata=_about("New text, or a mapping of fields (an item, an entry).")
+        default="", metadata=about("New text, or a mapping of fields (an item, an entry).")
     )
     id: Annotated[str, Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$", 60)] = field(
-        default="", metadata=_about("Id of an added entry (derived from its text if absent).")
+        default="", metadata=about("Id of an added entry (derived from its text if absent).")
     )
-    title: str = field(default="", metadata=_about("Title of an added entry."))
-    why: str = field(default="", metadata=_about("The reason for the change."))
+    title: str = field(default="", metadata=about("Title of an added entry."))
+    why: str = field(default="", metadata=about("The reason for the change."))
     when: Literal["pre-implementation", "implementation", "scale-up", "maintenance"] | None = field(
-        default=None, metadata=_about("FRAME: when in the work the change was made.")
+        default=None, metadata=about("FRAME: when in the work the change was made.")
     )
     planned: Literal["proactive", "reactive", "unplanned"] | None = field(
-        default=None, metadata=_about("FRAME: whether the change was planned.")
+        default=None, metadata=about("FRAME: whether the change was planned.")
     )
-    decided_by: str = field(default="", metadata=_about("FRAME: who decided the change."))
-    goal: str = field(default="", metadata=_about("FRAME: what the change is meant to achieve."))
+    decided_by: str = field(default="", metadata=about("FRAME: who decided the change."))
+    goal: str = field(default="", metadata=about("FRAME: what the change is meant to achieve."))
     accept: tuple[Literal["LS101", "LS102", "LS103"], ...] = field(
         default=(),
-        metadata=_about(
+        metadata=about(
             "Fidelity findings this change knowingly causes, reviewed and accepted: they stay on "
             "the record and on the Adaptations page, but no longer fail --strict."
         ),
@@ -231,75 +227,75 @@ class AgencyFile:
 
     extends: str = field(
         default=PROTOTYPE,
-        metadata=_about("'prototype', or a relative path to the parent agency file."),
+        metadata=about("'prototype', or a relative path to the parent agency file."),
     )
-    agency: Agency = field(metadata=_about("Who publishes this adaptation."))
-    version: str = field(metadata=_about('Version of the design document, e.g. "2026.1" (quoted).'))
+    agency: Agency = field(metadata=about("Who publishes this adaptation."))
+    version: str = field(metadata=about('Version of the design document, e.g. "2026.1" (quoted).'))
     status: Literal["draft", "adopted"] = field(
-        default="draft", metadata=_about("draft or adopted.")
+        default="draft", metadata=about("draft or adopted.")
     )
     published: str = field(
         default="",
-        metadata=_about(
+        metadata=about(
             "Publication date shown to readers, YYYY-MM-DD (default: the adoption date, else the last commit)."
         ),
     )
     deciding_body: str = field(
         default="",
-        metadata=_about(
+        metadata=about(
             "Who decides on adoption, e.g. Board of Education (shown on drafts: 'Draft for review by …')."
         ),
     )
     work_group: str = field(
-        default="", metadata=_about("Name of the work group that drafted the design document.")
+        default="", metadata=about("Name of the work group that drafted the design document.")
     )
     sign_off: tuple[SignOff, ...] = field(
         default=(),
-        metadata=_about("Work-group members who signed off the draft (required when adopted)."),
+        metadata=about("Work-group members who signed off the draft (required when adopted)."),
     )
-    adopted: Adoption | None = field(default=None, metadata=_about("When status is adopted."))
+    adopted: Adoption | None = field(default=None, metadata=about("When status is adopted."))
     sections: dict[str, str] = field(
         default_factory=dict,
-        metadata=_about(
+        metadata=about(
             "The agency's own text: address (design/imperative, design/intervention-framework, "
             "design/infrastructure, design/policy, design/summary, or any item such as "
             "mechanisms/steering-body) -> a Markdown file, relative to this file."
         ),
     )
     milestones: tuple[Milestone, ...] = field(
-        default=(), metadata=_about("Dates of the roll-out, for the summary readers receive.")
+        default=(), metadata=about("Dates of the roll-out, for the summary readers receive.")
     )
     sessions: tuple[Session, ...] = field(
         default=(),
-        metadata=_about(
+        metadata=about(
             "Introductory sessions, one attendee sheet each; replace the parent layer's (default: one "
             "sheet with gaps for the date, time, place and presenters)."
         ),
     )
     component_name: str = field(
         default="",
-        metadata=_about("Name of the third component, e.g. Learning Supports Component."),
+        metadata=about("Name of the third component, e.g. Learning Supports Component."),
     )
     language: Language | None = field(
         default=None,
-        metadata=_about(
+        metadata=about(
             "Language of the handouts' own words (headings, labels, dates): en or es (default: the parent "
             "layer's, else en). The toolkit's text stays in English; write your values and sections in it."
         ),
     )
     terms: dict[str, str | TermForms] = field(
         default_factory=dict,
-        metadata=_about(
+        metadata=about(
             "Wording used on every page: prototype term -> local term, or -> {text: local term, "
             "plural: its plural} where the plural is not the English rule's."
         ),
     )
     values: dict[str, str | int] = field(
-        default_factory=dict, metadata=_about("Local values the content asks for, by name.")
+        default_factory=dict, metadata=about("Local values the content asks for, by name.")
     )
     plan: dict[str, PlanAnswer] = field(
         default_factory=dict,
-        metadata=_about(
+        metadata=about(
             "The agency's action plan: a task of templates/action-plan, by its address (e.g. "
             "templates/action-plan/sections/start-up-with-schools/district-implementation-team) or its "
             "id (district-implementation-team) -> who, how and when. Printed as action-plan.pdf beside "
@@ -308,9 +304,9 @@ class AgencyFile:
     )
     protect: tuple[str, ...] = field(
         default=(),
-        metadata=_about("Addresses this layer makes essential for layers that extend it."),
+        metadata=about("Addresses this layer makes essential for layers that extend it."),
     )
-    changes: tuple[Change, ...] = field(default=(), metadata=_about("The adaptation log."))
+    changes: tuple[Change, ...] = field(default=(), metadata=about("The adaptation log."))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
 from lstoolkit.layers import Layer, read_chain
 from lstoolkit.load import ContentTree, load_content
+from lstoolkit.models import about
 from lstoolkit.output import write_atomically
 from lstoolkit.render import (
     PLANNED_IN_WORDS,
@@ -158,15 +159,15 @@ class ManifestEntry:
     """One district of the roll-up."""
 
     path: str = field(
-        metadata={
-            "doc": "The district's folder (holding agency.yml) or file, relative to the manifest."
-        }
+        metadata=about(
+            "The district's folder (holding agency.yml) or file, relative to the manifest."
+        )
     )
     revision: str = field(
         default="",
-        metadata={
-            "doc": "A commit, tag or branch of the district's repository to read instead of its working tree."
-        },
+        metadata=about(
+            "A commit, tag or branch of the district's repository to read instead of its working tree."
+        ),
     )
 
 
@@ -174,7 +175,7 @@ class ManifestEntry:
 class Manifest:
     """The districts a state rolls up, with the revision of each it has reviewed."""
 
-    districts: tuple[ManifestEntry, ...] = field(metadata={"doc": "One entry per district."})
+    districts: tuple[ManifestEntry, ...] = field(metadata=about("One entry per district."))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 from helpers_forks import LAYOUTS, Journey, run_journey
+from helpers_handouts import Printed, example_district, print_handouts
+
+from lstoolkit.adapt import Adapted
+from lstoolkit.handouts import plan_handouts
 
 
 @pytest.fixture(scope="session", params=LAYOUTS)
@@ -13,3 +17,17 @@ def fork_journey(
     """A district's journey in each fork layout, run once for every test that reads it."""
     kind: str = request.param
     return run_journey(kind, tmp_path_factory.mktemp(f"journey-{kind}"))
+
+
+@pytest.fixture(scope="session")
+def district() -> Adapted:
+    """The example district (examples/district/agency.yml), adapted."""
+    return example_district()
+
+
+@pytest.fixture(scope="session")
+def district_handouts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
+    """Every handout of the example district, rendered once for the test session: name -> (HTML,
+    PDF). (Not from the ``district`` fixture, which a test module may define for itself.)"""
+    out = tmp_path_factory.mktemp("district-handouts")
+    return print_handouts(example_district(), plan_handouts(example_district()), out)

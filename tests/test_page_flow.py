@@ -14,14 +14,14 @@ import math
 import re
 import shutil
 import statistics
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers_pdf import to_unicode
+from helpers_handouts import EXAMPLES, Printed
+from helpers_pdf import plain, shown_text, to_unicode
 
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import check_adapted
@@ -35,7 +35,6 @@ from lstoolkit.handouts import (
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
 HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
 #: A last page shorter than this share of a full page (by characters) is near-empty.
 NEAR_EMPTY = 0.15
@@ -203,17 +202,7 @@ def read_pages(path: Path) -> list[Page]:
                         maps[selected.objgen] = to_unicode(selected)
                     font, name = maps[selected.objgen], str(selected.get("/BaseFont", ""))
             elif op in ("Tj", "TJ"):
-                shown = operands[-1]
-                strings = (
-                    [s for s in shown if isinstance(s, pikepdf.String)]
-                    if isinstance(shown, pikepdf.Array)
-                    else [shown]
-                )
-                text = "".join(
-                    font.get(int.from_bytes(bytes(s)[i : i + 2], "big"), "")
-                    for s in strings
-                    for i in range(0, len(bytes(s)) - 1, 2)
-                )
+                text = shown_text(operands[-1], font)
                 matrix = _multiply(tm, ctm)
                 owner = marks[-1] if marks else None
                 runs.append(
@@ -231,9 +220,9 @@ def read_pages(path: Path) -> list[Page]:
     return pages
 
 
-def plain(text: str) -> str:
+def caseless(text: str) -> str:
     """A text compared without spaces (a line break drops one), ligatures or case."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    return plain(text).casefold()
 
 
 def lines(runs: list[Run]) -> list[list[Run]]:
@@ -265,17 +254,9 @@ def headings(pages: list[Page], *tags: str) -> list[tuple[int, float, str]]:
 
 
 @pytest.fixture(scope="module")
-def district() -> Adapted:
-    return adapt(load_content(), read_chain(EXAMPLES / "district" / "agency.yml"))
-
-
-@pytest.fixture(scope="module")
-def pages(district: Adapted, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Page]]:
-    """Each handout of the example district, rendered once for the module, read page by page."""
-    out = tmp_path_factory.mktemp("flow")
-    renderer = HandoutRenderer(district, check_adapted(district), handout_environment())
-    done = render_handouts(renderer, plan_handouts(district), out / "pdf", cache_dir=out / "cache")
-    return {r.handout.name: read_pages(r.path) for r in done if r.path is not None}
+def pages(district_handouts: dict[str, Printed]) -> dict[str, list[Page]]:
+    """Each handout of the example district (rendered once for the session), read page by page."""
+    return {name: read_pages(printed.pdf) for name, printed in district_handouts.items()}
 
 
 #: Handouts set at the reading size (10.5-11 pt). The one-page sheets fit their page: a mechanism
@@ -306,7 +287,7 @@ def sheet_problems(sheets: list[Page], titles: list[str]) -> list[str]:
     continues the one before, says so in its running header, and the page before says so at its
     foot; no mechanism takes more than two pages."""
     starts = headings(sheets, "/H2")
-    if [plain(text) for _, _, text in starts] != [plain(t) for t in titles]:
+    if [caseless(text) for _, _, text in starts] != [caseless(t) for t in titles]:
         return [f"the sheets are {[text for _, _, text in starts]}, not {titles}"]
     problems = []
     if len({number for number, _, _ in starts}) != len(starts):
@@ -320,11 +301,13 @@ def sheet_problems(sheets: list[Page], titles: list[str]) -> list[str]:
         if page.number in first_pages:
             current = first_pages[page.number]
             continue
-        if not (plain(current) in plain(page.header) and "continued" in plain(page.header)):
+        if not (
+            caseless(current) in caseless(page.header) and "continued" in caseless(page.header)
+        ):
             problems.append(
                 f"page {page.number} continues {current!r} without saying so: {page.header!r}"
             )
-        if "continued" not in plain(sheets[page.number - 2].footer):
+        if "continued" not in caseless(sheets[page.number - 2].footer):
             problems.append(f"page {page.number - 1} does not say that {current!r} goes on")
         if page.number - 1 not in first_pages:
             problems.append(f"{current!r} takes more than two pages")
@@ -338,7 +321,7 @@ def test_a_mechanism_sheet_is_one_page_or_says_continued(
     titles = [m.title for m in district.toolkit.items("mechanisms")]
     assert sheet_problems(pages["mechanism-sheets"], titles) == []
     assert len(pages["mechanism-sheets"]) == len(titles)
-    assert not any("continued" in plain(p.header + p.footer) for p in pages["mechanism-sheets"])
+    assert not any("continued" in caseless(p.header + p.footer) for p in pages["mechanism-sheets"])
 
 
 def test_a_mechanism_too_long_for_its_page_goes_on_to_a_second(tmp_path: Path) -> None:
@@ -367,7 +350,7 @@ def test_a_mechanism_too_long_for_its_page_goes_on_to_a_second(tmp_path: Path) -
     titles = [m.title for m in adapted.toolkit.items("mechanisms")]
     assert sheet_problems(read, titles) == []
     assert len(read) == len(titles) + 1
-    assert "continued" in plain(read[-1].header) and "continued" in plain(read[-2].footer)
+    assert "continued" in caseless(read[-1].header) and "continued" in caseless(read[-2].footer)
 
 
 def test_no_near_empty_last_page(pages: dict[str, list[Page]]) -> None:
@@ -378,8 +361,8 @@ def test_no_near_empty_last_page(pages: dict[str, list[Page]]) -> None:
     for name, document in sorted(pages.items()):
         if len(document) < 2:
             continue
-        typical = statistics.median(len(plain(p.text())) for p in document[:-1])
-        last = len(plain(document[-1].text()))
+        typical = statistics.median(len(caseless(p.text())) for p in document[:-1])
+        last = len(caseless(document[-1].text()))
         heights = [max(r.y for r in p.body) - min(r.y for r in p.body) for p in document if p.body]
         filled = heights[-1] / max(heights) if document[-1].body else 0.0
         if last < NEAR_EMPTY * typical or filled < NEAR_EMPTY:
@@ -419,7 +402,7 @@ def test_the_running_header_names_the_current_section(pages: dict[str, list[Page
                 for p, y, text in sections
                 if p < page.number or (p == page.number and y <= top + 1)
             ]
-            if before and plain(before[-1]) not in plain(page.header):
+            if before and caseless(before[-1]) not in caseless(page.header):
                 wrong.append(
                     f"{name}, page {page.number}: in {before[-1]!r}, the header says {page.header!r}"
                 )
@@ -450,8 +433,8 @@ def test_the_checks_see_a_stranded_heading_and_a_header_naming_the_next_section(
     document = read_pages(tmp_path / "stranded.pdf")
     first = lines(document[0].body)
     assert [r.heading for r in first[-1]] == [True] * len(first[-1])
-    assert plain("".join(r.text for r in first[-1])) == "third"
-    assert "fourth" in plain(document[1].header)  # the page is in "Third"
+    assert caseless("".join(r.text for r in first[-1])) == "third"
+    assert "fourth" in caseless(document[1].header)  # the page is in "Third"
 
 
 def test_the_body_text_is_noto_sans_at_a_reading_size(pages: dict[str, list[Page]]) -> None:

@@ -13,15 +13,18 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers_handouts import Printed, print_handouts
+from helpers_pdf import flat_pdf_text, pdf_text, struct_elements
 from pypdf import PdfReader
 
 from lstoolkit.adapt import Adapted, adapt
-from lstoolkit.check import check_adapted, session_sheets
+from lstoolkit.check import check_adapted
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.handouts import HandoutRenderer, handout_environment, plan_handouts, render_handouts
+from lstoolkit.handouts import HandoutRenderer, handout_environment, plan_handouts
 from lstoolkit.layers import read_chain
 from lstoolkit.leaks import leaks_in_text
 from lstoolkit.load import load_content
+from lstoolkit.sessions import session_sheets
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -41,21 +44,15 @@ GUIDANCE = (
 AGENCY = "agency: {name: Springfield, level: district, contact: office@springfield.example.org}\nversion: '1'\n"
 
 
-def text_of(path: Path) -> str:
-    return " ".join(" ".join((page.extract_text() or "") for page in PdfReader(path).pages).split())
-
-
 def without_citation(text: str) -> str:
     """The sheet's text without its source line (citations keep the source's own title)."""
     return re.sub(r"Source: .*?UCLA\.", " ", text)
 
 
 def render(adapted: Adapted, names: list[str], where: Path) -> dict[str, Path]:
-    renderer = HandoutRenderer(adapted, check_adapted(adapted), handout_environment())
     wanted = [h for h in plan_handouts(adapted) if h.name in names]
     assert sorted(h.name for h in wanted) == sorted(names)
-    done = render_handouts(renderer, wanted, where / "pdf", cache_dir=where / "cache")
-    return {r.handout.name: r.path for r in done if r.path is not None}
+    return {name: printed.pdf for name, printed in print_handouts(adapted, wanted, where).items()}
 
 
 def html_of(adapted: Adapted, name: str) -> str:
@@ -74,21 +71,20 @@ def line_of(text: str, fragment: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def district() -> Adapted:
-    return adapt(load_content(), read_chain(EXAMPLES / "district" / "agency.yml"))
-
-
-@pytest.fixture(scope="module")
 def school() -> Adapted:
     return adapt(load_content(), read_chain(EXAMPLES / "school" / "agency.yml"))
 
 
 @pytest.fixture(scope="module")
 def pdfs(
-    district: Adapted, school: Adapted, tmp_path_factory: pytest.TempPathFactory
+    district_handouts: dict[str, Printed], school: Adapted, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
+    """The example district's sheets and briefing (rendered once for the session), and the
+    school's as ``school/<name>``."""
+    rendered = {
+        name: district_handouts[name].pdf for name in (KICKOFF, WASHINGTON, "facilitator-briefing")
+    }
     where = tmp_path_factory.mktemp("sessions")
-    rendered = render(district, [KICKOFF, WASHINGTON, "facilitator-briefing"], where / "district")
     school_pdfs = render(school, ["introductory-session", "facilitator-briefing"], where / "school")
     return {**rendered, **{f"school/{name}": path for name, path in school_pdfs.items()}}
 
@@ -114,7 +110,7 @@ def test_each_attendee_sheet_is_one_page(pdfs: dict[str, Path], name: str) -> No
 
 
 def test_the_attendee_sheet_gives_the_sessions_details(pdfs: dict[str, Path]) -> None:
-    text = text_of(pdfs[KICKOFF])
+    text = flat_pdf_text(pdfs[KICKOFF])
     assert (
         "Springfield Public Schools invites principals and student and learning supports staff"
         in text
@@ -142,7 +138,7 @@ def test_the_attendee_sheet_gives_the_sessions_details(pdfs: dict[str, Path]) ->
 
 
 def test_a_sessions_own_title_agenda_and_contact(pdfs: dict[str, Path]) -> None:
-    text = text_of(pdfs[WASHINGTON])
+    text = flat_pdf_text(pdfs[WASHINGTON])
     assert "Meet the Learning Supports Coach of Washington Elementary School" in text
     assert "Tuesday, 17 August 2027, 2:00 to 3:00 pm" in text
     assert "Keisha Brown, Principal, Washington Elementary School" in text
@@ -157,7 +153,7 @@ def test_a_sessions_own_title_agenda_and_contact(pdfs: dict[str, Path]) -> None:
 def test_the_sheet_speaks_for_the_agency_and_the_briefing_guides_the_leader(
     pdfs: dict[str, Path],
 ) -> None:
-    sheet, briefing = text_of(pdfs[KICKOFF]), text_of(pdfs["facilitator-briefing"])
+    sheet, briefing = flat_pdf_text(pdfs[KICKOFF]), flat_pdf_text(pdfs["facilitator-briefing"])
     for guidance in GUIDANCE:
         assert guidance not in sheet, guidance
         assert guidance in briefing, guidance
@@ -168,14 +164,14 @@ def test_the_sheet_speaks_for_the_agency_and_the_briefing_guides_the_leader(
 
 
 def test_the_school_version_says_principal_not_superintendent(pdfs: dict[str, Path]) -> None:
-    sheet = text_of(pdfs["school/introductory-session"])
+    sheet = flat_pdf_text(pdfs["school/introductory-session"])
     assert "superintendent" not in sheet.lower()
     assert "The school is determined to move away" in sheet
     assert (
         "Lincoln Elementary School invites you to an introductory session. The school's leadership"
         in sheet
     )
-    briefing = text_of(pdfs["school/facilitator-briefing"])
+    briefing = flat_pdf_text(pdfs["school/facilitator-briefing"])
     assert "superintendent" not in briefing.lower()
     assert (
         "school leadership (e.g., the principal and the director of student supports)" in briefing
@@ -190,7 +186,7 @@ def test_tagged_pdf_ua(pdfs: dict[str, Path], name: str) -> None:
         assert marked is True and str(root.Lang) == "en"
         assert b"pdfuaid" in bytes(root.Metadata.read_bytes())
         assert str(pdf.docinfo.Title).startswith("Introductory session")
-        tags = _tags(root.StructTreeRoot)
+        tags = [str(element.S) for element in struct_elements(root.StructTreeRoot)]
     assert "/H1" in tags and "/L" in tags and "/P" in tags
     if name == "facilitator-briefing":
         assert "/TH" in tags  # the sessions' table
@@ -198,15 +194,6 @@ def test_tagged_pdf_ua(pdfs: dict[str, Path], name: str) -> None:
     assert headings[0] == "/H1" and all(
         int(b[2]) - int(a[2]) <= 1 for a, b in itertools.pairwise(headings)
     )
-
-
-def _tags(node: object) -> list[str]:
-    found: list[str] = []
-    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
-    for kid in [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]:
-        if isinstance(kid, pikepdf.Dictionary):
-            found += [str(kid.get("/S")), *_tags(kid)]
-    return found
 
 
 # -- missing details: a finding at the line, and a gap on the sheet --------------------------------
@@ -269,7 +256,7 @@ def test_without_sessions_one_sheet_with_gaps_and_one_finding(tmp_path: Path) ->
     # As read from the PDFs, the gaps leave no stray punctuation ("to be decided ,").
     pdfs = render(adapted, ["introductory-session", "facilitator-briefing"], tmp_path)
     for name, path in pdfs.items():
-        text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        text = pdf_text(path)
         assert [
             leak.rule
             for leak in leaks_in_text(re.sub(r"Source: .*?UCLA\.", " ", text, flags=re.DOTALL))

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pypdf import PdfReader
+from helpers_handouts import EXAMPLES, Printed, print_handouts
+from helpers_pdf import flat_pdf_text, struct_elements
 
 from lstoolkit.adapt import Adapted, adapt
 from lstoolkit.check import check_adapted
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.forms import field_name, finish_forms, plan_answers, plan_sections, task_address
 from lstoolkit.handouts import (
-    Handout,
     HandoutRenderer,
     handout_environment,
     plan_handouts,
@@ -31,7 +31,6 @@ from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
 from lstoolkit.models import Template, Toolkit
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
 LEVELS = ("state", "district", "school")
 INCH = 72
 #: The sections that are the state department's own to plan.
@@ -42,57 +41,37 @@ STATE_SECTIONS = {
 MULTILINE = 1 << 12  # /Ff bit 13
 
 
-def printed_plan(adapted: Adapted) -> Handout:
-    """The printed plan's handout, as plan_handouts makes it for an agency with answers."""
-    return Handout(
-        "action-plan", "Action plan", "action-plan.html.j2", {"answers": plan_answers(adapted)}
-    )
-
-
 @pytest.fixture(scope="module")
-def adapted() -> dict[str, Adapted]:
+def adapted(district: Adapted) -> dict[str, Adapted]:
     return {
-        level: adapt(load_content(), read_chain(EXAMPLES / level / "agency.yml"))
+        level: district
+        if level == "district"
+        else adapt(load_content(), read_chain(EXAMPLES / level / "agency.yml"))
         for level in LEVELS
     }
 
 
 @pytest.fixture(scope="module")
 def rendered(
-    adapted: dict[str, Adapted], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, tuple[str, Path]]:
+    adapted: dict[str, Adapted],
+    district_handouts: dict[str, Printed],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Printed]:
     """Each level's worksheet, the district's printed plan and the district's worksheet on A4:
-    name -> (HTML, PDF)."""
+    name -> (HTML, PDF). The district's on letter paper are those rendered for the session."""
     out = tmp_path_factory.mktemp("worksheet")
-    done: dict[str, tuple[str, Path]] = {}
-    for level in LEVELS:
-        for paper in ("letter", "a4") if level == "district" else ("letter",):
-            renderer = HandoutRenderer(
-                adapted[level], check_adapted(adapted[level]), handout_environment(), paper=paper
-            )
-            handouts = [
-                h for h in plan_handouts(adapted[level]) if h.name == "action-plan-worksheet"
-            ]
-            if level == "district" and paper == "letter":
-                handouts.append(printed_plan(adapted[level]))
-            for result in render_handouts(
-                renderer, handouts, out / f"{level}-{paper}", cache_dir=out / "cache", jobs=1
-            ):
-                key = f"{level}{'' if paper == 'letter' else '-' + paper}:{result.handout.name}"
-                assert result.path is not None
-                done[key] = (renderer.html(result.handout), result.path)
+    done = {
+        f"district:{name}": district_handouts[name]
+        for name in ("action-plan-worksheet", "action-plan")
+    }
+    for level, paper in (("state", "letter"), ("school", "letter"), ("district", "a4")):
+        worksheet = [h for h in plan_handouts(adapted[level]) if h.name == "action-plan-worksheet"]
+        printed = print_handouts(
+            adapted[level], worksheet, out / f"{level}-{paper}", paper=paper, jobs=1
+        )
+        key = level if paper == "letter" else f"{level}-{paper}"
+        done |= {f"{key}:{name}": files for name, files in printed.items()}
     return done
-
-
-def _elements(node: pikepdf.Object, tag: str) -> list[pikepdf.Dictionary]:
-    found = []
-    kids = node.get("/K")
-    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            if kid.S == tag:
-                found.append(kid)
-            found += _elements(kid, tag)
-    return found
 
 
 def _pages_of(node: pikepdf.Object, page: pikepdf.Object | None = None) -> set[tuple[int, int]]:
@@ -130,14 +109,10 @@ def _plan(toolkit: Toolkit) -> Template:
     return plan
 
 
-def _text(path: Path) -> str:
-    return " ".join(" ".join((page.extract_text() or "") for page in PdfReader(path).pages).split())
-
-
 # -- pages and sections ----------------------------------------------------------------------
 
 
-def test_the_worksheet_and_the_plan_are_landscape(rendered: dict[str, tuple[str, Path]]) -> None:
+def test_the_worksheet_and_the_plan_are_landscape(rendered: dict[str, Printed]) -> None:
     for key, (_, path) in rendered.items():
         with pikepdf.open(path) as pdf:
             boxes = [[float(v) for v in page.mediabox] for page in pdf.pages]
@@ -165,16 +140,16 @@ def test_other_handouts_stay_portrait(adapted: dict[str, Adapted], tmp_path: Pat
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_only_the_sections_of_the_agencys_level(
-    level: str, rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+    level: str, rendered: dict[str, Printed], adapted: dict[str, Adapted]
 ) -> None:
     html, path = rendered[f"{level}:action-plan-worksheet"]
     toolkit = adapted[level].toolkit
     expected = [s.title for s in plan_sections(toolkit, level)]
-    text = _text(path)
+    text = flat_pdf_text(path)
     shown = [s.title for s in _plan(toolkit).sections if f"<h2>{s.title}</h2>" in html]
     assert shown == expected
     with pikepdf.open(path) as pdf:
-        assert len(_elements(pdf.Root.StructTreeRoot, "/Table")) == len(expected)
+        assert len(struct_elements(pdf.Root.StructTreeRoot, "/Table")) == len(expected)
     if level == "state":
         assert STATE_SECTIONS <= set(shown)
         assert "Left out" not in text
@@ -204,12 +179,12 @@ def test_only_the_sections_of_the_agencys_level(
     ],
 )
 def test_each_task_is_one_row_on_one_page(
-    name: str, rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+    name: str, rendered: dict[str, Printed], adapted: dict[str, Adapted]
 ) -> None:
     level = name.split(":")[0].split("-")[0]
     sections = plan_sections(adapted[level].toolkit, level)
     with pikepdf.open(rendered[name][1]) as pdf:
-        tables = _elements(pdf.Root.StructTreeRoot, "/Table")
+        tables = struct_elements(pdf.Root.StructTreeRoot, "/Table")
         assert len(tables) == len(sections)
         spread = 0
         for table, section in zip(tables, sections, strict=True):
@@ -227,7 +202,7 @@ def test_each_task_is_one_row_on_one_page(
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_fields_are_named_section_task_column(
-    level: str, rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+    level: str, rendered: dict[str, Printed], adapted: dict[str, Adapted]
 ) -> None:
     plan = _plan(adapted[level].toolkit)
     expected = [
@@ -251,7 +226,7 @@ def test_fields_are_named_section_task_column(
         assert roots == [s.id for s in plan_sections(adapted[level].toolkit, level)]
 
 
-def test_a_tooltip_names_the_task_and_its_section(rendered: dict[str, tuple[str, Path]]) -> None:
+def test_a_tooltip_names_the_task_and_its_section(rendered: dict[str, Printed]) -> None:
     with pikepdf.open(rendered["district:action-plan-worksheet"][1]) as pdf:
         [field] = [
             f
@@ -266,7 +241,7 @@ def test_a_tooltip_names_the_task_and_its_section(rendered: dict[str, tuple[str,
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_field_has_an_appearance_and_none_needs_one(
-    level: str, rendered: dict[str, tuple[str, Path]]
+    level: str, rendered: dict[str, Printed]
 ) -> None:
     with pikepdf.open(rendered[f"{level}:action-plan-worksheet"][1]) as pdf:
         acroform = pdf.Root.AcroForm
@@ -284,9 +259,7 @@ def test_every_field_has_an_appearance_and_none_needs_one(
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_fields_are_multiline_and_two_inches_wide(
-    level: str, rendered: dict[str, tuple[str, Path]]
-) -> None:
+def test_fields_are_multiline_and_two_inches_wide(level: str, rendered: dict[str, Printed]) -> None:
     with pikepdf.open(rendered[f"{level}:action-plan-worksheet"][1]) as pdf:
         for widget in _widgets(pdf):
             assert widget.FT == "/Tx"
@@ -296,7 +269,7 @@ def test_fields_are_multiline_and_two_inches_wide(
             assert top - bottom >= 0.75 * INCH, f"{widget.T} is {(top - bottom) / INCH:.2f} in high"
 
 
-def test_the_worksheet_is_tagged_pdf_ua(rendered: dict[str, tuple[str, Path]]) -> None:
+def test_the_worksheet_is_tagged_pdf_ua(rendered: dict[str, Printed]) -> None:
     for key in ("district:action-plan-worksheet", "district:action-plan"):
         with pikepdf.open(rendered[key][1]) as pdf:
             marked: object = (
@@ -305,7 +278,7 @@ def test_the_worksheet_is_tagged_pdf_ua(rendered: dict[str, tuple[str, Path]]) -
             assert marked is True
             assert b"pdfuaid" in pdf.Root.Metadata.read_bytes()
             assert str(pdf.Root.Lang) == "en"
-            forms = _elements(pdf.Root.StructTreeRoot, "/Form")
+            forms = struct_elements(pdf.Root.StructTreeRoot, "/Form")
             # each field is one Form element pointing at its widget
             assert len(forms) == len(_widgets(pdf))
             for form in forms:
@@ -317,10 +290,10 @@ def test_the_worksheet_is_tagged_pdf_ua(rendered: dict[str, tuple[str, Path]]) -
 
 
 def test_the_printed_plan_prints_the_answers_and_has_no_fields(
-    rendered: dict[str, tuple[str, Path]], adapted: dict[str, Adapted]
+    rendered: dict[str, Printed], adapted: dict[str, Adapted]
 ) -> None:
     path = rendered["district:action-plan"][1]
-    text = _text(path)
+    text = flat_pdf_text(path)
     answers = plan_answers(adapted["district"])
     assert len(answers) == 3
     for answer in answers.values():
@@ -346,7 +319,7 @@ def test_plan_handouts_lists_the_printed_plan_only_with_answers(
     assert printed.context["answers"] == plan_answers(adapted["district"])
 
 
-def test_two_renders_are_byte_identical(rendered: dict[str, tuple[str, Path]]) -> None:
+def test_two_renders_are_byte_identical(rendered: dict[str, Printed]) -> None:
     for key in ("district:action-plan-worksheet", "district:action-plan"):
         html, path = rendered[key]
         _, again, refused = render_pdf(html, key)
