@@ -9,9 +9,11 @@ PDF for the state board.
 from __future__ import annotations
 
 import html
+import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +116,9 @@ def rollup_view(
 ) -> RollupView:
     """The view of ``reports`` in the state's site whose adapted toolkit is ``adapted``."""
     top = adapted.layers[-1].file if adapted.layers else None
+    if adapted.layers:  # the state's pages name files as from the state's folder
+        state = adapted.layers[-1]
+        reports = [_from_state(r, state.path, state.display) for r in reports]
     elements = tuple(
         (e.id, e.short_title or e.title)
         for e in (
@@ -142,6 +147,46 @@ def rollup_view(
             ordered, {code: CODES[FindingCode(code)].title.lower() for code in ordered}
         ),
     )
+
+
+def _from_state(report: DistrictReport, state_file: Path, state_shown: str) -> DistrictReport:
+    """The report with each file it names (its own, and where each finding and change is) shown
+    from the state's folder, ``districts/riverton/agency.yml``: never an absolute path, nor one
+    climbing out of the folder the site was built from."""
+
+    def shown(path: str) -> str:
+        return _path_from_state(path, state_file, state_shown)
+
+    def located(text: str) -> str:  # 'path:12:5' or 'path:12:5: LS301 …'
+        match = re.match(r"(.+?)((?::\d+){0,2}(?:: .*)?)$", text, re.S)
+        return shown(match[1]) + match[2] if match and text else text
+
+    return replace(
+        report,
+        file=shown(report.file),
+        error=located(report.error),
+        log=tuple(replace(e, location=located(e.location)) for e in report.log),
+        notes=tuple(replace(f, location=located(f.location)) for f in report.notes),
+    )
+
+
+def _path_from_state(path: str, state_file: Path, state_shown: str) -> str:
+    """``path`` (absolute, or shown from the same folder as ``state_shown``, the state's file)
+    relative to the state's folder, normalised; as it is when it cannot be placed."""
+    state_dir = os.path.dirname(os.path.abspath(state_file))
+    if os.path.isabs(path):
+        return os.path.relpath(os.path.realpath(path), os.path.realpath(state_dir))
+    base = [
+        p for p in os.path.normpath(os.path.dirname(state_shown) or ".").split(os.sep) if p != "."
+    ]
+    parts = [p for p in os.path.normpath(path).split(os.sep) if p != "."]
+    common = 0
+    while common < min(len(base), len(parts)) and base[common] == parts[common]:
+        common += 1
+    if ".." in base[common:] or os.path.isabs(state_shown):
+        return os.path.normpath(path)  # the two are not named from the same place
+    pieces = [".."] * (len(base) - common) + parts[common:]
+    return os.path.join(*pieces) if pieces else "."
 
 
 def _unique_slugs(reports: Sequence[DistrictReport]) -> list[str]:

@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +46,16 @@ from lstoolkit.i18n import SOURCE_LANGUAGE, translations, words
 from lstoolkit.layers import layer_views, nearest_logo
 from lstoolkit.leaks import Leak, leaks_in_html, source_links
 from lstoolkit.output import write_atomically
+from lstoolkit.render import (
+    FIDELITY_CODES,
+    change_in_words,
+    finding_in_words,
+    renamed_terms,
+    title_in,
+)
 from lstoolkit.sandbox import render_template, shown_path, template_environment, templates_dir
-from lstoolkit.sections import DESIGN_PARTS
+from lstoolkit.sections import AuthoredSection, parts_at
+from lstoolkit.sessions import session_sheets
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 #: Overrides where rendered PDFs are kept (default: the user's cache directory).
@@ -104,8 +114,6 @@ def cache_root() -> Path:
 
 def plan_handouts(adapted: Adapted) -> list[Handout]:
     """The handouts of an adapted toolkit, in the order the Handouts page lists them."""
-    from lstoolkit.check import session_sheets
-
     toolkit = adapted.toolkit
     _ = words(adapted.language)
     handouts = []
@@ -259,6 +267,11 @@ class HandoutRenderer:
         """What a handout template receives: plain data and helper functions only."""
         top = self.adapted.top
         agency = top.file if top else None
+        adapted = self.adapted
+
+        def title_of(address: str) -> str:  # a plain function: templates see no partial's .func
+            return title_in(adapted, address)
+
         return {
             "handout": handout,
             "toolkit": self.adapted.toolkit,
@@ -282,7 +295,9 @@ class HandoutRenderer:
             "banner": self.banner,
             "parts": tuple(
                 replace(p, title=self.words(p.title), question=self.words(p.question))
-                for p in DESIGN_PARTS
+                for p in parts_at(
+                    self.adapted.top.file.agency.level if self.adapted.top else "district"
+                )
             ),
             "text_of": lambda address: text_of(self.adapted, address),
             "sections": self.adapted.sections,
@@ -291,6 +306,18 @@ class HandoutRenderer:
             "lang_en": Markup(
                 "" if self.words.english else ' lang="en"'
             ),  # the toolkit's text, untranslated
+            # The Adaptations section says each change as the site's Adaptations page does.
+            "change_in_words": lambda entry: change_in_words(entry, title_of),
+            "finding_in_words": lambda finding: finding_in_words(
+                finding,
+                title_of,
+                {layer.display: layer.file.agency.name for layer in self.adapted.layers},
+            ),
+            "renamed_terms": renamed_terms(self.adapted, self.findings),
+            "title_of": title_of,
+            "fidelity_codes": FIDELITY_CODES,
+            "glance": glance,
+            "in_full": lambda value: summarize_value(value, 100_000),
             **handout.context,
         }
 
@@ -434,7 +461,8 @@ def render_pdf(html: str, name: str) -> tuple[float, bytes, str]:
     document = weasyprint.HTML(
         string=html, base_url=str(templates_dir() / "handouts"), url_fetcher=fetcher
     )
-    pdftags = import_pdftags()
+    from lstoolkit import pdftags  # with pikepdf, imported only where PDFs are made (as in forms)
+
     try:
         with pdftags.recording_origins() as origins:
             pdf = document.write_pdf(
@@ -514,28 +542,15 @@ def import_weasyprint() -> Any:
     return weasyprint
 
 
-def import_pdftags() -> Any:
-    """The tag repairs (:mod:`lstoolkit.pdftags`), or an error that says to install pikepdf."""
-    try:
-        from lstoolkit import pdftags
-    except ImportError as error:
-        raise LstoolkitError(
-            f"the handouts' tags are repaired with pikepdf, which cannot be imported ({error})",
-            hint="Install it: pip install 'pikepdf>=9'",
-        ) from None
-    return pdftags
-
-
 def _cache_key(html: str) -> str:
     """Everything that decides a PDF's bytes: its HTML (with the stylesheet) and the versions."""
     from importlib.metadata import version
 
-    repairs = (
-        import_pdftags().REPAIRS_VERSION
-    )  # first: says what to install when pikepdf is missing
+    from lstoolkit.pdftags import REPAIRS_VERSION
+
     versions = (
         f"lstoolkit {__version__}; weasyprint {version('weasyprint')}; pydyf {version('pydyf')}; "
-        f"pikepdf {version('pikepdf')}; tag repairs {repairs}; forms {FORMS_VERSION}"
+        f"pikepdf {version('pikepdf')}; tag repairs {REPAIRS_VERSION}; forms {FORMS_VERSION}"
     )
     return hashlib.sha256((versions + "\n" + html).encode("utf-8")).hexdigest()
 
@@ -566,3 +581,97 @@ def _paragraphs(text: str) -> list[str]:
 
 def _summarize(value: Any) -> str:
     return summarize_value(value, 300)
+
+
+#: How long a part's text may be on the at-a-glance summary, in characters: whole sentences of its
+#: first paragraph up to this length (the first sentence always), so four parts fit two pages.
+GLANCE_CHARACTERS = 450
+#: Words whose period does not end a sentence ("Dr. Ruiz", "e.g. a team"); one letter is an initial.
+_NOT_SENTENCE_ENDS = frozenset("dr dra mr mrs ms sr sra srta st prof no nos vs cf e.g i.e".split())
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into its sentences (never inside one: not after "Dr." or "e.g.", nor before a
+    word in lower case)."""
+    found, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        before = text[start : end.start()].rsplit(maxsplit=1)
+        word = before[-1].lstrip("(“\"'¿¡").lower() if before else ""
+        following = text[end.end() : end.end() + 1]
+        if following.islower() or word in _NOT_SENTENCE_ENDS or (len(word) == 1 and word.isalpha()):
+            continue
+        found.append(text[start : end.end()].strip())
+        start = end.end()
+    if text[start:].strip():
+        found.append(text[start:].strip())
+    return found
+
+
+def whole_sentences(text: str, limit: int) -> str:
+    """The first sentences of ``text`` that fit in ``limit`` characters; at least the first."""
+    kept = ""
+    for sentence in sentences(text):
+        if kept and len(kept) + 1 + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}" if kept else sentence
+    return kept
+
+
+class _Blocks(HTMLParser):
+    """The top-level elements of an HTML fragment: (tag, the element's HTML, the HTML inside)."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.html = fragment
+        self.lines = [0, *(i + 1 for i, c in enumerate(fragment) if c == "\n")]
+        self.blocks: list[tuple[str, str, str]] = []
+        self.depth = 0
+        self.starts = (0, 0)  # where the open element starts, and where its content does
+        self.feed(fragment)
+        self.close()
+
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            return
+        if self.depth == 0:
+            self.starts = (self.position(), self.position() + len(self.get_starttag_text() or ""))
+        self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID_TAGS or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            end = self.position()
+            outer_end = self.html.find(">", end) + 1
+            self.blocks.append(
+                (tag, self.html[self.starts[0] : outer_end], self.html[self.starts[1] : end])
+            )
+
+
+def glance(section: AuthoredSection, limit: int = GLANCE_CHARACTERS) -> Markup:
+    """A part of the design at a glance: whole sentences of its section's first paragraph, up to
+    ``limit`` characters, never cut inside one; and the list that paragraph introduces ("…
+    recommends that every district:"), whole and still a list."""
+    blocks = _Blocks(str(section.html)).blocks
+    while blocks and blocks[0][0] not in ("p", "ul", "ol"):
+        blocks = blocks[1:]  # a heading before the first paragraph
+    if not blocks:
+        return Markup("")
+    tag, outer, inner = blocks[0]
+    if tag != "p":
+        return Markup(outer)  # the section starts with its list
+    text = unescape(" ".join(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", inner)).split()))
+    said = whole_sentences(text, limit)
+    if said != text:
+        return Markup(escape(said))
+    shown = Markup(" ".join(inner.split()))  # the section's own HTML, whole
+    if text.endswith(":") and len(blocks) > 1 and blocks[1][0] in ("ul", "ol"):
+        shown += Markup(blocks[1][1])
+    return shown

@@ -25,7 +25,6 @@ from lstoolkit.banner import long_date, version_banner
 from lstoolkit.check import log_changes
 from lstoolkit.codes import CODES, FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
-from lstoolkit.diff_formats import diff_sections
 from lstoolkit.escape import (
     anchor,
     code,
@@ -42,7 +41,14 @@ from lstoolkit.findings import Finding, codes_reference
 from lstoolkit.layers import layer_views, term_text
 from lstoolkit.models import COLLECTION_SPECS, SITE_SECTIONS, CollectionSpec
 from lstoolkit.sandbox import render_template, shown_path, template_environment, templates_dir
-from lstoolkit.sections import DESIGN_PARTS, AuthoredSection
+from lstoolkit.sections import DESIGN_PARTS, AuthoredSection, parts_at
+
+
+def _diff_sections(changes: Any) -> list[tuple[str, list[Markup]]]:
+    """:func:`lstoolkit.diff_formats.diff_sections`, for the 'What changed' page only."""
+    from lstoolkit.diff_formats import diff_sections  # the comparison's modules: that page only
+
+    return diff_sections(changes)
 
 
 def _finalize(value: Any) -> Any:
@@ -65,8 +71,14 @@ def page_environment(override_dirs: Iterable[Path] = ()) -> Environment:
         "contact": contact,
         "punct": punct,
     }
+    # Compiled on every build and most rendered once: Jinja's constant folding would cost more
+    # compile time than it saves (the pages are the same).
     return template_environment(
-        directories, filters=filters, finalize=_finalize, keep_trailing_newline=True
+        directories,
+        filters=filters,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        optimized=False,
     )
 
 
@@ -143,7 +155,7 @@ class SiteRenderer:
         if self.adapted.top is not None:
             pages += [
                 Page(part.page, "design-part.md.j2", {"part": part}, part.address)
-                for part in DESIGN_PARTS
+                for part in self.parts
             ]
             pages += [
                 Page("design/adoption.md", "adoption.md.j2", {}),
@@ -171,11 +183,17 @@ class SiteRenderer:
             and not page.address.startswith("design/")
         ):
             text = lead_with_section(text, section, self.agency_name())
-        return text
+        return text.replace(HEADING_END, "")
 
     def agency_name(self) -> str:
         top = self.adapted.top
         return top.file.agency.name if top else "the agency"
+
+    @property
+    def parts(self) -> tuple[Any, ...]:
+        """The design document's parts as the agency's level reads them ('Why the state …')."""
+        top = self.adapted.top
+        return parts_at(top.file.agency.level if top else "district")
 
     def authored(self, address: str, under: int = 1) -> Markup:
         """The agency's section for ``address`` as a block of HTML placed under a heading of
@@ -205,6 +223,7 @@ class SiteRenderer:
             "citation": self.citation,
             "title_of": self.title_of,
             "exists": self.exists,
+            "other_level": self.other_level,
             "addresses": self.addresses,
             "codes_reference": lambda: Markup(codes_reference().split("\n", 2)[2]),
             "summarize": summarize_value,
@@ -214,9 +233,9 @@ class SiteRenderer:
                 for name, done in (self.handouts or {}).items()
             },
             "changes": self.changes,
-            "diff_sections": diff_sections,
+            "diff_sections": _diff_sections,
             "handout_link": lambda name, label: self.handout_link(uri, name, label),
-            "parts": DESIGN_PARTS,
+            "parts": self.parts,
             "sections": self.adapted.sections,
             "authored": self.authored,
             "banner": self.banner,
@@ -231,6 +250,7 @@ class SiteRenderer:
             "fidelity_codes": FIDELITY_CODES,
             "planned_in_words": PLANNED_IN_WORDS,
             "renamed_terms": self.terms,
+            "heading_end": Markup(HEADING_END),
             "page_of_part": lambda part: posixpath.relpath(
                 part.page, posixpath.dirname(uri) or "."
             ),
@@ -253,6 +273,8 @@ class SiteRenderer:
     def link(self, from_uri: str, address: str, text: str | None = None) -> Markup:
         label = text if text is not None else self.title_of(address)
         if not self.exists(address):
+            if self.other_level(address):  # not removed: for other levels, so not on this site
+                return Markup(escape_markdown(label))
             return Markup("{} <em>(removed)</em>").format(escape_markdown(label))
         return Markup("[{}]({})").format(
             escape_markdown(label), Markup(self.url(from_uri, address))
@@ -272,6 +294,22 @@ class SiteRenderer:
 
     def exists(self, address: str) -> bool:
         return find(self.adapted.raw, address) is not None
+
+    def other_level(self, address: str) -> bool:
+        """Whether ``address`` is left off this site because it is for other levels: it, or an
+        item or entry it is under, has ``levels`` without the agency's level."""
+        top = self.adapted.top
+        if top is None or self.exists(address):
+            return False
+        parts = address.split("/")
+        # As adapt.py leaves them out: task lists, and entries of every list.
+        for end in range(2 if parts[0] == "tasks" else 3, len(parts) + 1):
+            node = find(self.adapted.prototype.raw, "/".join(parts[:end]))
+            value = node.value if node is not None else None
+            levels = value.get("levels") if isinstance(value, dict) else None
+            if levels and top.file.agency.level not in levels:
+                return True
+        return False
 
     def title_of(self, address: str) -> str:
         return title_in(self.adapted, address)
@@ -324,10 +362,19 @@ def authored_block(section: AuthoredSection, agency: str, under: int = 1) -> Mar
     )
 
 
+#: Where the title of an item page ends, with what goes under it (the toolkit's name of a renamed
+#: item, a note on a name two roles share): written by the heading macro, removed from every page.
+HEADING_END = "<!-- lstoolkit: end of the heading -->"
+
+
 def lead_with_section(page: str, section: AuthoredSection, agency: str) -> str:
-    """An item page led by the agency's section: its title, the section, then the toolkit's
-    text in a collapsed block labelled as the toolkit's."""
-    title, _, body = page.lstrip("\n").partition("\n")
+    """An item page led by the agency's section: its title (with what goes under it), the
+    section, then the toolkit's text in a collapsed block labelled as the toolkit's."""
+    if HEADING_END in page:
+        title, _, body = page.lstrip("\n").partition(HEADING_END)
+        title = title.strip("\n")
+    else:
+        title, _, body = page.lstrip("\n").partition("\n")
     if not title.startswith("# "):  # an override without a title line: the section goes first
         title, body = "", page
     indented = "\n".join(
@@ -344,6 +391,7 @@ class RenamedTerm:
     after: str
     agency: str
     other: str = ""  # address of that role
+    item: str = ""  # address of the job, role or body the term names, if it names one
 
 
 def renamed_terms(adapted: Adapted, findings: Iterable[Finding] = ()) -> list[RenamedTerm]:
@@ -351,16 +399,27 @@ def renamed_terms(adapted: Adapted, findings: Iterable[Finding] = ()) -> list[Re
     taken = {
         f.location: f.address for f in findings if f.code == FindingCode.TERM_NAMES_ANOTHER_ROLE
     }
+    named = {
+        str(item["title"]).lower(): f"{name}/{item['id']}"
+        for name in reversed(NAMED_COLLECTIONS)
+        for item in adapted.prototype.raw.get(name, {}).get("items", [])
+        if item.get("title") and item.get("id")
+    }
     return [
         RenamedTerm(
             term,
             term_text(replacement),
             layer.file.agency.name,
             taken.get(layer.locate("terms", term, key=True), ""),
+            named.get(term.lower(), ""),
         )
         for layer in adapted.layers
         for term, replacement in layer.file.terms.items()
     ]
+
+
+#: Collections whose items a term may name: positions, roles and bodies (the first wins).
+NAMED_COLLECTIONS = ("jobs", "roles", "mechanisms")
 
 
 def item_name(collection: str, otherwise: str) -> str:
@@ -451,22 +510,62 @@ def change_in_words(entry: Any, title_of: Callable[[str], str]) -> ChangeInWords
 def finding_in_words(
     finding: Finding, title_of: Callable[[str], str], agencies: Mapping[str, str]
 ) -> str:
-    """A fidelity finding as a reader would say it; the code and the file stay in small print."""
+    """A finding as a reader would say it; the code and the file stay in small print. Every
+    code of :data:`FIDELITY_CODES` has its sentence; other codes (the editors') keep their
+    message."""
     title = title_of(finding.address) if finding.address else ""
+    message = finding.message
     if finding.code == FindingCode.ESSENTIAL_ELEMENT_REMOVED:
         return f"It removes one of the five essential elements, “{title}”."
     if finding.code == FindingCode.ESSENTIAL_ITEM_REMOVED:
-        protected = re.search(r"protected by (.+)$", finding.message)
+        held = re.search(r"holds '([^']+)'", message)
+        removed = f"“{title}”" + (f" and with it “{title_of(held.group(1))}”" if held else "")
+        protected = re.search(r"protected by (.+)$", message)
         if protected:
-            who = agencies.get(protected.group(1), protected.group(1))
-            return f"It removes “{title}”, which {who} asks every layer after it to keep."
-        required = re.search(r"required by (elements/[a-z0-9-]+)", finding.message)
+            who = agencies.get(protected.group(1), "a layer before it")
+            return f"It removes {removed}, which {who} asks every layer after it to keep."
+        required = re.search(r"required by (elements/[a-z0-9-]+)", message)
         if required:
-            return f"It removes “{title}”, which the essential element “{title_of(required.group(1))}” requires."
+            return f"It removes {removed}, which the essential element “{title_of(required.group(1))}” requires."
+        return f"It removes {removed}, which an essential element requires."
     if finding.code == FindingCode.ESSENTIAL_ELEMENT_EMPTIED:
-        how = finding.message.split(" but ", 1)[-1]
+        how = message.split(" but ", 1)[-1] if " but " in message else "loses its substance"
         return f"It keeps the essential element “{title}” by name but {how}."
-    return finding.message
+    if finding.code == FindingCode.CHANGE_WITHOUT_REASON:
+        return f"No reason is recorded for a change to {_item_in_words(finding.address, title_of)}."
+    if finding.code == FindingCode.ACCEPTED_NOT_CAUSED:
+        accepted = re.search(r"accepts (LS\d+)", message)
+        code = next((c for k, c in CODES.items() if accepted and k == accepted.group(1)), None)
+        what = f"the finding “{code.title}”" if code else "a finding"
+        return (
+            f"A change to {_item_in_words(finding.address, title_of)} records {what} as reviewed "
+            "and accepted, but the change does not cause it."
+        )
+    renamed = re.match(r"'(.+?)' is renamed '(.+?)'[;,]", message)
+    before, after = renamed.groups() if renamed else ("", "")
+    if finding.code == FindingCode.CAUTIONED_TITLE:
+        word = re.search(r"cautions against the title '(.+)'$", message)
+        against = f" (“{word.group(1)}”)" if word else ""
+        if renamed:
+            return f"It calls the toolkit's {before} “{after}”, a title the toolkit cautions against{against}."
+        return f"It gives “{title}” a title the toolkit cautions against{against}."
+    if finding.code == FindingCode.TERM_NAMES_ANOTHER_ROLE:
+        other = _item_in_words(finding.address, title_of)
+        if renamed:
+            return (
+                f"It calls the toolkit's {before} “{after}”; readers may take it for {other}, "
+                "which is a different role in the toolkit."
+            )
+        return f"A name it uses may be taken for {other}, which is a different role in the toolkit."
+    return message
+
+
+def _item_in_words(address: str, title_of: Callable[[str], str]) -> str:
+    """'the mechanism “Steering Committee”' for an address of the mechanism or under it."""
+    parts = address.split("/")
+    if len(parts) < 2:
+        return f"the {parts[0]}" if parts[0] else "the toolkit"
+    return f"{item_name(parts[0], 'the item')} “{title_of('/'.join(parts[:2]))}”"
 
 
 def page_context(renderer: SiteRenderer, uri: str) -> dict[str, Any]:
@@ -482,7 +581,8 @@ NAV_SECTION_LIMIT = 60
 
 
 def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> list[Any]:
-    """The navigation of the generated site, in reading order (user pages last)."""
+    """The navigation of the generated site, in reading order: the agency's own pages (its
+    docs, e.g. a contact page) after the toolkit's, and the pages for editors last."""
     t = renderer.toolkit
     design = [{html.escape(f"{part.number}. {part.title}"): part.page} for part in DESIGN_PARTS]
     design += [
@@ -508,13 +608,13 @@ def site_navigation(renderer: SiteRenderer, extra_pages: Iterable[str] = ()) -> 
             ]
         },
         *renderer.extra_navigation,
+        *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
         {
             "For editors": [
                 {"Addresses": "reference/addresses.md"},
                 {"Finding codes": "reference/findings.md"},
             ]
         },
-        *({Path(uri).stem.replace("-", " ").capitalize(): uri} for uri in extra_pages),
     ]
 
 

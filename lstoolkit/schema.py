@@ -172,6 +172,7 @@ _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
     "integer": "a whole number",
     "boolean": "true or false",
+    "null": "empty",
 }
 
 
@@ -237,8 +238,8 @@ def _explain(
             if key not in instance:
                 yield _problem(
                     f"{where} is missing the required key '{key}'",
-                    document.locate(path),
-                    f"Add '{key}:'.",
+                    _mapping_location(document, path),
+                    _add_key_hint(key, schema.get("properties", {}).get(key, {})),
                 )
     elif error.validator == "type":
         expected = rule
@@ -261,16 +262,55 @@ def _explain(
             hint,
         )
     elif error.validator == "anyOf":
-        kinds = " or ".join(
-            _TYPE_WORDS.get(str(o.get("type")), str(o.get("type"))) for o in rule if "type" in o
-        )
-        yield _problem(f"{where} must be {kinds}, not {_kind(instance)}", document.locate(path))
+        fitting, kinds = _branches(error)
+        if fitting is not None:  # the value has the kind of one branch: say what it lacks there
+            for inner in fitting:
+                yield from _explain(inner, document, at)
+        else:
+            words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+            yield _problem(f"{where} must be {words}, not {_kind(instance)}", document.locate(path))
     elif error.validator == "maxLength":
         yield _problem(
             f"{where} is longer than {rule} characters", document.locate(path), "Shorten it."
         )
     else:
         yield _problem(f"{where}: {error.message}", document.locate(path))
+
+
+def _branches(error: ValidationError) -> tuple[list[ValidationError] | None, list[str]]:
+    """The errors of the one branch of an ``anyOf`` whose kind the value has (an ``adopted:``
+    mapping without its ``by:`` is explained as the mapping it is, not as 'must be empty'), else
+    None; and the kinds every branch expects, in order."""
+    by_branch: dict[Any, list[ValidationError]] = {}
+    for inner in error.context or ():
+        by_branch.setdefault(inner.relative_schema_path[0], []).append(inner)
+    kinds: list[str] = []
+    fitting = []
+    for inner_errors in by_branch.values():
+        wrong_kind = [e for e in inner_errors if e.validator == "type" and not e.relative_path]
+        if not wrong_kind:
+            fitting.append(inner_errors)
+        for e in wrong_kind:
+            expected: Any = e.validator_value
+            kinds += [expected] if isinstance(expected, str) else list(expected)
+    return (fitting[0] if len(fitting) == 1 else None), list(dict.fromkeys(kinds))
+
+
+def _add_key_hint(key: str, prop: Any) -> str:
+    """The hint for a missing key: with the schema's example of its value when it gives one
+    (Add 'by:': the body that adopted it, e.g. Board of Education.), else Add 'by:'."""
+    about = str(prop.get("description", "")) if isinstance(prop, dict) else ""
+    if "e.g." not in about:
+        return f"Add '{key}:'."
+    return f"Add '{key}:': {about[:1].lower()}{about[1:].rstrip('.')}."
+
+
+def _mapping_location(document: YamlDocument, path: tuple[str | int, ...]) -> Location:
+    """Where a mapping missing a key is: its key's line when the mapping starts on the lines
+    under it (``adopted:`` then ``date: …``), else where it starts."""
+    value = document.locate(path)
+    key = document.keys.get(path)
+    return key if key is not None and key.line != value.line else value
 
 
 def _type_hint(expected: Any, instance: Any) -> str:

@@ -20,7 +20,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +52,13 @@ class DesignPart:
     question: str  # what a reader finds in the part
     articulates: str  # the address of the guide's sentence for this part
     elements: tuple[str, ...]  # the essential elements that frame it
+    #: The question where it names the agency, for each level but the district's ('Why the
+    #: state needs …'); ``question`` is the district's.
+    question_at: tuple[tuple[str, str], ...] = ()
+
+    def at_level(self, level: str) -> DesignPart:
+        """The part as an agency of ``level`` (state, region, district, school) reads it."""
+        return replace(self, question=dict(self.question_at).get(level, self.question))
 
     @property
     def address(self) -> str:
@@ -72,6 +79,20 @@ DESIGN_PARTS: tuple[DesignPart, ...] = (
         N_("Why the district needs a unified and comprehensive system of learning supports."),
         f"{_ARTICULATES}/imperative",
         ("elements/three-component-policy",),
+        (
+            (
+                "state",
+                N_("Why the state needs a unified and comprehensive system of learning supports."),
+            ),
+            (
+                "region",
+                N_("Why the region needs a unified and comprehensive system of learning supports."),
+            ),
+            (
+                "school",
+                N_("Why the school needs a unified and comprehensive system of learning supports."),
+            ),
+        ),
     ),
     DesignPart(
         "intervention-framework",
@@ -100,6 +121,13 @@ DESIGN_PARTS: tuple[DesignPart, ...] = (
         ("elements/three-component-policy", "elements/monitoring"),
     ),
 )
+
+
+def parts_at(level: str) -> tuple[DesignPart, ...]:
+    """The four parts as an agency of ``level`` reads them."""
+    return tuple(part.at_level(level) for part in DESIGN_PARTS)
+
+
 #: Sections that are not parts: the summary for the widespread distribution ("at a glance").
 SUMMARY = "design/summary"
 DESIGN_ADDRESSES = (*(p.address for p in DESIGN_PARTS), SUMMARY)
@@ -172,13 +200,8 @@ def _section(address: str, display: str, agency: str, data: bytes) -> AuthoredSe
                 hint="Delete it (it is invisible in most editors; retype the line).",
                 code=FindingCode.UNSAFE_FILE,
             )
-    return AuthoredSection(
-        address,
-        display,
-        agency,
-        text,
-        *(markdown_to_html(text, display, under=level) for level in (1, 2, 3)),
-    )
+    html = markdown_to_html(text, display, under=1)
+    return AuthoredSection(address, display, agency, text, html, _deeper(html, 1), _deeper(html, 2))
 
 
 def _is_control(char: str) -> bool:
@@ -244,6 +267,16 @@ def markdown_to_html(text: str, display: str = "section", *, under: int = 1) -> 
         output_format="html",
     )
     return Markup(converter.convert(text))
+
+
+#: A heading's tags in the HTML of a section: its raw HTML is escaped, so only headings match.
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def _deeper(html: Markup, levels: int) -> Markup:
+    """The section's HTML under a heading ``levels`` deeper: what :func:`markdown_to_html` gives
+    for that level, without converting the Markdown again."""
+    return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + levels)}>", html))
 
 
 def inherited_sections(

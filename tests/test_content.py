@@ -761,10 +761,37 @@ def test_templates_say_how_they_depart_from_the_source_layout() -> None:
             assert template.derived, template.id
 
 
-def test_later_phases_have_the_sources_words() -> None:
-    deferred = "Specific planning for phases 3 and 4 can be deferred until initial implementation is proceeding satisfactorily"
-    assert normalize(deferred) in normalize(source("strategic-planning-guide"))
+def test_later_phases_have_the_sources_words_once() -> None:
+    """What the sources say of phases 3 and 4 together is said once, in the phases' intro, not
+    repeated under each phase: the sources give those phases nothing of their own but a title."""
+    guide = normalize(source("strategic-planning-guide"))
+    intro = normalize(toolkit()["phases"].intro)
+    for sentence in (
+        "Phases 3 and 4 of systemic change involve, respectively, Sustaining and Evolving to Enhance Outcomes and Generating Creative Renewal and Replication to Scale",
+        "Specific planning for phases 3 and 4 can be deferred until initial implementation is proceeding satisfactorily",
+        "However, awareness of and commitment to these matters is essential throughout",
+    ):
+        assert normalize(sentence) in guide, sentence
+        said = [intro, *(corpus(p) for p in toolkit().items("phases"))]
+        assert [text.count(normalize(sentence)) for text in said] == [1, 0, 0, 0, 0], sentence
     for phase_id in ("replicating-and-sustaining", "creative-renewal"):
         phase = item("phases", phase_id)
-        assert phase.description.strip(), phase_id
-        assert normalize(deferred) in normalize(phase.description)
+        assert not phase.description and not phase.examples, phase_id
+    outside = item("resources", "sustaining-and-scale-up")
+    assert outside.title == "Sustaining and Scale-up: It's About Systemic Change"
+    assert outside.url == "http://smhp.psych.ucla.edu/pdfdocs/newsletter/Fall04.pdf"
+
+
+def test_each_sentence_of_an_element_is_said_once() -> None:
+    """An element's definition, facets and notes never repeat each other: no sentence twice, and
+    no entry whose words are already in the definition."""
+    for element in toolkit().items("elements"):
+        said = [s.lower() for t in texts(element) for s in _sentences(t)]
+        assert len(said) == len(set(said)), (
+            f"elements/{element.id}: {[s for s in said if said.count(s) > 1][:2]}"
+        )
+        definition = normalize(element.definition)
+        for e in _entries((*element.facets, *element.notes)):
+            assert not e.text or normalize(e.text) not in definition, (
+                f"elements/{element.id}/{e.id}"
+            )

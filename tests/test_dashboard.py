@@ -166,6 +166,33 @@ def test_the_state_site_has_the_dashboard_a_page_per_district_and_the_summary(
     assert "Did you mean" in broken and "agency.yml:17:14" in broken
 
 
+def test_a_district_page_names_its_file_from_the_states_folder(state_site: Path) -> None:
+    """The site is built from tests/sites/state, the districts are in examples/state/districts:
+    a district's page names its file as the state's repository does, never where it was built."""
+    for slug in ("oakdale", "maple-grove"):
+        page = (state_site / "districts" / slug / "index.html").read_text(encoding="utf-8")
+        article = page.split("<article", 1)[1].split("</article>", 1)[0]
+        assert f"<strong>File:</strong> <code>districts/{slug}/agency.yml</code>" in article
+        assert str(ROOT) not in article and "../examples" not in article
+    oakdale = (state_site / "districts" / "oakdale" / "index.html").read_text(encoding="utf-8")
+    assert "LS101, <code>districts/oakdale/agency.yml:18:5</code>" in oakdale
+    broken = (state_site / "districts" / "maple-grove" / "index.html").read_text(encoding="utf-8")
+    assert "<code>districts/maple-grove/agency.yml:17:14: LS301 " in broken
+
+
+def test_the_state_site_speaks_of_the_state(state_site: Path) -> None:
+    home = html.unescape(re.sub(r"<[^>]+>", "", (state_site / "index.html").read_text("utf-8")))
+    home = " ".join(home.split())
+    assert (
+        "The imperative: Why the state needs a unified and comprehensive system of learning "
+        "supports." in home
+    )
+    assert "the district needs" not in home and "layers before it" not in home
+    assert "the adaptations page lists every change made by LSDE, and why." in home
+    glance = (state_site / "design" / "at-a-glance" / "index.html").read_text("utf-8")
+    assert "why the state needs a unified" in glance and "the district needs" not in glance
+
+
 def test_the_summary_pdf_is_tagged_and_lists_every_district(state_site: Path) -> None:
     path = state_site / "handouts" / "districts-summary.pdf"
     text = " ".join(

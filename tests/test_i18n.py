@@ -12,13 +12,15 @@ import pikepdf
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from helpers_pdf import struct_elements
 
 from lstoolkit.adapt import adapt
-from lstoolkit.check import check_adapted, session_sheets
+from lstoolkit.check import check_adapted
 from lstoolkit.handouts import HandoutRenderer, handout_environment, plan_handouts, render_handouts
 from lstoolkit.i18n import LANGUAGES, Words, catalogue_path
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
+from lstoolkit.sessions import session_sheets
 
 ROOT = Path(__file__).resolve().parent.parent
 SPANISH = ROOT / "examples" / "district" / "es" / "agency.yml"
@@ -200,7 +202,7 @@ def test_the_spanish_attendee_sheet(spanish: dict[str, Path]) -> None:
         assert "Sesión introductoria" in str(pdf.open_metadata().get("dc:title"))
         # the toolkit's seven points are marked English for screen readers
         marked_english = [
-            e for e in _elements(pdf.Root.StructTreeRoot) if str(e.get("/Lang", "")) == "en"
+            e for e in struct_elements(pdf.Root.StructTreeRoot) if str(e.get("/Lang", "")) == "en"
         ]
         assert marked_english, "no structure element is marked English"
 
@@ -233,18 +235,3 @@ def test_english_is_unchanged_by_the_catalogue() -> None:
         and 'lang="en"' not in html.split("<body>", 1)[1]
     )
     assert "se reproduce" not in html
-
-
-def _elements(root: pikepdf.Object) -> list[pikepdf.Dictionary]:
-    found, stack = [], [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Dictionary):
-            if "/S" in node:
-                found.append(node)
-            kids = node.get("/K")
-            if isinstance(kids, pikepdf.Array):
-                stack.extend(kids)
-            elif isinstance(kids, pikepdf.Dictionary):
-                stack.append(kids)
-    return found

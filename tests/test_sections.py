@@ -3,6 +3,8 @@ banner, values read as words, and the leak check, from the agency file to the bu
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +16,19 @@ from mkdocs.exceptions import Abort
 
 from lstoolkit.adapt import adapt, number_in_words, value_phrase
 from lstoolkit.check import check_adapted
-from lstoolkit.errors import LstoolkitError
+from lstoolkit.codes import CODES, FindingCode
+from lstoolkit.errors import Location, LstoolkitError
+from lstoolkit.findings import Finding
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
-from lstoolkit.sections import DESIGN_PARTS, markdown_to_html
+from lstoolkit.render import (
+    FIDELITY_CODES,
+    SiteRenderer,
+    finding_in_words,
+    page_environment,
+    site_navigation,
+)
+from lstoolkit.sections import DESIGN_PARTS, markdown_to_html, parts_at
 
 ROOT = Path(__file__).parent.parent
 SITES = Path(__file__).parent / "sites"
@@ -334,6 +345,25 @@ def test_readers_see_a_plain_banner_a_footer_and_the_adoption_record(district_si
     assert "Marcus Lee" in adoption and "2 November 2026" in adoption and "not yet" in adoption
 
 
+def test_the_adoption_page_counts_who_signed_it_off(district_site: Path) -> None:
+    """Keisha Brown has not signed it off: the page does not say the work group has."""
+    adoption = read(district_site, "design/adoption", article=True)
+    assert (
+        "The Design Work Group drafted this design document. 1 of its 2 members has signed it off."
+        in adoption
+    )
+    assert "signed it off before it went" not in adoption
+
+
+def test_the_page_at_a_glance_says_for_whom_without_a_summary(district_site: Path) -> None:
+    page = read(district_site, "design/at-a-glance", article=True)
+    assert "What is changing, and for whom" in page
+    assert (
+        "It is for every school in the district: its students and families, its teachers, and the "
+        "staff who support students." in page
+    )
+
+
 def test_the_adaptations_page_says_every_change_in_the_readers_words_with_the_terms(
     district_site: Path,
 ) -> None:
@@ -405,3 +435,128 @@ def test_check_finds_a_leak_in_a_section_at_its_line_before_any_build(tmp_path: 
     result = check(path, "--strict")
     assert result.returncode == 1
     assert "s/policy.md:3: LS401 print-reference: " in result.stdout
+
+
+# -- what readers read: findings in words, renamed items, the navigation, the agency's level -----
+
+#: Titles a fake adapted toolkit gives the addresses of the codes' documented examples.
+TITLES = {
+    "roles/coach": "Coach",
+    "mechanisms/leadership-council": "Learning Supports Leadership Council",
+    "mechanisms/leadership-team": "Learning Supports Leadership Team",
+    "mechanisms/steering-body": "Steering Body",
+    "elements/operational-infrastructure": "Operational infrastructure",
+    "elements/capacity-building": "Capacity building",
+    "elements/monitoring": "Monitoring",
+}
+EXAMPLE_ADDRESS = re.compile(r"\b((?:elements|mechanisms|roles|jobs)/[a-z0-9-]+(?:/[a-z0-9-]+)*)")
+
+
+def example_finding(code: FindingCode, example: str) -> Finding:
+    """The finding of a code's documented example ('agency.yml:5:3: LS207 …')."""
+    message = re.sub(r"^\S+?(?::\d+)*: LS\d{3} ", "", example)
+    address = EXAMPLE_ADDRESS.search(message)
+    return Finding(code, message, Location("agency.yml", 5, 3), address[1] if address else "", 0)
+
+
+def in_words(finding: Finding) -> str:
+    return finding_in_words(
+        finding,
+        lambda address: TITLES.get(address, address),
+        {"../state/agency.yml": "Lincoln State Department of Education"},
+    )
+
+
+@pytest.mark.parametrize("code", FIDELITY_CODES)
+def test_every_fidelity_finding_has_a_readers_sentence(code: FindingCode) -> None:
+    """The Adaptations page says each fidelity finding in words: never the machine's message,
+    an address, a file or a code (those stay in small print)."""
+    assert CODES[code].examples
+    for example in CODES[code].examples:
+        finding = example_finding(code, example)
+        said = in_words(finding)
+        assert said != finding.message and finding.message not in said, example
+        assert not EXAMPLE_ADDRESS.search(said) and "agency.yml" not in said, said
+        assert not re.search(r"\bLS\d{3}\b", said) and "'" not in said.replace("toolkit's", ""), (
+            said
+        )
+        assert said[0].isupper() and said.endswith("."), said
+
+
+def test_the_two_findings_of_the_example_district_in_words() -> None:
+    [renamed] = CODES[FindingCode.TERM_NAMES_ANOTHER_ROLE].examples
+    assert in_words(example_finding(FindingCode.TERM_NAMES_ANOTHER_ROLE, renamed)) == (
+        "It calls the toolkit's Learning Supports Facilitator “Learning Supports Coach”; readers "
+        "may take it for the role “Coach”, which is a different role in the toolkit."
+    )
+    protected, required = CODES[FindingCode.ESSENTIAL_ITEM_REMOVED].examples
+    assert in_words(example_finding(FindingCode.ESSENTIAL_ITEM_REMOVED, protected)) == (
+        "It removes “Learning Supports Leadership Council”, which Lincoln State Department of "
+        "Education asks every layer after it to keep."
+    )
+    assert in_words(example_finding(FindingCode.ESSENTIAL_ITEM_REMOVED, required)) == (
+        "It removes “Learning Supports Leadership Team”, which the essential element "
+        "“Operational infrastructure” requires."
+    )
+
+
+def test_the_fidelity_section_says_each_finding_once_in_words(district_site: Path) -> None:
+    page = read(district_site, "adaptations", article=True)
+    fidelity = html.unescape(
+        re.sub(r"<[^>]+>", "", page.split('id="fidelity"', 1)[1].split("<h2", 1)[0])
+    )
+    sentence = (
+        "It calls the toolkit's Learning Supports Facilitator “Learning Supports Coach”; readers "
+        "may take it for the role “Coach”, which is a different role in the toolkit."
+    )
+    assert fidelity.count(sentence) == 1
+    assert "is renamed" not in fidelity and "(roles/coach)" not in fidelity
+    assert "LS207, agency.yml:" in " ".join(fidelity.split())  # the code and the file, small
+
+
+def test_a_renamed_job_is_headed_by_its_own_name_and_told_apart_from_the_coaches(
+    district_site: Path,
+) -> None:
+    job = read(district_site, "jobs/learning-supports-facilitator", article=True)
+    assert '<h1 id="learning-supports-coach">Learning Supports Coach<a' in job
+    assert (
+        '<p><small class="ls-toolkit-name">Called the Learning Supports Facilitator in the '
+        "toolkit.</small></p>" in job
+    )
+    assert "prototype:" not in job
+    assert (
+        "<p>In Springfield Public Schools, the Learning Supports Coach is not the toolkit's "
+        '<a href="../coaches-and-mentors/#coach">Coach</a>, which is a different role.</p>' in job
+    )
+    coaches = read(district_site, "jobs/coaches-and-mentors", article=True)
+    coach = coaches.split('<h2 id="coach"', 1)[1].split("<h2", 1)[0]
+    assert (
+        '<p>In Springfield Public Schools, the <a href="../learning-supports-facilitator/">'
+        "Learning Supports Coach</a> is a different role, not this one.</p>" in coach
+    )
+    mentor = coaches.split('<h2 id="mentor"', 1)[1]
+    assert "Learning Supports Coach" not in mentor
+
+
+def test_the_agencys_own_pages_come_before_the_pages_for_editors(district_site: Path) -> None:
+    home = read(district_site, "")
+    labels = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', home)
+    assert labels.index("Accessibility") < labels.index("Contact") < labels.index("For editors")
+    adapted = adapt(TREE, read_chain(ROOT / "examples" / "district" / "agency.yml", root=ROOT))
+    renderer = SiteRenderer(adapted, check_adapted(adapted), page_environment())
+    nav = site_navigation(renderer, ["contact.md", "our-school.md"])
+    assert [next(iter(entry)) for entry in nav][-4:] == [
+        "About this document",
+        "Contact",
+        "Our school",
+        "For editors",
+    ]
+
+
+@pytest.mark.parametrize("level", ["state", "region", "district", "school"])
+def test_the_imperative_asks_why_the_agencys_own_level_needs_the_system(level: str) -> None:
+    imperative, *others = parts_at(level)
+    assert imperative.question == (
+        f"Why the {level} needs a unified and comprehensive system of learning supports."
+    )
+    assert others == list(DESIGN_PARTS[1:])

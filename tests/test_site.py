@@ -8,8 +8,10 @@ tests/goldens/<site>/. After an intended change, regenerate them with ``make gol
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import shutil
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,7 +20,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from lstoolkit.render import ITEM_PAGES
+from lstoolkit.adapt import adapt
+from lstoolkit.check import check_adapted
+from lstoolkit.layers import read_chain
+from lstoolkit.load import load_content
+from lstoolkit.render import ITEM_PAGES, SiteRenderer, page_environment
 
 SITES = Path(__file__).parent / "sites"
 ROOT = Path(__file__).parent.parent
@@ -133,7 +139,73 @@ def test_district_terms_replace_prototype_terms_everywhere(built: tuple[str, Pat
     job = " ".join(page_text(html_of(site_dir, "jobs/learning-supports-facilitator.md")).parts)
     assert "Learning Supports Coach" in job
     raw = html_of(site_dir, "jobs/learning-supports-facilitator.md").read_text(encoding="utf-8")
-    assert "(prototype: Learning Supports Facilitator)" in raw
+    assert "(prototype:" not in raw
+    assert (
+        '<small class="ls-toolkit-name">Called the Learning Supports Facilitator in the toolkit.</small>'
+        in raw
+    )
+
+
+def test_a_renamed_item_says_its_toolkit_name_under_its_heading_before_the_agencys_text(
+    built: tuple[str, Path, object],
+) -> None:
+    name, site_dir, _ = built
+    page = html_of(site_dir, "mechanisms/steering-body.md").read_text(encoding="utf-8")
+    if name == "prototype":
+        assert "ls-toolkit-name" not in page
+        return
+    assert (
+        '<h1 id="learning-supports-steering-committee">Learning Supports Steering Committee<a'
+        in page
+    )
+    assert (
+        page.index("</h1>")
+        < page.index("Called the Steering Body in the toolkit.")
+        < page.index('<div class="ls-authored"')
+        < page.index("From the toolkit")
+    )
+
+
+def test_the_home_page_names_who_made_the_changes(built: tuple[str, Path, object]) -> None:
+    name, site_dir, _ = built
+    home = " ".join(page_text(site_dir / "index.html").parts)
+    expected = {
+        "prototype": "",
+        "district": "lists every change made by Lincoln State Department of Education and then "
+        "by SPS, and why.",
+        "school": "lists every change made by Lincoln State Department of Education, Springfield "
+        "Public Schools and then by Lincoln Elementary School, and why.",
+    }[name]
+    assert expected in " ".join(home.split())
+    assert "layers before it" not in home
+
+
+def test_table_cells_wrap_between_words_and_never_cut_one(built: tuple[str, Path, object]) -> None:
+    """At 360 px the mechanisms' table read "Superintend|ent": columns of equal width, words cut
+    anywhere. Columns now size to their words; only addresses and web addresses break anywhere."""
+    _, site_dir, _ = built
+    css = (site_dir / "assets" / "lstoolkit" / "lstoolkit.css").read_text(encoding="utf-8")
+
+    def declarations(selector: str) -> dict[str, str]:
+        block = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css)
+        assert block is not None, selector
+        return dict(
+            (k.strip(), v.strip())
+            for k, _, v in (d.partition(":") for d in block[1].split(";"))
+            if k.strip()
+        )
+
+    table = ".md-typeset__table table:not([class])"
+    cells = ".md-typeset table:not([class]) td,\n.md-typeset table:not([class]) th"
+    assert declarations(table)["table-layout"] == "auto"
+    assert declarations(cells) == {
+        "overflow-wrap": "break-word",
+        "word-break": "normal",
+        "hyphens": "auto",
+    }
+    assert re.search(
+        r"\.md-typeset table:not\(\[class\]\) a[,\s][^{]*\{\s*overflow-wrap: anywhere", css
+    )
 
 
 def test_every_item_is_published_with_its_anchor(built: tuple[str, Path, object]) -> None:
@@ -266,3 +338,173 @@ def test_long_sections_keep_their_pages_out_of_the_navigation(tmp_path: Path) ->
     assert "Team 1" in page and page.count("team-2/") == 0
     index = (tmp_path / "site" / "mechanisms" / "index.html").read_text()
     assert "team-59/" in index
+
+
+# -- the pages of the three example layers (state, district, school), as Markdown ----------------
+
+
+@cache
+def example_site(level: str) -> tuple[SiteRenderer, dict[str, str]]:
+    """The renderer of examples/<level>/agency.yml and its pages (uri -> Markdown)."""
+    path = ROOT / "examples" / level / "agency.yml"
+    adapted = adapt(load_content(), read_chain(path, root=ROOT, display_base=ROOT))
+    renderer = SiteRenderer(adapted, check_adapted(adapted), page_environment())
+    return renderer, {page.uri: renderer.render(page) for page in renderer.pages()}
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+#: The task lists each example level does not publish (their `levels` leave it out).
+UNPUBLISHED_TASK_LISTS = {
+    "state": ["district-helps-schools", "start-up-with-schools"],
+    "district": ["department-helps-districts"],
+    "school": ["department-helps-districts", "district-helps-schools", "start-up-with-schools"],
+}
+
+
+@pytest.mark.parametrize("level", UNPUBLISHED_TASK_LISTS)
+def test_no_page_links_or_points_to_an_unpublished_item(level: str) -> None:
+    """A page links only pages the site publishes, and points a reader to no task list the
+    level leaves out ("See the task list ‘…’"): only the record of a parent layer's changes
+    (Adaptations) and the address reference name one, as plain text."""
+    renderer, pages = example_site(level)
+    prototype = load_content().toolkit
+    hidden = [t for t in prototype.items("tasks") if t.levels and level not in t.levels]
+    assert [t.id for t in hidden] == UNPUBLISHED_TASK_LISTS[level]
+    for uri, text in pages.items():
+        for target in MARKDOWN_LINK.findall(text):
+            path = target.split("#")[0]
+            if path.endswith(".md") and "://" not in path:
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(uri), path))
+                assert resolved in pages, f"{level}: {uri} links {target}, an unpublished page"
+        if uri == "adaptations.md" or uri.startswith("reference/"):
+            continue
+        for t in hidden:
+            for named in (f"‘{t.title}’", f"“{t.title}”", f"[{t.title}]"):
+                assert named not in text, f"{level}: {uri} points to {named}, not on this site"
+    # A link to a task list of another level reads as its name: it was not removed.
+    for t in hidden:
+        assert str(renderer.link("index.md", f"tasks/{t.id}")) == t.title
+    if level != "state":  # the district removed the External Collaborators
+        assert str(renderer.link("index.md", "mechanisms/external-collaborators")) == (
+            "External Collaborators <em>(removed)</em>"
+        )
+
+
+def test_later_phases_say_so_and_link_the_outside_document() -> None:
+    _, pages = example_site("district")
+    page = pages["process/index.md"]
+    assert page.count("Specific planning for phases 3 and 4 can be deferred") == 1
+    for phase in ("replicating-and-sustaining", "creative-renewal"):
+        section = page.split(f"{{ #{phase} }}")[1].split("<small")[0]
+        assert section.strip() == (
+            "The toolkit gives no further detail for this phase. For phases 3 and 4, the "
+            "strategic-planning guide points to an outside document: [Sustaining and Scale-up: "
+            "It&#x27;s About Systemic Change](../resources.md#sustaining-and-scale-up)."
+        )
+    assert "\n- I. [Introductory presentation" in page  # the steps as a list, one per line
+
+
+def test_lists_render_as_lists(built: tuple[str, Path, object]) -> None:
+    """An element's definition leads into its facets, and the Work Groups' meeting format into its
+    two points: list items on the page, each sentence once."""
+    _, site_dir, _ = built
+    element = html_of(site_dir, "elements/operational-infrastructure.md").read_text("utf-8")
+    assert re.search(
+        r"there must be</p>\s*<ul>\s*<li[^>]*>an administrative leader \(e\.g\.", element
+    )
+    text = " ".join(page_text(html_of(site_dir, "elements/operational-infrastructure.md")).parts)
+    assert text.count("The leader’s job description must be revised") == 1
+    work_groups = html_of(site_dir, "mechanisms/work-groups.md").read_text("utf-8")
+    assert re.search(
+        r"The general format for any meeting involves:</p>\s*<ul>\s*<li>discussion of strengths"
+        r"[^<]*</li>\s*<li>clarification of what will be accomplished",
+        work_groups,
+    )
+
+
+def test_mou_is_one_table_of_its_next_steps() -> None:
+    _, pages = example_site("district")
+    page = pages["documents/mou.md"]
+    rows = re.findall(r"^\| <span id=\"([a-z-]+)\"></span>\*\*([^*]+)\*\*: ", page, flags=re.M)
+    assert rows == [
+        ("administrative-leader-position", "Administrative leader position"),
+        ("temporary-mechanisms", "Temporary mechanisms"),
+        ("leadership-institute", "Leadership institute"),
+        ("immediate-action-plan", "Immediate action plan"),
+        ("action-planners", "Who will do the action planning"),
+    ]
+    assert "\n\n| Task | DECISION | RESPONSIBLE | DATE | \n|---|---|---|---|\n" in page
+    assert "for<br>– establishing a critical mass of stakeholder support<br>– preparing" in page
+    assert "\n## " not in page.split("| Task |")[1].split("## Notes")[0]  # no heading between
+    # The action plan shows every depth under a task (the school stakeholders' four points).
+    plan = pages["documents/action-plan.md"]
+    assert "stakeholders:<br>&emsp;– the imperative for change<br>&emsp;– the state" in plan
+
+
+@pytest.mark.parametrize(
+    ("level", "step", "linked"),
+    [
+        (
+            "district",
+            "introductory-presentation",
+            ["../documents/introductory-session.md", "../documents/mou.md"],
+        ),
+        (
+            "district",
+            "action-planning",
+            ["../documents/design-document.md", "../mechanisms/index.md"],
+        ),
+        (
+            "district",
+            "strategic-implementation",
+            [
+                "../documents/action-plan.md",
+                "../mechanisms/index.md",
+                "../tasks/start-up-with-schools.md",
+            ],
+        ),
+        (
+            "state",
+            "strategic-implementation",
+            ["../documents/action-plan.md", "../mechanisms/index.md"],
+        ),
+        (
+            "school",
+            "strategic-implementation",
+            ["../documents/action-plan.md", "../mechanisms/index.md"],
+        ),
+        (
+            "district",
+            "formative-evaluation",
+            ["../documents/strategic-plan.md", "../documents/action-plan.md"],
+        ),
+    ],
+)
+def test_steps_link_their_templates_the_diagram_and_the_task_list(
+    level: str, step: str, linked: list[str]
+) -> None:
+    _, pages = example_site(level)
+    page = pages[f"process/{step}.md"]
+    targets = MARKDOWN_LINK.findall(page)
+    assert [t for t in linked if t not in targets] == []
+    assert ("../tasks/start-up-with-schools.md" in targets) is (
+        level == "district" and step == "strategic-implementation"
+    )
+    assert ("‘Start-up and Phase-in with Schools’" in page) is (
+        level == "district" and step == "strategic-implementation"
+    )
+
+
+def test_citation_names_the_section_only_when_it_is_not_the_title() -> None:
+    _, pages = example_site("district")
+    partnerships = pages["jobs/district-partnership-facilitator.md"]
+    assert (
+        '<small class="ls-citation">Source: What Do DISTRICT Facilitators Do? National Network of '
+        "Partnership Schools.</small>"
+    ) in partnerships
+    facilitator = pages["jobs/learning-supports-facilitator.md"]
+    assert (
+        "Source: Notes About the Learning Supports Facilitator Position, Introducing the New "
+        "Position and Those Hired to Fill It; A Note About the Job Description"
+    ) in facilitator
+    assert "Position, Notes About the Learning Supports Facilitator Position" not in facilitator
