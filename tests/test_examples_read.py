@@ -71,6 +71,8 @@ def test_the_adopted_district_says_who_adopted_it_and_that_all_signed(
     for signed in ("2 November 2026", "3 November 2026", "30 November 2026"):
         assert signed in adoption
     assert "not yet" not in adoption
+    assert "All its members have signed it off." in adoption
+    assert "All its members have signed it off." in " ".join(cover.split())
     # The adopted version is the same agency's file: it uses the draft's sessions, not gaps.
     sheets = sorted(p.name for p in (site_dir / "handouts").glob("introductory-session*.pdf"))
     assert sheets == [
