@@ -31,7 +31,7 @@ def zensical_executable() -> str:
     if found is None:
         raise LstoolkitError(
             "Zensical is not installed",
-            hint="pip install zensical (see docs/builders.md for the version).",
+            hint="Install it with: pip install zensical (see docs/builders.md for the version).",
         )
     return found
 

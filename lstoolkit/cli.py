@@ -437,7 +437,8 @@ def run_diff(args: argparse.Namespace) -> int:
     if old_path.is_file() and (new_path is None or new_path.is_file()):
         if new_path is None:
             raise LstoolkitError(
-                "give two agency files, or revisions", hint="lstoolkit diff OLD.yml NEW.yml"
+                "give two agency files, or revisions",
+                hint="For example: lstoolkit diff OLD.yml NEW.yml",
             )
         old, new = resolve_file(tree, old_path, args.root), resolve_file(tree, new_path, args.root)
         labels, agency = (str(old_path), str(new_path)), ""

@@ -22,7 +22,8 @@ from lstoolkit.charts import Chart, adoption_chart, findings_chart
 from lstoolkit.codes import FindingCode
 from lstoolkit.findings import CODES
 from lstoolkit.handouts import Handout
-from lstoolkit.render import FIDELITY_CODES, Page
+from lstoolkit.in_words import FIDELITY_CODES
+from lstoolkit.render import Page
 from lstoolkit.rollup import AGENCY_FILE, SYMBOLS, DistrictReport, state_design, summary
 
 DASHBOARD = "districts/index.md"

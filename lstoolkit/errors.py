@@ -53,9 +53,16 @@ class LstoolkitError(Exception):
     def __str__(self) -> str:
         return "\n".join(problem.format() for problem in self.problems)
 
+    def sentences(self) -> str:
+        """The problem, then the fix: ``message. Hint``."""
+        message = self.message
+        if self.hint and message and message[-1] not in ".?!:":
+            message += "."
+        return " ".join(part for part in (message, self.hint) if part)
+
     def format(self) -> str:
-        """``path:line:col: CODE message hint`` on one line."""
-        text = " ".join(part for part in (self.code or "", self.message, self.hint) if part)
+        """``path:line:col: CODE message. Hint`` on one line."""
+        text = " ".join(part for part in (self.code or "", self.sentences()) if part)
         return f"{self.location}: {text}" if self.location else text
 
     @classmethod

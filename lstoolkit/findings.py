@@ -41,8 +41,7 @@ class Finding:
     @classmethod
     def from_error(cls, error: LstoolkitError) -> Finding:
         code = FindingCode(error.code) if error.code in CODES else FindingCode.SCHEMA
-        message = " ".join(part for part in (error.message, error.hint) if part)
-        return cls(code=code, message=message, location=error.location)
+        return cls(code=code, message=error.sentences(), location=error.location)
 
 
 def fails(findings: Iterable[Finding], *, strict: bool) -> bool:

@@ -43,16 +43,16 @@ from lstoolkit.escape import GAP_OPEN, gaps_as_html, punct, summarize_value
 from lstoolkit.findings import Finding
 from lstoolkit.forms import FORMS_VERSION, plan_answers
 from lstoolkit.i18n import SOURCE_LANGUAGE, translations, words
-from lstoolkit.layers import layer_views, nearest_logo
-from lstoolkit.leaks import Leak, leaks_in_html, source_links
-from lstoolkit.output import write_atomically
-from lstoolkit.render import (
+from lstoolkit.in_words import (
     FIDELITY_CODES,
     change_in_words,
     finding_in_words,
     renamed_terms,
     title_in,
 )
+from lstoolkit.layers import layer_views, nearest_logo
+from lstoolkit.leaks import Leak, leaks_in_html, source_links
+from lstoolkit.output import write_atomically
 from lstoolkit.sandbox import render_template, shown_path, template_environment, templates_dir
 from lstoolkit.sections import AuthoredSection, parts_at
 from lstoolkit.sessions import session_sheets

@@ -129,9 +129,9 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         _add_theme_layer(config, self.custom_dir, base_dir)
         if settings.nav is not None:
             config.nav = settings.nav
-            if (
-                settings.not_in_nav
-            ):  # intended: tell MkDocs, so --strict does not count them as omitted
+            # Pages left out of the navigation on purpose: tell MkDocs, so --strict does not
+            # count them as omitted.
+            if settings.not_in_nav:
                 existing = (
                     [str(p.pattern) for p in config.not_in_nav.patterns if p.pattern]
                     if config.not_in_nav

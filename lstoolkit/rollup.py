@@ -31,17 +31,17 @@ from lstoolkit.codes import FindingCode
 from lstoolkit.diff import revision_side
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.findings import Finding
-from lstoolkit.layers import Layer, read_chain
-from lstoolkit.load import ContentTree, load_content
-from lstoolkit.models import about
-from lstoolkit.output import write_atomically
-from lstoolkit.render import (
+from lstoolkit.in_words import (
     PLANNED_IN_WORDS,
     WHEN_IN_WORDS,
     change_in_words,
     finding_in_words,
     title_in,
 )
+from lstoolkit.layers import Layer, read_chain
+from lstoolkit.load import ContentTree, load_content
+from lstoolkit.models import about
+from lstoolkit.output import write_atomically
 from lstoolkit.revisions import commit_of, toplevel
 from lstoolkit.schema import JSON_SCHEMA_DIALECT, build, object_schema, validate
 from lstoolkit.yamlfile import read_yaml

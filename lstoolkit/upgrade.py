@@ -187,9 +187,8 @@ def upgrade_check(tree: ContentTree, layers: tuple[Layer, ...]) -> UpgradeReport
         entry = locked.get((change.kind, change.target))
         target = find(upstream.raw, change.target)
         where = own.locate("changes", i, change.kind)
-        if (
-            target is None and where in failing
-        ):  # (not a target an earlier change of this layer adds)
+        # (not a target an earlier change of this layer adds)
+        if target is None and where in failing:
             gone_at.add(where)
             report.gone.append(
                 f"{where}: {change.kind} {change.target}: {_gone_advice(change, above, index)}"

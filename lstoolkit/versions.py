@@ -180,7 +180,7 @@ def _mike() -> tuple[str, dict[str, str]]:
     mike = Path(sys.executable).with_name("mike")
     executable = str(mike) if mike.exists() else shutil.which("mike")
     if executable is None:
-        raise LstoolkitError("mike is not installed", hint="pip install mike")
+        raise LstoolkitError("mike is not installed", hint="Install it with: pip install mike")
     env = {
         **os.environ,
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),

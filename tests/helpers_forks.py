@@ -194,10 +194,8 @@ def build_site(project: Path, site: Path, options: dict[str, str]) -> str:
     """Build ``project``'s site with compare_with v1 and no handouts; the What changed page."""
     config = write_site_config(project, {**options, "handouts": False, "compare_with": "v1"}, site)
     try:
-        with (
-            contextlib.chdir(project),
-            mock.patch.dict(os.environ),
-        ):  # the build date it sets stays here
+        # The build date it sets stays here.
+        with contextlib.chdir(project), mock.patch.dict(os.environ):
             build(load_config(config_file=str(config)))
     finally:
         config.unlink()

@@ -218,7 +218,7 @@ def test_clear_errors_for_a_missing_or_unsuitable_configuration(
     root = project(tmp_path)
     assert build_docs(root, "--config-file", "nowhere.yml") == 1
     assert capsys.readouterr().err == (
-        "error: nowhere.yml does not exist Give the site's configuration with --config-file, e.g. --config-file mkdocs.yml.\n"
+        "error: nowhere.yml does not exist. Give the site's configuration with --config-file, e.g. --config-file mkdocs.yml.\n"
     )
     (root / "plain.yml").write_text("site_name: Plain\n")
     assert build_docs(root, "--config-file", "plain.yml") == 1
@@ -301,7 +301,7 @@ def test_serve_without_zensical_says_how_to_install_it(
     monkeypatch.chdir(root)
     assert main(["serve"]) == 1
     assert capsys.readouterr().err.startswith(
-        "error: Zensical is not installed pip install zensical"
+        "error: Zensical is not installed. Install it with: pip install zensical"
     )
     assert not (root / "generated").exists()
 

@@ -50,8 +50,8 @@ def test_check_broken_tree_prints_located_errors(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        "error: content/values.yml:3:5: LS302 'positions' is missing the required key 'prototype' Add 'prototype:'.",
-        "error: content/mechanisms.yml:5:5: LS302 unknown key 'funtions' in 'team' Did you mean 'functions'?",
+        "error: content/values.yml:3:5: LS302 'positions' is missing the required key 'prototype'. Add 'prototype:'.",
+        "error: content/mechanisms.yml:5:5: LS302 unknown key 'funtions' in 'team'. Did you mean 'functions'?",
     ]
 
 
@@ -100,7 +100,7 @@ def test_a_missing_content_directory_is_a_clear_error(before: bool, tmp_path: Pa
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "error: --content /nonexistent: the directory does not exist Give the folder that holds sources.yml, "
+        "error: --content /nonexistent: the directory does not exist. Give the folder that holds sources.yml, "
         "elements.yml and the other content files, or leave out --content to use the bundled prototype.",
     ]
 
@@ -166,7 +166,7 @@ def test_check_without_a_file_checks_the_agency_yml_here(tmp_path: Path) -> None
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "agency.yml:5:13: LS301 'mechanisms/steering-bodies' does not exist (in the prototype and the layers above "
-        "this one) Did you mean 'mechanisms/steering-body'?",
+        "this one). Did you mean 'mechanisms/steering-body'?",
         "agency.yml: cannot be resolved",
     ]
     write(tmp_path / "agency.yml", AGENCY)
@@ -286,7 +286,7 @@ def test_addresses_of_an_unknown_prefix_suggest_one(tmp_path: Path) -> None:
     assert result.returncode == 1 and result.stdout == ""
     assert (
         result.stderr
-        == "error: no address is 'valus' or starts with 'valus/' Did you mean 'values'?\n"
+        == "error: no address is 'valus' or starts with 'valus/'. Did you mean 'values'?\n"
     )
 
 
@@ -373,18 +373,18 @@ HEAD = "agency: {name: Springfield, level: district}\nversion: '1'\n"
 YAML_MISTAKES = {
     "colon-in-text": (
         HEAD + "changes:\n  - remove: mechanisms/external-collaborators\n    why: Budget: none.\n",
-        "agency.yml:5:16: LS300 invalid YAML: a colon followed by a space inside a text starts a new key "
+        "agency.yml:5:16: LS300 invalid YAML: a colon followed by a space inside a text starts a new key. "
         'Put the text in quotes: why: "Budget: none."',
     ),
     "dash-too-far": (
         HEAD
         + "changes:\n  - remove: mechanisms/external-collaborators\n    why: x\n   - remove: mechanisms/planning-team\n",
-        "agency.yml:6:4: LS300 invalid YAML: this line is not indented like the lines around it Check the indentation: "
+        "agency.yml:6:4: LS300 invalid YAML: this line is not indented like the lines around it. Check the indentation: "
         "list items under 'changes:' start with two spaces and a dash; the keys of one change line up.",
     ),
     "key-too-far": (
         HEAD + "changes:\n  - remove: mechanisms/external-collaborators\n     why: x\n",
-        "agency.yml:5:6: LS300 invalid YAML: this line is indented further than the key before it Check the "
+        "agency.yml:5:6: LS300 invalid YAML: this line is indented further than the key before it. Check the "
         "indentation: list items under 'changes:' start with two spaces and a dash; the keys of one change line up.",
     ),
     "missing-colon": (
@@ -399,12 +399,12 @@ YAML_MISTAKES = {
     "key-still-commented": (
         HEAD + "# changes:\n  - remove: mechanisms/external-collaborators\n    why: x\n",
         "agency.yml:3:1: LS300 invalid YAML: the key 'changes:' on this line is still a comment, so the lines under it "
-        "belong to no key Delete the '# ' at the start of the key's line too.",
+        "belong to no key. Delete the '# ' at the start of the key's line too.",
     ),
     "uncommented-under-empty": (
         HEAD + "values: {}\n  facilitator_positions: 12\n",
         "agency.yml:3:9: LS300 invalid YAML: '{}' after the key means it is empty, so the lines under it cannot belong "
-        "to it Delete the '{}' when you write entries under the key.",
+        "to it. Delete the '{}' when you write entries under the key.",
     ),
 }
 

@@ -240,7 +240,7 @@ def test_a_dangling_address_in_a_record_is_found(
     with pytest.raises(LstoolkitError) as raised:
         load_content(content)
     assert [problem.format() for problem in raised.value.problems] == [
-        "mechanisms.yml:14:14: LS301 'elements/infra' does not exist Did you mean 'elements/infrastructure'?"
+        "mechanisms.yml:14:14: LS301 'elements/infra' does not exist. Did you mean 'elements/infrastructure'?"
     ]
 
 

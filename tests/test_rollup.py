@@ -227,7 +227,7 @@ def test_missing_folder_or_state_is_one_error_line(
     assert cli.main(["rollup", "examples/district/agency.yml"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(
-        "error: the districts folder or manifest 'examples/district/districts' does not exist Give --districts"
+        "error: the districts folder or manifest 'examples/district/districts' does not exist. Give --districts"
     )
     assert "Traceback" not in err and err.count("\n") == 1
     assert cli.main(["rollup", str(STATE), "--districts", str(tmp_path / "nowhere")]) == 1
@@ -423,4 +423,4 @@ def test_a_revision_outside_git_and_a_folder_for_the_state_are_clear_errors(
         and "is not in a git repository" in report.error
     )
     assert cli.main(["rollup", str(state.parent / "districts")]) == 1
-    assert "districts' is a folder Give the state's agency.yml" in capsys.readouterr().err
+    assert "districts' is a folder. Give the state's agency.yml" in capsys.readouterr().err

@@ -19,15 +19,10 @@ from lstoolkit.check import check_adapted
 from lstoolkit.codes import CODES, FindingCode
 from lstoolkit.errors import Location, LstoolkitError
 from lstoolkit.findings import Finding
+from lstoolkit.in_words import FIDELITY_CODES, finding_in_words
 from lstoolkit.layers import read_chain
 from lstoolkit.load import load_content
-from lstoolkit.render import (
-    FIDELITY_CODES,
-    SiteRenderer,
-    finding_in_words,
-    page_environment,
-    site_navigation,
-)
+from lstoolkit.render import SiteRenderer, page_environment, site_navigation
 from lstoolkit.sections import DESIGN_PARTS, markdown_to_html, parts_at
 
 ROOT = Path(__file__).parent.parent
@@ -146,7 +141,7 @@ def test_a_section_for_an_address_that_does_not_exist_suggests_the_nearest(tmp_p
     result = check(agency)
     assert result.returncode == 1
     assert (
-        "agency.yml:4:3: LS301 the section 'design/imperatives' attaches to nothing: no such part or address Did you mean 'design/imperative'?"
+        "agency.yml:4:3: LS301 the section 'design/imperatives' attaches to nothing: no such part or address. Did you mean 'design/imperative'?"
         in result.stdout
     )
     assert (

@@ -356,8 +356,8 @@ def test_the_cli_prints_one_line_with_the_file_line_and_fix(tmp_path: Path) -> N
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[:2] == [
-        "agency.yml:5:11: LS302 the date of session 'a', 'next Tuesday', is not a date Write the day as YYYY-MM-DD, e.g. 2027-01-12.",
-        "agency.yml:6:12: LS302 the start time of session 'a', '3pm', is not a time Write it as HH:MM on the 24-hour clock, e.g. start: 15:00.",
+        "agency.yml:5:11: LS302 the date of session 'a', 'next Tuesday', is not a date. Write the day as YYYY-MM-DD, e.g. 2027-01-12.",
+        "agency.yml:6:12: LS302 the start time of session 'a', '3pm', is not a time. Write it as HH:MM on the 24-hour clock, e.g. start: 15:00.",
     ]
     assert "Traceback" not in result.stdout + result.stderr
 
