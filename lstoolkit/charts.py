@@ -23,6 +23,7 @@ from typing import Literal
 from markupsafe import escape
 
 from lstoolkit.diagram import text_width, wrap
+from lstoolkit.i18n import ENGLISH_MONTHS
 
 WIDTH = 360
 MARGIN = 2  # the chart lines up with the text of the page
@@ -33,20 +34,6 @@ CSS_WIDTH = "27em"  # 360 units at 27em: 14-unit text is about 1.05 times the pa
 MAX_PERIODS = 36  # more months than this are grouped by quarter (and quarters by year)
 MAX_TICKS = 12
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 Grain = Literal["month", "quarter", "year"]
 Period = tuple[int, int]  # (year, month 1-12 | quarter 1-4 | 0 for a whole year)
@@ -204,7 +191,7 @@ def _name(period: Period, grain: Grain) -> str:
     """'May 2026', 'Q2 2026' or '2026'."""
     year, part = period
     if grain == "month":
-        return f"{MONTHS[part - 1]} {year}"
+        return f"{ENGLISH_MONTHS[part - 1]} {year}"
     return f"Q{part} {year}" if grain == "quarter" else str(year)
 
 
@@ -212,7 +199,7 @@ def _tick(period: Period, grain: Grain) -> tuple[str, str]:
     """A bar's label on two rows: 'May' over '2026' ('2026' alone for a year)."""
     year, part = period
     if grain == "month":
-        return MONTHS[part - 1][:3], str(year)
+        return ENGLISH_MONTHS[part - 1][:3], str(year)
     return (f"Q{part}", str(year)) if grain == "quarter" else (str(year), "")
 
 

@@ -29,7 +29,7 @@ SOURCE_LANGUAGE = "en"
 DOMAIN = "lstoolkit"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
-_ENGLISH_MONTHS = (
+ENGLISH_MONTHS = (
     "January",
     "February",
     "March",
@@ -114,7 +114,7 @@ class Words:
         except ValueError:
             return iso
         if self.english:
-            return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+            return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
         from babel.dates import format_date
 
         return format_date(day, "long", locale=self.language)

@@ -6,13 +6,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers_cli import lstoolkit
 
 from lstoolkit import diff
 from lstoolkit.adapt import adapt
@@ -24,18 +24,6 @@ CASES = sorted(p for p in (Path(__file__).parent / "cases" / "diff").iterdir() i
 ROOT = Path(__file__).parent.parent
 UPDATE = os.environ.get("LSTOOLKIT_UPDATE_GOLDENS") == "1"
 SUFFIX = {"text": "txt", "markdown": "md", "json": "json"}
-
-
-def lstoolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "lstoolkit.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("fmt", list(SUFFIX))

@@ -18,21 +18,10 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers_cli import lstoolkit
 
 ROOT = Path(__file__).parent.parent
 CASES = sorted((Path(__file__).parent / "cases" / "upgrade").glob("*.yml"))
-
-
-def lstoolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "lstoolkit.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:

@@ -3,27 +3,13 @@ error (exit 1), located, with advice that cannot delete the wrong thing."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+from helpers_cli import lstoolkit
+
 STATE = "agency: {name: State, level: state}\nversion: '1'\n"
 DISTRICT = "extends: state.yml\nagency: {name: Springfield, level: district}\nversion: '1'\nvalues: {facilitator_positions: 3}\n"
 ENTRY = "mechanisms/steering-body/functions/celebrates-progress"
-
-
-def lstoolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "lstoolkit.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def locked(tmp_path: Path, state: str, district: str) -> Path:
