@@ -5,6 +5,9 @@ The MkDocs plugin (:mod:`lstoolkit.plugin`, for MkDocs and ProperDocs) and ``lst
 build-docs`` (:mod:`lstoolkit.export`, for Zensical) both call it, so every builder publishes the
 same pages. Nothing here imports a builder: messages go to a ``log`` with ``warning`` and
 ``info`` methods, errors are :class:`~lstoolkit.errors.LstoolkitError`.
+
+The pipeline's modules are imported by the functions that use them: a build that takes its
+prepared site from the cache (:mod:`lstoolkit.cache`) never imports them.
 """
 
 from __future__ import annotations
@@ -12,33 +15,23 @@ from __future__ import annotations
 import html
 import os
 import time
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from lstoolkit.adapt import adapt
-from lstoolkit.banner import Banner, long_date, version_banner
-from lstoolkit.check import check_adapted
 from lstoolkit.codes import FindingCode
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.findings import Severity
-from lstoolkit.layers import Layer, Logo, nearest_logo, read_chain, section_files
-from lstoolkit.leaks import Leak, describe, source_links
-from lstoolkit.load import load_content
-from lstoolkit.overrides import check_overrides
-from lstoolkit.render import (
-    NAV_SECTION_LIMIT,
-    SiteRenderer,
-    page_environment,
-    pages_left_out_of_navigation,
-    site_navigation,
-)
 from lstoolkit.sandbox import templates_dir
 
 if TYPE_CHECKING:
+    from lstoolkit.banner import Banner
+    from lstoolkit.cache import Prepared, SiteCache, SiteEntry
     from lstoolkit.dashboard import RollupView
     from lstoolkit.handouts import RenderedHandout
+    from lstoolkit.layers import Layer, Logo
+    from lstoolkit.leaks import Leak
+    from lstoolkit.render import SiteRenderer
 
 #: Where the generated assets go, under the docs directory.
 ASSETS = "assets/lstoolkit"
@@ -110,6 +103,16 @@ def prepare_site(
 ) -> Site:
     """Load, adapt and check; log the findings; set up the renderer (with the What changed page
     and the roll-up when asked). ``base_dir``: the configuration's directory."""
+    from lstoolkit.adapt import adapt
+    from lstoolkit.banner import version_banner
+    from lstoolkit.check import check_adapted
+    from lstoolkit.findings import Severity
+    from lstoolkit.layers import nearest_logo, read_chain, section_files
+    from lstoolkit.leaks import source_links
+    from lstoolkit.load import load_content
+    from lstoolkit.overrides import check_overrides
+    from lstoolkit.render import SiteRenderer, page_environment
+
     tree = load_content(options.content)
     layers = (
         read_chain(options.agency, root=options.root, display_base=base_dir)
@@ -160,12 +163,126 @@ def prepare_site(
     )
 
 
+@dataclass(frozen=True)
+class SiteLayout:
+    """Where a site's files are, and whether it has a navigation of its own."""
+
+    base_dir: Path  # the configuration's directory
+    custom_dir: Path | None  # the theme's overrides
+    docs_dir: Path
+    has_nav: bool
+
+
+def prepare(options: SiteOptions, layout: SiteLayout, *, log: Log) -> tuple[Site, Prepared]:
+    """The site prepared (:func:`prepare_site`), and what the build takes from it before its
+    files: the messages logged, the build date, the configuration's settings."""
+    from lstoolkit.cache import Prepared
+    from lstoolkit.dates import source_date_epoch
+
+    recorder = _Recorder(log)
+    site = prepare_site(
+        options, base_dir=layout.base_dir, custom_dir=layout.custom_dir, log=recorder
+    )
+    settings = site_settings(site, docs_dir=layout.docs_dir, has_nav=layout.has_nav)
+    prepared = Prepared(
+        messages=tuple(recorder.messages),
+        epoch=source_date_epoch(site.layers),
+        settings=settings,
+        section_files=site.section_files,
+        allowed_links=site.allowed_links,
+        watch=site.watch,
+    )
+    return site, prepared
+
+
+def cacheable(options: SiteOptions, *, handouts: bool) -> bool:
+    """Whether a site's preparation can be kept in the cache: not when it reads what the cache
+    does not record (git history, the districts' checkouts, the PDFs)."""
+    return not (options.compare_with or options.rollup or handouts)
+
+
+def site_cache(options: SiteOptions, layout: SiteLayout) -> SiteCache:
+    """The cache entry of a site: named by its configuration, valid for what it reads."""
+    from lstoolkit.cache import SiteCache, site_context
+
+    package = Path(__file__).resolve().parent
+    data = templates_dir().parent  # the package's data when installed, else the source tree
+    bundled = [] if data.is_relative_to(package) else [data / "templates", data / "content"]
+    identity = {
+        "options": {k: str(v) for k, v in sorted(vars(options).items())},
+        "base_dir": str(layout.base_dir),
+        "custom_dir": str(layout.custom_dir),
+        "docs_dir": str(layout.docs_dir),
+    }
+    context = site_context(
+        docs_dir=layout.docs_dir,
+        has_nav=layout.has_nav,
+        overrides=layout.custom_dir / "lstoolkit" if layout.custom_dir else None,
+        packages=[package, *bundled],
+    )
+    return SiteCache(identity, context)
+
+
+def new_entry(
+    site: Site, prepared: Prepared, options: SiteOptions, context: dict[str, Any], *, started: int
+) -> SiteEntry | None:
+    """The cache entry of a site just prepared (its files come when they are generated); None
+    when a file it was made from changed while it was read (``started``: time.time_ns() before
+    reading), whose bytes then may not be the ones used."""
+    from lstoolkit.cache import Input, SiteEntry
+    from lstoolkit.dates import dated_by
+    from lstoolkit.layers import chain_files
+    from lstoolkit.models import COLLECTION_SPECS
+
+    paths = chain_files(site.layers, options.agency) if options.agency else []
+    if options.content:
+        paths += [options.content / f"{name}.yml" for name in COLLECTION_SPECS]
+    for directory in site.overrides:
+        paths += sorted(p for p in directory.rglob("*") if not p.is_dir())
+    settled = started - 2 * 10**9  # file systems that keep times to the second or two
+    for path in paths:
+        try:
+            if path.stat().st_mtime_ns >= settled:
+                return None
+        except FileNotFoundError:
+            pass
+    return SiteEntry(
+        context=context,
+        inputs=tuple(Input.now(path) for path in paths),
+        commit_query=dated_by(site.layers)[1],
+        prepared=prepared,
+        files=(),
+    )
+
+
+class _Recorder:
+    """A log that keeps what it is given, to be given again by a build that reuses it."""
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self.messages: list[tuple[str, str]] = []
+
+    def warning(self, msg: str, /) -> None:
+        self.messages.append(("warning", msg))
+        self.log.warning(msg)
+
+    def info(self, msg: str, /) -> None:
+        self.messages.append(("info", msg))
+        self.log.info(msg)
+
+
+def replay(messages: Iterable[tuple[str, str]], log: Log) -> None:
+    for level, text in messages:
+        (log.warning if level == "warning" else log.info)(text)
+
+
 def roll_up(
     renderer: SiteRenderer, options: SiteOptions, where: Path, *, base_dir: Path, log: Log
 ) -> RollupView:
     """Resolve the state's districts and add their pages (the ``rollup`` option)."""
     # A state's site only: a district's build never imports the roll-up and its dashboard.
     from lstoolkit.dashboard import rollup_navigation, rollup_pages, rollup_view
+    from lstoolkit.render import NAV_SECTION_LIMIT
     from lstoolkit.rollup import district_sources, rollup, summary_line
 
     if options.agency is None:
@@ -201,6 +318,8 @@ def roll_up(
 
 def site_settings(site: Site, *, docs_dir: Path, has_nav: bool) -> Settings:
     """The navigation (unless the site has its own), assets, logo, banner and footer."""
+    from lstoolkit.render import pages_left_out_of_navigation, site_navigation
+
     nav = (
         None if has_nav else site_navigation(site.renderer, own_pages(docs_dir, site.section_files))
     )
@@ -301,12 +420,16 @@ def banner_left_out(custom_dir: Path | None, base_dir: Path) -> str | None:
 
 
 def leak_message(leak: Leak, where: str) -> str:
+    from lstoolkit.leaks import describe
+
     return describe(leak, where, code=FindingCode.READER_LEAK)
 
 
 def footer(banner: Banner) -> str:
     """The footer every page carries (printed as HTML: the names are escaped): who publishes,
     when, and the credit the Center asks for."""
+    from lstoolkit.banner import long_date
+
     who = f"{html.escape(banner.agency)}. " if banner.agency else ""
     when = f"Published {html.escape(long_date(banner.published))}. " if banner.published else ""
     return (

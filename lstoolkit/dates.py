@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime
 import subprocess
 from functools import cache
+from typing import TYPE_CHECKING
 
-from lstoolkit.layers import Layer
+if TYPE_CHECKING:
+    from lstoolkit.layers import Layer
 
 
 def publication_date(layers: tuple[Layer, ...]) -> str:
@@ -28,17 +30,29 @@ def publication_date(layers: tuple[Layer, ...]) -> str:
 
 def source_date_epoch(layers: tuple[Layer, ...]) -> int | None:
     """The build date of a version: its adoption date, else its last commit, else unknown."""
+    return dated_by(layers)[0]
+
+
+def dated_by(layers: tuple[Layer, ...]) -> tuple[int | None, tuple[str, tuple[str, ...]] | None]:
+    """The build date of a version, and the question asked of git when a commit gives it."""
     if not layers:
-        return None
+        return None, None
     top = layers[-1]
     if top.file.status == "adopted" and top.file.adopted:
         day = datetime.date.fromisoformat(str(top.file.adopted.date))
-        return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
-    return _last_commit(str(top.path.parent), tuple(str(layer.path) for layer in layers))
+        stamp = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp()
+        return int(stamp), None
+    query = commit_query(layers)
+    return last_commit(*query), query
+
+
+def commit_query(layers: tuple[Layer, ...]) -> tuple[str, tuple[str, ...]]:
+    """The folder and files whose last commit dates a version that is not adopted."""
+    return str(layers[-1].path.parent), tuple(str(layer.path) for layer in layers)
 
 
 @cache
-def _last_commit(directory: str, files: tuple[str, ...]) -> int | None:
+def last_commit(directory: str, files: tuple[str, ...]) -> int | None:
     """When the files were last committed (once per build: the site and the PDFs both ask)."""
     result = subprocess.run(
         ["git", "-C", directory, "log", "-1", "--format=%ct", "--", *files],

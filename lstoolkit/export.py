@@ -209,7 +209,11 @@ def own_files(
 
     files = get_files(config)
     for file in source_files_left_out(
-        files, site, custom_dir=custom_dir, docs_dir=Path(config.docs_dir), project=project
+        files,
+        site.section_files,
+        custom_dir=custom_dir,
+        docs_dir=Path(config.docs_dir),
+        project=project,
     ):
         files.remove(file)
     return {

@@ -35,6 +35,7 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted
 from lstoolkit.addresses import find
 from lstoolkit.banner import version_banner
+from lstoolkit.cache import CACHE_VARIABLE, cache_root
 from lstoolkit.check import log_changes
 from lstoolkit.codes import FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
@@ -58,8 +59,6 @@ from lstoolkit.sections import AuthoredSection, parts_at
 from lstoolkit.sessions import session_sheets
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-#: Overrides where rendered PDFs are kept (default: the user's cache directory).
-CACHE_VARIABLE = "LSTOOLKIT_CACHE_DIR"
 #: The only resources a handout may embed: the logo's and the diagram's types, as data.
 EMBEDDED_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
@@ -99,17 +98,6 @@ class RenderedHandout:
     @property
     def size(self) -> int:
         return len(self.data)
-
-
-def cache_root() -> Path:
-    """Where rendered PDFs are kept between builds: ``$LSTOOLKIT_CACHE_DIR``, else the user's
-    cache directory (``~/.cache/lstoolkit`` on Linux); never inside the project."""
-    configured = os.environ.get(CACHE_VARIABLE)
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return platformdirs.user_cache_path("lstoolkit")
 
 
 def plan_handouts(adapted: Adapted) -> list[Handout]:

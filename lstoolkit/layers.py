@@ -449,6 +449,19 @@ def section_files(layers: tuple[Layer, ...]) -> list[Path]:
     ]
 
 
+def chain_files(layers: tuple[Layer, ...], top: Path) -> list[Path]:
+    """Every file a chain was read from, as its files name them (``top``: the file the site
+    names): the customization files, their sections and their logos. Not resolved: a link that
+    now leads elsewhere reads differently."""
+    files = [top]
+    for layer in layers:
+        named = [layer.file.extends] if layer.file.extends != PROTOTYPE else []
+        named += [*layer.file.sections.values()]
+        named += [layer.file.agency.logo] if layer.file.agency.logo else []
+        files += [layer.path.parent / relative for relative in named]
+    return files
+
+
 def nearest_logo(layers: tuple[Layer, ...]) -> Logo | None:
     """The nearest layer's logo, as checked when the chain was read."""
     return next((layer.logo for layer in reversed(layers) if layer.logo), None)

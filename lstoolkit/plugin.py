@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -26,23 +27,29 @@ from pathspec import GitIgnoreSpec
 
 from lstoolkit.assemble import (
     MARKDOWN_EXTENSIONS,
+    Generated,
     Site,
+    SiteLayout,
     SiteOptions,
     banner_left_out,
+    cacheable,
     generated_files,
     handouts_wanted,
     leak_message,
-    prepare_site,
-    site_settings,
+    new_entry,
+    prepare,
+    replay,
+    site_cache,
     theme_layer,
 )
-from lstoolkit.dates import source_date_epoch
+from lstoolkit.cache import page_digest
 from lstoolkit.errors import LstoolkitError
-from lstoolkit.leaks import leaks_in_html
 from lstoolkit.output import discard, staging_dir, swap_in
-from lstoolkit.overrides import unsafe_or_template_files
+from lstoolkit.overrides import check_overrides, unsafe_or_template_files
 
 if TYPE_CHECKING:
+    from lstoolkit.cache import Prepared, SiteCache, SiteEntry
+    from lstoolkit.leaks import Leak
     from lstoolkit.render import SiteRenderer
 
 log = get_plugin_logger(__name__)
@@ -82,11 +89,18 @@ class LstoolkitConfig(base.Config):
     rollup = c.Optional(c.Type(str))
     """The state's districts, relative to mkdocs.yml: a folder of their checkouts, or a manifest
     listing them. Adds a dashboard of the districts, a page for each, and a summary PDF."""
+    cache = c.Type(bool, default=True)
+    """Keep the prepared pages in the user's cache directory and use them again while nothing
+    they are made from changes (not for sites with compare_with, rollup or handouts)."""
 
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
-    site: Site | None = None
+    prepared: Prepared | None = None
+    site: Site | None = None  # None when the prepared site comes from the cache
     renderer: SiteRenderer | None = None
+    cache: SiteCache | None = None
+    entry: SiteEntry | None = None  # the cache entry being used or made
+    reused = False  # whether the entry came from the cache
     command: str | None = None  # None when MkDocs is driven through its Python API
     dirty = False
     staging: Path | None = None
@@ -103,29 +117,43 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
             return config
         self.base_dir = base_dir = config_dir(config)
         self.custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        options = site_options(self.config, config)
+        layout = SiteLayout(
+            base_dir, self.custom_dir, Path(config.docs_dir), has_nav=config.nav is not None
+        )
+        self.site = self.renderer = self.cache = self.entry = None
+        if self.config.cache and cacheable(options, handouts=self._handouts_wanted()):
+            self.cache = site_cache(options, layout)
+            self.entry = self.cache.load()
+        self.reused = self.entry is not None
         try:
-            self.site = site = prepare_site(
-                site_options(self.config, config),
-                base_dir=base_dir,
-                custom_dir=self.custom_dir,
-                log=log,
-            )
+            if self.entry is not None:
+                prepared = self.entry.prepared
+                replay(prepared.messages, log)
+                check_overrides(
+                    (self.custom_dir / "lstoolkit",) if self.custom_dir else (), project=base_dir
+                )
+            else:
+                started = time.time_ns()
+                self.site, prepared = prepare(options, layout, log=log)
+                self.renderer = self.site.renderer
+                if self.cache is not None:
+                    self.entry = new_entry(
+                        self.site, prepared, options, self.cache.context, started=started
+                    )
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
-        self.renderer = site.renderer
+        self.prepared = prepared
         # MkDocs reads the sitemap's dates from the environment only: set it for this build and
         # take it back when the build ends, so that the next build in this process (serve, tests)
         # gets its own. A value the user set is left alone.
-        epoch = source_date_epoch(site.layers)
         self._forget_epoch()
-        if epoch is not None and "SOURCE_DATE_EPOCH" not in os.environ:
-            os.environ["SOURCE_DATE_EPOCH"] = self.epoch_set = str(epoch)
-        settings = site_settings(
-            site, docs_dir=Path(config.docs_dir), has_nav=config.nav is not None
-        )
+        if prepared.epoch is not None and "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = self.epoch_set = str(prepared.epoch)
+        settings = prepared.settings
         config.extra["lstoolkit"] = settings.banner
         config.copyright = config.copyright or settings.footer
-        config.watch.extend(str(p) for p in site.watch if str(p) not in config.watch)
+        config.watch.extend(str(p) for p in prepared.watch if str(p) not in config.watch)
         _add_theme_layer(config, self.custom_dir, base_dir)
         if settings.nav is not None:
             config.nav = settings.nav
@@ -154,25 +182,32 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        if not self.config.enabled or self.site is None:
+        if not self.config.enabled or self.prepared is None:
             return files
+        generated: list[Generated] | tuple[Generated, ...]
         try:
             for file in source_files_left_out(
                 files,
-                self.site,
+                self.prepared.section_files,
                 custom_dir=self.custom_dir,
                 docs_dir=Path(config.docs_dir),
                 project=self.base_dir,
             ):
                 files.remove(file)
-            generated = generated_files(
-                self.site,
-                own={f.src_uri for f in files},
-                handouts=self._handouts_wanted(),
-                paper=self.config.paper,
-                log=log,
-                site_name=self._site_name(config),
-            )
+            if self.site is None and self.entry is not None:
+                generated = self.entry.files
+            else:
+                assert self.site is not None
+                generated = generated_files(
+                    self.site,
+                    own={f.src_uri for f in files},
+                    handouts=self._handouts_wanted(),
+                    paper=self.config.paper,
+                    log=log,
+                    site_name=self._site_name(config),
+                )
+                if self.entry is not None:
+                    self.entry.files = tuple(generated)
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
         for made in generated:
@@ -180,15 +215,28 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         return files
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """The leak check (LS401) on each built page, as its reader will see it."""
-        if self.site is not None:
-            for leak in leaks_in_html(output, allowed_links=self.site.allowed_links):
-                log.warning(leak_message(leak, f"{self._site_name(config)}/{page.file.dest_uri}"))
+        """The leak check (LS401) on each built page, as its reader will see it; a page built
+        the same as in the cached build is not checked again."""
+        if self.prepared is None:
+            return output
+        allowed = self.prepared.allowed_links
+        if self.cache is None:
+            leaks = _leak_check(output, allowed)
+        else:
+            digest = page_digest(output, allowed)
+            known = self.entry.leaks if self.reused and self.entry else {}
+            leaks = known[digest] if digest in known else _leak_check(output, allowed)
+            self.cache.pages_checked[digest] = leaks
+        for leak in leaks:
+            log.warning(leak_message(leak, f"{self._site_name(config)}/{page.file.dest_uri}"))
         return output
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._forget_epoch()
+        if self.cache is not None and self.entry is not None:
+            if not self.reused or self.cache.pages_checked != self.entry.leaks:
+                self.cache.save(self.entry)
         if self.staging is None or self.target is None:
             return
         if config.strict and _warnings_counted():
@@ -243,7 +291,12 @@ def site_options(options: LstoolkitConfig, config: MkDocsConfig) -> SiteOptions:
 
 
 def source_files_left_out(
-    files: Files, site: Site, *, custom_dir: Path | None, docs_dir: Path, project: Path
+    files: Files,
+    section_files: frozenset[Path],
+    *,
+    custom_dir: Path | None,
+    docs_dir: Path,
+    project: Path,
 ) -> list[File]:
     """The files of docs_dir and the theme not to publish: override templates, and the sections
     (a section in docs/ is part of its page, not a page of its own). Raises on a file linked in
@@ -252,9 +305,16 @@ def source_files_left_out(
         files, custom_dir=custom_dir, docs_dir=docs_dir, project=project
     )
     sections = [
-        f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in site.section_files
+        f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in section_files
     ]
     return [*dropped, *(f for f in sections if f not in dropped)]
+
+
+def _leak_check(html: str, allowed_links: frozenset[str]) -> list[Leak]:
+    """The leak check, imported when a page needs it."""
+    from lstoolkit.leaks import leaks_in_html
+
+    return leaks_in_html(html, allowed_links=allowed_links)
 
 
 def _enable_markdown_extensions(config: MkDocsConfig) -> None:

@@ -6,8 +6,20 @@ import pytest
 from helpers_forks import LAYOUTS, Journey, run_journey
 from helpers_handouts import Printed, example_district, print_handouts
 
+import lstoolkit.cache
 from lstoolkit.adapt import Adapted
 from lstoolkit.handouts import plan_handouts
+
+
+@pytest.fixture(autouse=True)
+def empty_site_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test's builds in this process start with an empty site cache of their own, so a test
+    sees its own build, not one of another test's. (Builds in child processes share the user's
+    cache: they publish the same bytes either way, which the suite's comparisons then check.)"""
+    where = tmp_path_factory.mktemp("site-cache")
+    monkeypatch.setattr(lstoolkit.cache, "site_cache_dir", lambda: where)
 
 
 @pytest.fixture(scope="session", params=LAYOUTS)
