@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import os
 import time
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -193,6 +193,85 @@ def prepare(options: SiteOptions, layout: SiteLayout, *, log: Log) -> tuple[Site
         watch=site.watch,
     )
     return site, prepared
+
+
+@dataclass
+class Preparation:
+    """A site prepared for one build: now (``site``), or taken from the cache (``site`` None),
+    with the cache entry it uses or will write (None without the cache)."""
+
+    prepared: Prepared
+    site: Site | None
+    cache: SiteCache | None = None
+    entry: SiteEntry | None = None
+
+    @property
+    def reused(self) -> bool:
+        return self.site is None
+
+    def files(
+        self, *, own: Container[str], handouts: bool, paper: str, log: Log, site_name: str
+    ) -> Sequence[Generated]:
+        """The files the site adds (:func:`generated_files`), or those of the cached build."""
+        if self.site is None:
+            assert self.entry is not None
+            return self.entry.files
+        files = generated_files(
+            self.site, own=own, handouts=handouts, paper=paper, log=log, site_name=site_name
+        )
+        if self.entry is not None:
+            self.entry.files = tuple(files)
+        return files
+
+    def leaks_in(self, html: str) -> list[Leak]:
+        """The leak check of a built page; a page built as in the cached build is not read again."""
+        from lstoolkit.cache import page_digest
+
+        allowed = self.prepared.allowed_links
+        if self.cache is None:
+            return leak_check(html, allowed)
+        digest = page_digest(html, allowed)
+        known = self.entry.leaks if self.reused and self.entry else {}
+        leaks = known[digest] if digest in known else leak_check(html, allowed)
+        self.cache.pages_checked[digest] = leaks
+        return leaks
+
+    def keep(self) -> None:
+        """Write the entry for the next build: when the site was prepared now, or when a page's
+        leak check had to be run again."""
+        if self.cache is None or self.entry is None:
+            return
+        if not self.reused or self.cache.pages_checked != self.entry.leaks:
+            self.cache.save(self.entry)
+
+
+def leak_check(html: str, allowed_links: frozenset[str]) -> list[Leak]:
+    from lstoolkit.leaks import leaks_in_html
+
+    return leaks_in_html(html, allowed_links=allowed_links)
+
+
+def prepare_or_reuse(
+    options: SiteOptions, layout: SiteLayout, *, use_cache: bool, handouts: bool, log: Log
+) -> Preparation:
+    """The site from the cache when nothing it is made from changed (its findings logged again),
+    else prepared now (and its entry begun, unless ``use_cache`` is false or it cannot be kept)."""
+    from lstoolkit.overrides import check_overrides
+
+    cache = (
+        site_cache(options, layout) if use_cache and cacheable(options, handouts=handouts) else None
+    )
+    entry = cache.load() if cache else None
+    if entry is not None:
+        replay(entry.prepared.messages, log)
+        overrides = (layout.custom_dir / "lstoolkit",) if layout.custom_dir else ()
+        check_overrides(overrides, project=layout.base_dir)  # links are not in the record
+        return Preparation(entry.prepared, None, cache, entry)
+    started = time.time_ns()
+    site, prepared = prepare(options, layout, log=log)
+    if cache is not None:
+        entry = new_entry(site, prepared, options, cache.context, started=started)
+    return Preparation(prepared, site, cache, entry)
 
 
 def cacheable(options: SiteOptions, *, handouts: bool) -> bool:

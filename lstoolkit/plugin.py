@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -27,29 +26,20 @@ from pathspec import GitIgnoreSpec
 
 from lstoolkit.assemble import (
     MARKDOWN_EXTENSIONS,
-    Generated,
-    Site,
+    Preparation,
     SiteLayout,
     SiteOptions,
     banner_left_out,
-    cacheable,
-    generated_files,
     handouts_wanted,
     leak_message,
-    new_entry,
-    prepare,
-    replay,
-    site_cache,
+    prepare_or_reuse,
     theme_layer,
 )
-from lstoolkit.cache import page_digest
 from lstoolkit.errors import LstoolkitError
 from lstoolkit.output import discard, staging_dir, swap_in
-from lstoolkit.overrides import check_overrides, unsafe_or_template_files
+from lstoolkit.overrides import unsafe_or_template_files
 
 if TYPE_CHECKING:
-    from lstoolkit.cache import Prepared, SiteCache, SiteEntry
-    from lstoolkit.leaks import Leak
     from lstoolkit.render import SiteRenderer
 
 log = get_plugin_logger(__name__)
@@ -95,18 +85,19 @@ class LstoolkitConfig(base.Config):
 
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
-    prepared: Prepared | None = None
-    site: Site | None = None  # None when the prepared site comes from the cache
-    renderer: SiteRenderer | None = None
-    cache: SiteCache | None = None
-    entry: SiteEntry | None = None  # the cache entry being used or made
-    reused = False  # whether the entry came from the cache
+    preparation: Preparation | None = None  # of the build running, or the last
     command: str | None = None  # None when MkDocs is driven through its Python API
     dirty = False
     staging: Path | None = None
     target: Path | None = None
     custom_dir: Path | None = None
     epoch_set = ""  # the SOURCE_DATE_EPOCH this plugin put in the environment for the build running
+
+    @property
+    def renderer(self) -> SiteRenderer | None:
+        """The renderer of the site prepared in this build (None when it came from the cache)."""
+        site = self.preparation.site if self.preparation else None
+        return site.renderer if site else None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -121,29 +112,17 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         layout = SiteLayout(
             base_dir, self.custom_dir, Path(config.docs_dir), has_nav=config.nav is not None
         )
-        self.site = self.renderer = self.cache = self.entry = None
-        if self.config.cache and cacheable(options, handouts=self._handouts_wanted()):
-            self.cache = site_cache(options, layout)
-            self.entry = self.cache.load()
-        self.reused = self.entry is not None
         try:
-            if self.entry is not None:
-                prepared = self.entry.prepared
-                replay(prepared.messages, log)
-                check_overrides(
-                    (self.custom_dir / "lstoolkit",) if self.custom_dir else (), project=base_dir
-                )
-            else:
-                started = time.time_ns()
-                self.site, prepared = prepare(options, layout, log=log)
-                self.renderer = self.site.renderer
-                if self.cache is not None:
-                    self.entry = new_entry(
-                        self.site, prepared, options, self.cache.context, started=started
-                    )
+            self.preparation = preparation = prepare_or_reuse(
+                options,
+                layout,
+                use_cache=self.config.cache,
+                handouts=self._handouts_wanted(),
+                log=log,
+            )
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
-        self.prepared = prepared
+        prepared = preparation.prepared
         # MkDocs reads the sitemap's dates from the environment only: set it for this build and
         # take it back when the build ends, so that the next build in this process (serve, tests)
         # gets its own. A value the user set is left alone.
@@ -182,32 +161,24 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        if not self.config.enabled or self.prepared is None:
+        if not self.config.enabled or self.preparation is None:
             return files
-        generated: list[Generated] | tuple[Generated, ...]
         try:
             for file in source_files_left_out(
                 files,
-                self.prepared.section_files,
+                self.preparation.prepared.section_files,
                 custom_dir=self.custom_dir,
                 docs_dir=Path(config.docs_dir),
                 project=self.base_dir,
             ):
                 files.remove(file)
-            if self.site is None and self.entry is not None:
-                generated = self.entry.files
-            else:
-                assert self.site is not None
-                generated = generated_files(
-                    self.site,
-                    own={f.src_uri for f in files},
-                    handouts=self._handouts_wanted(),
-                    paper=self.config.paper,
-                    log=log,
-                    site_name=self._site_name(config),
-                )
-                if self.entry is not None:
-                    self.entry.files = tuple(generated)
+            generated = self.preparation.files(
+                own={f.src_uri for f in files},
+                handouts=self._handouts_wanted(),
+                paper=self.config.paper,
+                log=log,
+                site_name=self._site_name(config),
+            )
         except LstoolkitError as error:
             raise PluginError(f"lstoolkit:\n{error}") from None
         for made in generated:
@@ -215,28 +186,17 @@ class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):
         return files
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """The leak check (LS401) on each built page, as its reader will see it; a page built
-        the same as in the cached build is not checked again."""
-        if self.prepared is None:
-            return output
-        allowed = self.prepared.allowed_links
-        if self.cache is None:
-            leaks = _leak_check(output, allowed)
-        else:
-            digest = page_digest(output, allowed)
-            known = self.entry.leaks if self.reused and self.entry else {}
-            leaks = known[digest] if digest in known else _leak_check(output, allowed)
-            self.cache.pages_checked[digest] = leaks
-        for leak in leaks:
-            log.warning(leak_message(leak, f"{self._site_name(config)}/{page.file.dest_uri}"))
+        """The leak check (LS401) on each built page, as its reader will see it."""
+        if self.preparation is not None:
+            for leak in self.preparation.leaks_in(output):
+                log.warning(leak_message(leak, f"{self._site_name(config)}/{page.file.dest_uri}"))
         return output
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._forget_epoch()
-        if self.cache is not None and self.entry is not None:
-            if not self.reused or self.cache.pages_checked != self.entry.leaks:
-                self.cache.save(self.entry)
+        if self.preparation is not None:
+            self.preparation.keep()
         if self.staging is None or self.target is None:
             return
         if config.strict and _warnings_counted():
@@ -308,13 +268,6 @@ def source_files_left_out(
         f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve() in section_files
     ]
     return [*dropped, *(f for f in sections if f not in dropped)]
-
-
-def _leak_check(html: str, allowed_links: frozenset[str]) -> list[Leak]:
-    """The leak check, imported when a page needs it."""
-    from lstoolkit.leaks import leaks_in_html
-
-    return leaks_in_html(html, allowed_links=allowed_links)
 
 
 def _enable_markdown_extensions(config: MkDocsConfig) -> None:

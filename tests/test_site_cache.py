@@ -84,8 +84,9 @@ def run_build(project: Path, site: str = "site") -> Built:
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
     build(config)
     plugin = config.plugins["lstoolkit"]
-    assert isinstance(plugin, LstoolkitPlugin) and plugin.prepared is not None
-    return Built(plugin.reused, plugin.renderer, plugin.prepared)
+    assert isinstance(plugin, LstoolkitPlugin) and plugin.preparation is not None
+    preparation = plugin.preparation
+    return Built(preparation.reused, plugin.renderer, preparation.prepared)
 
 
 def published(project: Path, site: str = "site") -> dict[str, bytes]:
