@@ -96,6 +96,8 @@ class Generated:
 
     uri: str
     content: bytes | str
+    handout_key: str = ""  # a handout's name in the handout cache
+    leaks: tuple[Leak, ...] = ()  # a handout's leak check (of its HTML)
 
 
 def prepare_site(
@@ -215,6 +217,11 @@ class Preparation:
         """The files the site adds (:func:`generated_files`), or those of the cached build."""
         if self.site is None:
             assert self.entry is not None
+            pdfs = [made for made in self.entry.files if made.handout_key]
+            for made in pdfs:
+                log.info(handout_line(made.uri.rpartition("/")[2], len(made.content), "unchanged"))
+            for made in pdfs:
+                log_handout_leaks(made, site_name, log)
             return self.entry.files
         files = generated_files(
             self.site, own=own, handouts=handouts, paper=paper, log=log, site_name=site_name
@@ -259,7 +266,7 @@ def prepare_or_reuse(
     from lstoolkit.overrides import check_overrides
 
     cache = (
-        site_cache(options, layout) if use_cache and cacheable(options, handouts=handouts) else None
+        site_cache(options, layout, handouts=handouts) if use_cache and cacheable(options) else None
     )
     entry = cache.load() if cache else None
     if entry is not None:
@@ -274,13 +281,13 @@ def prepare_or_reuse(
     return Preparation(prepared, site, cache, entry)
 
 
-def cacheable(options: SiteOptions, *, handouts: bool) -> bool:
+def cacheable(options: SiteOptions) -> bool:
     """Whether a site's preparation can be kept in the cache: not when it reads what the cache
-    does not record (git history, the districts' checkouts, the PDFs)."""
-    return not (options.compare_with or options.rollup or handouts)
+    does not record (another revision's files in git, the districts' checkouts)."""
+    return not (options.compare_with or options.rollup)
 
 
-def site_cache(options: SiteOptions, layout: SiteLayout) -> SiteCache:
+def site_cache(options: SiteOptions, layout: SiteLayout, *, handouts: bool) -> SiteCache:
     """The cache entry of a site: named by its configuration, valid for what it reads."""
     from lstoolkit.cache import SiteCache, site_context
 
@@ -298,6 +305,7 @@ def site_cache(options: SiteOptions, layout: SiteLayout) -> SiteCache:
         has_nav=layout.has_nav,
         overrides=layout.custom_dir / "lstoolkit" if layout.custom_dir else None,
         packages=[package, *bundled],
+        handouts=handouts,
     )
     return SiteCache(identity, context)
 
@@ -442,12 +450,12 @@ def generated_files(
             extra=[summary_handout(view)] if view and view.rows else [],
         )
         renderer.handouts = {r.handout.name: r for r in done}
-        for r in done:
-            for leak in r.leaks:
-                log.warning(
-                    leak_message(leak, f"{site_name}/handouts/{r.handout.filename} (its HTML)")
-                )
-        files += [Generated(f"handouts/{r.handout.filename}", r.data) for r in done]
+        files += [
+            Generated(f"handouts/{r.handout.filename}", r.data, handout_key=r.key, leaks=r.leaks)
+            for r in done
+        ]
+        for made in files:
+            log_handout_leaks(made, site_name, log)
     files += [
         Generated(page.uri, renderer.render(page))
         for page in renderer.pages()
@@ -519,7 +527,16 @@ def footer(banner: Banner) -> str:
 
 def log_handout(done: RenderedHandout, log: Log) -> None:
     how = "unchanged" if done.cached else f"rendered in {done.seconds:.1f} s"
-    log.info(f"handout {done.handout.filename} ({done.size / 1024:.0f} KB): {how}")
+    log.info(handout_line(done.handout.filename, done.size, how))
+
+
+def handout_line(filename: str, size: int, how: str) -> str:
+    return f"handout {filename} ({size / 1024:.0f} KB): {how}"
+
+
+def log_handout_leaks(handout: Generated, site_name: str, log: Log) -> None:
+    for leak in handout.leaks:
+        log.warning(leak_message(leak, f"{site_name}/{handout.uri} (its HTML)"))
 
 
 def own_pages(docs_dir: Path, sections: Container[Path]) -> list[str]:

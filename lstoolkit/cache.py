@@ -13,15 +13,17 @@ site, with a record of everything it was made from:
   navigation;
 - lstoolkit's own files (by size and modification time), and the versions of Python and of the
   libraries that render;
-- the git commit that dates a version not yet adopted.
+- the git commit that dates a version not yet adopted;
+- with handouts, each PDF's name in the handout cache and a hash of its bytes, and the versions
+  of what renders them.
 
 A build takes the entry only when all of these are the same; else it prepares the site again and
 replaces the entry. The entry also keeps the leak check of each built page, by the page's hash.
 
 Entries are JSON, read as data and checked before use: never unpickled, never run. They live in
 the user's cache directory, never in the project, whose files come from pull requests. A site
-that compares with a git revision or rolls up districts, or that renders handouts, is prepared
-every time: its inputs (git history, other checkouts, PDFs) are not recorded here.
+that compares with a git revision or rolls up districts is prepared every time: what it reads
+(another revision's files, the districts' checkouts) is not recorded here.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ def cache_root() -> Path:
 
 def site_cache_dir() -> Path:
     return cache_root() / "sites"
+
+
+def handout_cache_dir() -> Path:
+    """The rendered PDFs, by the hash of what decides their bytes (:mod:`lstoolkit.handouts`)."""
+    return cache_root() / "handouts"
 
 
 @dataclass(frozen=True)
@@ -153,14 +160,25 @@ def _keep_recent(directory: Path, count: int) -> None:
 
 
 def site_context(
-    *, docs_dir: Path, has_nav: bool, overrides: Path | None, packages: Iterable[Path]
+    *,
+    docs_dir: Path,
+    has_nav: bool,
+    overrides: Path | None,
+    packages: Iterable[Path],
+    handouts: bool,
 ) -> dict[str, Any]:
     """What every build of a site reads besides the recorded files (see the module's docs)."""
+    from importlib.metadata import version
+
     import jinja2
     import markdown
     import yaml
 
     return {
+        # The handouts, and what renders them (their PDFs are kept by a hash of their HTML).
+        "handouts": [version(name) for name in ("weasyprint", "pydyf", "pikepdf")]
+        if handouts
+        else None,
         "format": FORMAT,
         "python": sys.version,
         "libraries": [jinja2.__version__, markdown.__version__, yaml.__version__],
@@ -234,21 +252,15 @@ def _entry_to_json(entry: SiteEntry) -> dict[str, Any]:
         "section_files": sorted(str(p) for p in prepared.section_files),
         "allowed_links": sorted(prepared.allowed_links),
         "watch": [str(p) for p in prepared.watch],
-        "files": [
-            [f.uri, "text", f.content]
-            if isinstance(f.content, str)
-            else [f.uri, "base64", base64.b64encode(f.content).decode()]
-            for f in entry.files
-        ],
+        "files": [_file_to_json(f) for f in entry.files],
         "leaks": {
-            digest: [[leak.rule, leak.excerpt, leak.line] for leak in leaks]
-            for digest, leaks in entry.leaks.items()
+            digest: [_leak_to_json(leak) for leak in leaks] for digest, leaks in entry.leaks.items()
         },
     }
 
 
 def _entry_from_json(data: Any) -> SiteEntry | None:
-    from lstoolkit.assemble import Generated, Settings
+    from lstoolkit.assemble import Settings
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
@@ -275,13 +287,7 @@ def _entry_from_json(data: Any) -> SiteEntry | None:
         allowed_links=frozenset(_strings(data["allowed_links"])),
         watch=tuple(Path(p) for p in _strings(data["watch"])),
     )
-    files = []
-    for uri, kind, content in _typed(data["files"], list):
-        _typed(uri, str)
-        if _choice(kind, ("text", "base64")) == "text":
-            files.append(Generated(uri, _typed(content, str)))
-        else:
-            files.append(Generated(uri, base64.b64decode(_typed(content, str), validate=True)))
+    files = [_file(f) for f in _typed(data["files"], list)]
     return SiteEntry(
         context=_typed(data["context"], dict),
         inputs=tuple(
@@ -296,6 +302,45 @@ def _entry_from_json(data: Any) -> SiteEntry | None:
             for digest, leaks in _typed(data["leaks"], dict).items()
         },
     )
+
+
+def _file_to_json(made: Generated) -> dict[str, Any]:
+    if made.handout_key:  # the PDF stays in the handout cache; the entry names it
+        assert isinstance(made.content, bytes)
+        return {
+            "uri": made.uri,
+            "handout": made.handout_key,
+            "sha256": hashlib.sha256(made.content).hexdigest(),
+            "leaks": [_leak_to_json(leak) for leak in made.leaks],
+        }
+    if isinstance(made.content, str):
+        return {"uri": made.uri, "text": made.content}
+    return {"uri": made.uri, "base64": base64.b64encode(made.content).decode()}
+
+
+def _file(value: Any) -> Generated:
+    """A file of the entry; a handout is read from the handout cache, and must be the PDF the
+    entry was made with."""
+    from lstoolkit.assemble import Generated
+
+    made = _typed(value, dict)
+    uri = _typed(made["uri"], str)
+    if "text" in made:
+        return Generated(uri, _typed(made["text"], str))
+    if "base64" in made:
+        return Generated(uri, base64.b64decode(_typed(made["base64"], str), validate=True))
+    key = _typed(made["handout"], str)
+    if not key.isalnum():
+        raise ValueError("a handout's key is a hash")
+    data = (handout_cache_dir() / f"{key}.pdf").read_bytes()  # OSError: not kept any more
+    if hashlib.sha256(data).hexdigest() != _typed(made["sha256"], str):
+        raise ValueError("another PDF")
+    leaks = tuple(_leak(leak) for leak in _typed(made["leaks"], list))
+    return Generated(uri, data, handout_key=key, leaks=leaks)
+
+
+def _leak_to_json(leak: Leak) -> list[Any]:
+    return [leak.rule, leak.excerpt, leak.line]
 
 
 def _typed(value: Any, kind: type) -> Any:

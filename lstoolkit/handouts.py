@@ -35,7 +35,7 @@ from lstoolkit import __version__
 from lstoolkit.adapt import Adapted
 from lstoolkit.addresses import find
 from lstoolkit.banner import version_banner
-from lstoolkit.cache import CACHE_VARIABLE, cache_root
+from lstoolkit.cache import CACHE_VARIABLE, handout_cache_dir
 from lstoolkit.check import log_changes
 from lstoolkit.codes import FindingCode
 from lstoolkit.diagram import diagram_description, mechanism_diagram, removed_mechanisms
@@ -94,6 +94,7 @@ class RenderedHandout:
     seconds: float
     path: Path | None = None  # where it was written, when it was
     leaks: tuple[Leak, ...] = ()  # what its reader should not see (the leak check, LS401)
+    key: str = ""  # its name in the handout cache
 
     @property
     def size(self) -> int:
@@ -349,7 +350,7 @@ def render_handouts(
     progress: Callable[[RenderedHandout], None] = lambda r: None,
 ) -> list[RenderedHandout]:
     """Each handout, from the cache or rendered in parallel; written to ``out_dir`` if given."""
-    cache = _usable_directory(cache_dir or cache_root() / "handouts", "the handout cache")
+    cache = _usable_directory(cache_dir or handout_cache_dir(), "the handout cache")
     if out_dir is not None:
         _usable_directory(out_dir, "the output directory")
     work = [(h, renderer.html(h)) for h in handouts]
@@ -365,7 +366,10 @@ def render_handouts(
             continue
         results.append(
             _publish(
-                RenderedHandout(handout, cached, True, 0.0, leaks=leaks[handout.name]), out_dir
+                RenderedHandout(
+                    handout, cached, True, 0.0, leaks=leaks[handout.name], key=keys[handout.name]
+                ),
+                out_dir,
             )
         )
         progress(results[-1])
@@ -381,7 +385,10 @@ def render_handouts(
         write_atomically(cache / f"{keys[handout.name]}.pdf", pdf)
         results.append(
             _publish(
-                RenderedHandout(handout, pdf, False, seconds, leaks=leaks[handout.name]), out_dir
+                RenderedHandout(
+                    handout, pdf, False, seconds, leaks=leaks[handout.name], key=keys[handout.name]
+                ),
+                out_dir,
             )
         )
         progress(results[-1])

@@ -80,8 +80,8 @@ class LstoolkitConfig(base.Config):
     """The state's districts, relative to mkdocs.yml: a folder of their checkouts, or a manifest
     listing them. Adds a dashboard of the districts, a page for each, and a summary PDF."""
     cache = c.Type(bool, default=True)
-    """Keep the prepared pages in the user's cache directory and use them again while nothing
-    they are made from changes (not for sites with compare_with, rollup or handouts)."""
+    """Keep the prepared site in the user's cache directory and use it again while nothing it is
+    made from changes (not for sites with compare_with or rollup)."""
 
 
 class LstoolkitPlugin(BasePlugin[LstoolkitConfig]):

@@ -266,7 +266,7 @@ def test_a_damaged_or_tampered_entry_is_not_used(project: Path, damage: str) -> 
         elif damage == "another format":
             data["format"] = 0
         elif damage == "a page that is not text":
-            data["files"][0][2] = ["<script>"]
+            data["files"][0]["text"] = ["<script>"]
         elif damage == "an unknown leak rule":
             digest = next(iter(data["leaks"]))
             data["leaks"][digest] = [["run-this", "x", 1]]
@@ -304,10 +304,9 @@ def test_the_cache_is_not_used_when_the_site_reads_what_it_does_not_record(
     run_build(project)
     assert not run_build(project).reused and entries() == []
     agency = SiteOptions(agency=project / "agency.yml")
-    assert cacheable(agency, handouts=False)
-    assert not cacheable(agency, handouts=True)  # the PDFs
-    assert not cacheable(replace(agency, compare_with="v1"), handouts=False)  # git history
-    assert not cacheable(replace(agency, rollup="districts"), handouts=False)  # other checkouts
+    assert cacheable(agency)
+    assert not cacheable(replace(agency, compare_with="v1"))  # another revision's files in git
+    assert not cacheable(replace(agency, rollup="districts"))  # the districts' checkouts
 
 
 def test_a_cache_that_cannot_be_written_costs_time_not_the_build(
@@ -361,3 +360,33 @@ def test_only_the_sites_built_most_recently_are_kept(
     run_build(project)
     kept = {p.name for p in entries()}
     assert len(kept) == 2 and "old.json" in kept and "older.json" not in kept
+
+
+def test_a_build_with_handouts_takes_them_from_the_handout_cache_as_they_were(
+    project: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LSTOOLKIT_CACHE_DIR", str(project.parent / "cache"))  # PDFs of its own
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        config.replace("handouts: false", "handouts: true"), encoding="utf-8"
+    )
+    settle(project)
+    run_build(project, "before")
+    caplog.clear()
+    caplog.set_level(logging.INFO)
+    assert run_build(project, "after").reused
+    assert published(project, "after") == published(project, "before")
+    pdfs = sorted(p.name for p in (project / "after" / "handouts").glob("*.pdf"))
+    assert "at-a-glance.pdf" in pdfs
+    said = [r.getMessage() for r in caplog.records]
+    for name in pdfs:
+        assert any(f"handout {name} (" in m and m.endswith("KB): unchanged") for m in said)
+    # A PDF no longer in the handout cache, or another one under its name: prepared again.
+    [entry] = entries()
+    key = json.loads(entry.read_text(encoding="utf-8"))["files"][0]["handout"]
+    pdf = lstoolkit.cache.handout_cache_dir() / f"{key}.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"\n")
+    assert not run_build(project, "again").reused
+    pdf.unlink()
+    assert not run_build(project, "again").reused
+    assert published(project, "again") == published(project, "before")  # rendered again
