@@ -450,12 +450,13 @@ def generated_files(
             extra=[summary_handout(view)] if view and view.rows else [],
         )
         renderer.handouts = {r.handout.name: r for r in done}
-        files += [
+        pdfs = [
             Generated(f"handouts/{r.handout.filename}", r.data, handout_key=r.key, leaks=r.leaks)
             for r in done
         ]
-        for made in files:
+        for made in pdfs:
             log_handout_leaks(made, site_name, log)
+        files += pdfs
     files += [
         Generated(page.uri, renderer.render(page))
         for page in renderer.pages()

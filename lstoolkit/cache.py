@@ -127,7 +127,7 @@ class SiteCache:
         """The entry, if it is whole and everything it was made from is unchanged."""
         try:
             entry = _entry_from_json(json.loads(self.path.read_bytes()))
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None
         if entry is None or entry.context != self.context or not _unchanged(entry):
             return None

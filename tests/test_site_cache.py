@@ -252,6 +252,7 @@ def test_a_new_commit_dating_the_version_prepares_it_again(project: Path) -> Non
         "a page that is not text",
         "an unknown leak rule",
         "a message at another level",
+        "a navigation nested beyond reason",
     ],
 )
 def test_a_damaged_or_tampered_entry_is_not_used(project: Path, damage: str) -> None:
@@ -272,7 +273,10 @@ def test_a_damaged_or_tampered_entry_is_not_used(project: Path, damage: str) -> 
             data["leaks"][digest] = [["run-this", "x", 1]]
         elif damage == "a message at another level":
             data["messages"].append(["error", "x"])
-        path.write_text(json.dumps(data), encoding="utf-8")
+        elif damage == "a navigation nested beyond reason":
+            data["settings"]["nav"] = "NESTED"
+        text = json.dumps(data).replace('"NESTED"', "[" * 100_000 + "]" * 100_000)
+        path.write_text(text, encoding="utf-8")
     after = run_build(project, "after")
     assert not after.reused
     assert published(project, "after") == published(project, "before")
