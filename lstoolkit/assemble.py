@@ -269,7 +269,11 @@ def prepare_or_reuse(
         site_cache(options, layout, handouts=handouts) if use_cache and cacheable(options) else None
     )
     entry = cache.load() if cache else None
-    if entry is not None:
+    if cache is not None and entry is not None:
+        log.info(
+            "nothing the site is made from has changed since its last build: it comes from the "
+            f"cache ({cache.path.parent}; 'cache: false' prepares it every time)"
+        )
         replay(entry.prepared.messages, log)
         overrides = (layout.custom_dir / "lstoolkit",) if layout.custom_dir else ()
         check_overrides(overrides, project=layout.base_dir)  # links are not in the record
