@@ -10,7 +10,7 @@ site, with a record of everything it was made from:
   byte (by their SHA-256), each where its path leads;
 - the override templates (which files, and their bytes);
 - the agency's own pages (which files: they change the navigation), whether the site has its own
-  navigation;
+  navigation, the directory the build runs in;
 - lstoolkit's own files (by size and modification time), and the versions of Python and of the
   libraries that render;
 - the git commit that dates a version not yet adopted;
@@ -186,6 +186,7 @@ def site_context(
         "own_pages": _listing(docs_dir, "*.md"),
         "has_nav": has_nav,
         "overrides": _listing(overrides, "*") if overrides else [],
+        "cwd": os.getcwd(),  # some messages name files from it
     }
 
 

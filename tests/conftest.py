@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from helpers_forks import LAYOUTS, Journey, run_journey
 from helpers_handouts import Printed, example_district, print_handouts
 
-import lstoolkit.cache
+import lstoolkit.assemble
 from lstoolkit.adapt import Adapted
 from lstoolkit.handouts import plan_handouts
 
 
-@pytest.fixture(autouse=True)
-def empty_site_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each test's builds in this process start with an empty site cache of their own, so a test
-    sees its own build, not one of another test's. (Builds in child processes share the user's
+@pytest.fixture(scope="session", autouse=True)
+def sites_prepared_every_time() -> Iterator[None]:
+    """The suite's builds in this process prepare their site every time, as a first build does:
+    tests read what was prepared (the renderer), and one test's build must not be another's.
+    tests/test_site_cache.py turns the cache back on. (Builds in child processes use the user's
     cache: they publish the same bytes either way, which the suite's comparisons then check.)"""
-    where = tmp_path_factory.mktemp("site-cache")
-    monkeypatch.setattr(lstoolkit.cache, "site_cache_dir", lambda: where)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lstoolkit.assemble, "cacheable", lambda options: False)
+        yield
 
 
 @pytest.fixture(scope="session", params=LAYOUTS)

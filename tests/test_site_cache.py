@@ -17,6 +17,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+import lstoolkit.assemble
 import lstoolkit.cache
 import lstoolkit.dates
 from lstoolkit.assemble import SiteOptions, cacheable
@@ -48,6 +49,7 @@ terms:
 """
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 LAST_HOUR = time.time() - 3600
+CACHEABLE = cacheable  # before the suite's fixture replaces it
 
 
 def settle(project: Path) -> None:
@@ -55,6 +57,13 @@ def settle(project: Path) -> None:
     changed in the two seconds before it started (they may have changed while read)."""
     for path in project.rglob("*"):
         os.utime(path, (LAST_HOUR, LAST_HOUR), follow_symlinks=False)
+
+
+@pytest.fixture(autouse=True)
+def empty_site_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache on (the suite turns it off, see conftest.py), empty for each test."""
+    monkeypatch.setattr(lstoolkit.assemble, "cacheable", CACHEABLE)
+    monkeypatch.setattr(lstoolkit.cache, "site_cache_dir", lambda: tmp_path / "site-cache")
 
 
 @pytest.fixture
