@@ -45,22 +45,42 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 
+def flag(value: object) -> bool | None:
+    """YAML's ``true``/``false`` (and its yes/no, on/off), or the strings ``"true"``/``"false"``;
+    None for anything else (never 1 or 0, which equal True and False)."""
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value if isinstance(value, bool) else None
+
+
+class Flag(c.Type[bool]):
+    """A boolean option, written either way (:func:`flag`)."""
+
+    def __init__(self, *, default: bool) -> None:
+        super().__init__(bool, default=default)
+
+    def run_validation(self, value: object) -> bool:
+        if (given := flag(value)) is None:
+            raise ValidationError(f"Expected true or false, but received: {value!r}")
+        return given
+
+
 class Handouts(c.Choice[bool | Literal["auto"]]):
-    """``auto``, or a boolean: YAML's ``true``/``false``, or the strings ``"true"``/``"false"``."""
+    """``auto``, or a boolean written either way (:func:`flag`)."""
 
     def __init__(self) -> None:
         super().__init__(("auto", True, False), default="auto")
 
     def run_validation(self, value: object) -> bool | Literal["auto"]:
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        if value == "auto" or isinstance(value, bool):  # never 1 or 0, which equal True and False
-            return "auto" if value == "auto" else bool(value)
-        raise ValidationError(f"Expected auto, true or false, but received: {value!r}")
+        if value == "auto":
+            return "auto"
+        if (given := flag(value)) is None:
+            raise ValidationError(f"Expected auto, true or false, but received: {value!r}")
+        return given
 
 
 class LstoolkitConfig(base.Config):
-    enabled = c.Type(bool, default=True)
+    enabled = Flag(default=True)
     """Turn the plugin off without removing it."""
     agency = c.Optional(c.File(exists=True))
     """Customization file, relative to mkdocs.yml; unset publishes the prototype itself."""
@@ -79,7 +99,7 @@ class LstoolkitConfig(base.Config):
     rollup = c.Optional(c.Type(str))
     """The state's districts, relative to mkdocs.yml: a folder of their checkouts, or a manifest
     listing them. Adds a dashboard of the districts, a page for each, and a summary PDF."""
-    cache = c.Type(bool, default=True)
+    cache = Flag(default=True)
     """Keep the prepared site in the user's cache directory and use it again while nothing it is
     made from changes (not for sites with compare_with or rollup)."""
 

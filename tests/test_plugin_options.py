@@ -61,6 +61,20 @@ def test_other_handouts_values_are_refused_by_name(
     )
 
 
+@pytest.mark.parametrize("name", ["cache", "enabled"])
+def test_on_and_off_options_take_a_boolean_written_either_way(
+    name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for given, value in [("true", True), ("off", False), ("'false'", False), ("'True'", True)]:
+        assert getattr(options(tmp_path, f"{{{name}: {given}}}"), name) is value
+    assert getattr(options(tmp_path, "{}"), name) is True
+    for given in ["1", "maybe", "'yes'", "[false]"]:
+        caplog.clear()
+        assert f"Plugin 'lstoolkit' option '{name}': Expected true or false" in refused(
+            tmp_path, f"{{{name}: {given}}}", caplog
+        )
+
+
 @pytest.mark.parametrize(
     ("handouts", "command", "wanted"),
     [
