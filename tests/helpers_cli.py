@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 
 
-def lstoolkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def lstoolkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "lstoolkit.cli", *args],

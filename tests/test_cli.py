@@ -9,24 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers_cli import lstoolkit
 
 from lstoolkit.cli import main
 
 MINIMAL = Path(__file__).parent / "data" / "minimal-content"
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lstoolkit.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-
-
 def test_check_bundled_content_summarizes(tmp_path: Path) -> None:
-    result = run("check", cwd=tmp_path)
+    result = lstoolkit("check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip()
     assert line.startswith("content OK (the bundled prototype): 5 elements, 11 mechanisms, ")
@@ -44,7 +35,7 @@ def test_check_broken_tree_prints_located_errors(tmp_path: Path) -> None:
         "title: Local values\nitems:\n  - id: positions\n    description: x\n"
     )
 
-    result = run("check", "--content", "content", cwd=tmp_path)
+    result = lstoolkit("check", "--content", "content", cwd=tmp_path)
 
     assert result.returncode == 1
     assert result.stdout == ""
@@ -73,7 +64,7 @@ def test_debug_reraises_before_or_after_the_command(argv: list[str], tmp_path: P
 
 
 def test_debug_before_the_command_shows_the_traceback(tmp_path: Path) -> None:
-    result = run("--debug", "check", "--content", "missing", cwd=tmp_path)
+    result = lstoolkit("--debug", "check", "--content", "missing", cwd=tmp_path)
     assert result.returncode == 1
     assert (
         "Traceback" in result.stderr
@@ -85,7 +76,7 @@ def test_debug_before_the_command_shows_the_traceback(tmp_path: Path) -> None:
 def test_content_before_or_after_the_command(before: bool, tmp_path: Path) -> None:
     shutil.copytree(MINIMAL, tmp_path / "content")
     args = ["--content", "content", "check"] if before else ["check", "--content", "content"]
-    result = run(*args, cwd=tmp_path)
+    result = lstoolkit(*args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("content OK (content): ")
     assert "11 mechanisms" not in result.stdout  # not the bundled prototype
@@ -96,7 +87,7 @@ def test_a_missing_content_directory_is_a_clear_error(before: bool, tmp_path: Pa
     args = (
         ["--content", "/nonexistent", "check"] if before else ["check", "--content", "/nonexistent"]
     )
-    result = run(*args, cwd=tmp_path)
+    result = lstoolkit(*args, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -106,7 +97,7 @@ def test_a_missing_content_directory_is_a_clear_error(before: bool, tmp_path: Pa
 
 
 def test_addresses_lists_every_item_and_entry() -> None:
-    result = run("addresses")
+    result = lstoolkit("addresses")
     assert result.returncode == 0, result.stderr
     addresses = [line.split("\t")[0] for line in result.stdout.splitlines()]
     assert len(addresses) == len(set(addresses))
@@ -119,7 +110,7 @@ def test_addresses_lists_every_item_and_entry() -> None:
 def test_schema_is_json_with_the_fields_of_the_model() -> None:
     import json
 
-    result = run("schema", "mechanisms")
+    result = lstoolkit("schema", "mechanisms")
     schema = json.loads(result.stdout)
     assert set(schema["$defs"]["Mechanism"]["required"]) == {"id", "source", "title"}
     assert schema["$defs"]["Entry"]["properties"]["children"]["items"] == {"$ref": "#/$defs/Entry"}
@@ -162,7 +153,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_check_without_a_file_checks_the_agency_yml_here(tmp_path: Path) -> None:
     write(tmp_path / "agency.yml", TYPO)
-    result = run("check", cwd=tmp_path)
+    result = lstoolkit("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "agency.yml:5:13: LS301 'mechanisms/steering-bodies' does not exist (in the prototype and the layers above "
@@ -170,7 +161,7 @@ def test_check_without_a_file_checks_the_agency_yml_here(tmp_path: Path) -> None
         "agency.yml: cannot be resolved",
     ]
     write(tmp_path / "agency.yml", AGENCY)
-    result = run("check", cwd=tmp_path)
+    result = lstoolkit("check", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith(
         "agency.yml, resolved as prototype -> agency.yml: 0 changes"
@@ -179,10 +170,10 @@ def test_check_without_a_file_checks_the_agency_yml_here(tmp_path: Path) -> None
 
 def test_check_content_only_ignores_the_agency_yml_here(tmp_path: Path) -> None:
     write(tmp_path / "agency.yml", TYPO)
-    result = run("check", "--content-only", cwd=tmp_path)
+    result = lstoolkit("check", "--content-only", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("content OK (the bundled prototype): ")
-    both = run("check", "--content-only", "agency.yml", cwd=tmp_path)
+    both = lstoolkit("check", "--content-only", "agency.yml", cwd=tmp_path)
     assert (
         both.returncode == 1 and "error: give agency.yml or --content-only, not both" in both.stderr
     )
@@ -192,7 +183,7 @@ def test_check_names_the_file_it_checked(tmp_path: Path) -> None:
     (tmp_path / "district").mkdir()
     write(tmp_path / "state.yml", STATE)
     write(tmp_path / "district" / "agency.yml", "extends: ../state.yml\n" + AGENCY)
-    result = run("check", "--root", ".", "district/agency.yml", cwd=tmp_path)
+    result = lstoolkit("check", "--root", ".", "district/agency.yml", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith(
         "district/agency.yml, resolved as prototype -> state.yml -> district/agency.yml: 0 changes"
@@ -222,12 +213,12 @@ def test_agency_file_is_the_one_given_else_the_one_here(
 
 
 def test_lock_and_upgrade_check_use_the_agency_yml_here(tmp_path: Path) -> None:
-    assert "no agency file given" in run("lock", cwd=tmp_path).stderr
+    assert "no agency file given" in lstoolkit("lock", cwd=tmp_path).stderr
     write(tmp_path / "agency.yml", AGENCY)
-    lock = run("lock", cwd=tmp_path)
+    lock = lstoolkit("lock", cwd=tmp_path)
     assert lock.returncode == 0, lock.stderr
     assert (tmp_path / "agency.lock").is_file()
-    check = run("upgrade-check", cwd=tmp_path)
+    check = lstoolkit("upgrade-check", cwd=tmp_path)
     assert check.returncode == 0, check.stderr
     assert (
         check.stdout
@@ -256,13 +247,13 @@ def test_handouts_use_the_agency_yml_here_and_say_where_they_went(tmp_path: Path
 
 
 def addresses(*args: str, cwd: Path) -> list[str]:
-    result = run("addresses", *args, cwd=cwd)
+    result = lstoolkit("addresses", *args, cwd=cwd)
     assert result.returncode == 0, result.stderr
     return [line.split("\t")[0] for line in result.stdout.splitlines()]
 
 
 def test_addresses_under_a_prefix(tmp_path: Path) -> None:
-    result = run("addresses", "values", cwd=tmp_path)
+    result = lstoolkit("addresses", "values", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     items = [line for line in result.stdout.splitlines() if line.count("/") == 1]
     assert (
@@ -282,7 +273,7 @@ def test_addresses_under_a_prefix(tmp_path: Path) -> None:
 
 
 def test_addresses_of_an_unknown_prefix_suggest_one(tmp_path: Path) -> None:
-    result = run("addresses", "valus", cwd=tmp_path)
+    result = lstoolkit("addresses", "valus", cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == ""
     assert (
         result.stderr
@@ -301,7 +292,7 @@ def test_addresses_after_the_chain_list_what_a_parent_added(how: list[str], tmp_
         + "changes:\n  - remove: mechanisms/external-collaborators\n    why: x\n"
     )
     write(tmp_path / ("agency.yml" if not how else "district.yml"), district)
-    result = run("addresses", *how, "mechanisms", cwd=tmp_path)
+    result = lstoolkit("addresses", *how, "mechanisms", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     listed = [line.split("\t")[0] for line in result.stdout.splitlines()]
     assert "mechanisms/steering-body/functions/reports-to-the-state" in listed
@@ -323,7 +314,7 @@ def test_a_number_value_in_digits_passes(value: str, tmp_path: Path) -> None:
         tmp_path / "agency.yml",
         AGENCY.replace("facilitator_positions: 4", f"facilitator_positions: {value}"),
     )
-    result = run("check", "--strict", cwd=tmp_path)
+    result = lstoolkit("check", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -333,7 +324,7 @@ def test_a_number_value_in_words_is_refused(value: str, tmp_path: Path) -> None:
         tmp_path / "agency.yml",
         AGENCY.replace("facilitator_positions: 4", f"facilitator_positions: {value}"),
     )
-    result = run("check", cwd=tmp_path)
+    result = lstoolkit("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith(
         "agency.yml:3:33: LS302 the value 'facilitator_positions' is a number, not "
@@ -352,7 +343,7 @@ def test_an_accept_for_a_finding_the_change_does_not_cause_is_a_warning(tmp_path
             "  - remove: elements/capacity-building\n    why: Reviewed.\n    accept: [LS101]\n"
         ),
     )
-    result = run("check", cwd=tmp_path)
+    result = lstoolkit("check", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert [line for line in lines if "LS204" in line] == [
@@ -366,7 +357,7 @@ def test_an_accept_for_a_finding_the_change_does_not_cause_is_a_warning(tmp_path
     assert lines[-1].endswith(
         ": 2 changes (1 fidelity-consistent, 1 inconsistent); 0 errors, 2 warnings, 4 info"
     )  # + LS203, LS205, LS208
-    assert run("check", "--strict", cwd=tmp_path).returncode == 1
+    assert lstoolkit("check", "--strict", cwd=tmp_path).returncode == 1
 
 
 HEAD = "agency: {name: Springfield, level: district}\nversion: '1'\n"
