@@ -84,7 +84,7 @@ class Input:
     def now(cls, path: Path) -> Input:
         try:
             digest: str | None = hashlib.sha256(path.read_bytes()).hexdigest()
-        except FileNotFoundError:
+        except OSError:  # absent, or unreadable: the build that prepares it says why
             digest = None
         return cls(str(path), os.path.realpath(path), digest)
 

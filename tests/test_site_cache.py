@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 import lstoolkit.assemble
 import lstoolkit.cache
@@ -360,6 +361,18 @@ def test_an_input_records_where_its_path_leads_and_its_bytes(tmp_path: Path) -> 
     (tmp_path / "link.yml").symlink_to("b.yml")
     assert Input.now(tmp_path / "link.yml") != recorded  # same bytes, another file
     assert Input.now(tmp_path / "absent.yml").digest is None
+    assert Input.now(tmp_path).digest is None  # a folder where a file was: no traceback
+
+
+def test_an_input_that_can_no_longer_be_read_prepares_the_site_and_says_why(
+    project: Path,
+) -> None:
+    run_build(project, "before")
+    (project / "imperative.md").unlink()
+    (project / "imperative.md").mkdir()
+    settle(project)
+    with pytest.raises(Abort):
+        run_build(project, "after")
 
 
 def test_only_the_sites_built_most_recently_are_kept(
